@@ -1,0 +1,98 @@
+//! PostgreSQL access. Tenant data is only reachable through a [`TenantTx`], a transaction
+//! that has set `app.tenant_id` for row-level security and carries the same tenant for the
+//! explicit `tenant_id = $1` filters (which the composite indexes need anyway).
+
+pub mod audit;
+pub mod invitations;
+pub mod login_attempts;
+pub mod sessions;
+pub mod teams;
+pub mod tenants;
+pub mod users;
+
+use std::time::Duration;
+
+use aftersail_domain::TenantId;
+use sqlx::migrate::Migrator;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::{Connection, Executor, PgConnection, PgPool, Postgres, Transaction};
+
+pub use sqlx::Error;
+
+/// Every migration in `migrations/`, embedded in the binary.
+pub static MIGRATOR: Migrator = sqlx::migrate!("../../migrations");
+
+/// The NOLOGIN role every pooled connection switches to; it does not bypass RLS.
+pub const APP_ROLE: &str = "aftersail_app";
+
+/// Opens the application pool. Each connection switches to [`APP_ROLE`] before first use,
+/// so row-level security holds even when `options` names a superuser.
+pub async fn connect(options: PgConnectOptions, max_connections: u32) -> Result<PgPool, Error> {
+    PgPoolOptions::new()
+        .max_connections(max_connections)
+        .acquire_timeout(Duration::from_secs(10))
+        .after_connect(|conn, _meta| {
+            Box::pin(async move {
+                conn.execute(format!("SET ROLE {APP_ROLE}").as_str())
+                    .await?;
+                Ok(())
+            })
+        })
+        .connect_with(options.application_name("aftersail"))
+        .await
+}
+
+/// Applies pending migrations as the connecting (owner) role. Safe to run from several
+/// processes at once: sqlx serialises them with an advisory lock.
+pub async fn migrate(options: &PgConnectOptions) -> Result<(), sqlx::migrate::MigrateError> {
+    let mut conn = PgConnection::connect_with(options).await?;
+    MIGRATOR.run(&mut conn).await?;
+    conn.close().await?;
+    Ok(())
+}
+
+/// How many embedded migrations the database has not applied yet.
+pub async fn pending_migrations(pool: &PgPool) -> Result<usize, Error> {
+    let applied: Vec<i64> =
+        sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success")
+            .fetch_all(pool)
+            .await?;
+    Ok(MIGRATOR
+        .iter()
+        .filter(|m| !applied.contains(&m.version))
+        .count())
+}
+
+/// A transaction scoped to one tenant, for every read and write of tenant data.
+pub struct TenantTx {
+    tenant: TenantId,
+    tx: Transaction<'static, Postgres>,
+}
+
+impl TenantTx {
+    pub async fn begin(pool: &PgPool, tenant: TenantId) -> Result<Self, Error> {
+        let mut tx = pool.begin().await?;
+        sqlx::query("SELECT set_config('app.tenant_id', $1, true)")
+            .bind(tenant.0.to_string())
+            .execute(&mut *tx)
+            .await?;
+        Ok(Self { tenant, tx })
+    }
+
+    pub fn tenant(&self) -> TenantId {
+        self.tenant
+    }
+
+    pub fn conn(&mut self) -> &mut PgConnection {
+        &mut self.tx
+    }
+
+    pub async fn commit(self) -> Result<(), Error> {
+        self.tx.commit().await
+    }
+}
+
+/// The name of the constraint a database error violated, for turning it into a field error.
+pub fn violated_constraint(err: &Error) -> Option<&str> {
+    err.as_database_error().and_then(|e| e.constraint())
+}

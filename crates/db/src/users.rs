@@ -1,0 +1,196 @@
+//! Agents, admins and owners of a shop.
+
+use aftersail_domain::{Role, TenantId, UiLocale, UserId};
+use chrono::{DateTime, Utc};
+use sqlx::PgPool;
+
+use crate::{Error, TenantTx};
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct User {
+    pub id: UserId,
+    pub email: String,
+    pub name: String,
+    #[sqlx(try_from = "String")]
+    pub role: Role,
+    #[sqlx(try_from = "String")]
+    pub ui_locale: UiLocale,
+    pub active: bool,
+    pub locked_until: Option<DateTime<Utc>>,
+    pub last_login_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+}
+
+const COLUMNS: &str =
+    "id, email, name, role, ui_locale, active, locked_until, last_login_at, created_at";
+
+pub struct NewUser<'a> {
+    pub id: UserId,
+    pub email: &'a str,
+    pub name: &'a str,
+    pub role: Role,
+    pub password_hash: &'a str,
+    pub ui_locale: UiLocale,
+}
+
+pub async fn create(tx: &mut TenantTx, user: NewUser<'_>) -> Result<(), Error> {
+    let tenant = tx.tenant();
+    sqlx::query(
+        "INSERT INTO users (tenant_id, id, email, name, role, password_hash, ui_locale)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(tenant)
+    .bind(user.id)
+    .bind(user.email)
+    .bind(user.name)
+    .bind(user.role.as_str())
+    .bind(user.password_hash)
+    .bind(user.ui_locale.code())
+    .execute(tx.conn())
+    .await?;
+    Ok(())
+}
+
+pub async fn get(tx: &mut TenantTx, id: UserId) -> Result<Option<User>, Error> {
+    let tenant = tx.tenant();
+    sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM users WHERE tenant_id = $1 AND id = $2"
+    ))
+    .bind(tenant)
+    .bind(id)
+    .fetch_optional(tx.conn())
+    .await
+}
+
+/// Everyone in the shop, active people first.
+pub async fn list(tx: &mut TenantTx) -> Result<Vec<User>, Error> {
+    let tenant = tx.tenant();
+    sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM users WHERE tenant_id = $1 ORDER BY active DESC, lower(name), id"
+    ))
+    .bind(tenant)
+    .fetch_all(tx.conn())
+    .await
+}
+
+pub async fn count_active_owners(tx: &mut TenantTx) -> Result<i64, Error> {
+    let tenant = tx.tenant();
+    sqlx::query_scalar(
+        "SELECT count(*) FROM users WHERE tenant_id = $1 AND role = 'owner' AND active",
+    )
+    .bind(tenant)
+    .fetch_one(tx.conn())
+    .await
+}
+
+pub async fn set_role(tx: &mut TenantTx, id: UserId, role: Role) -> Result<bool, Error> {
+    let tenant = tx.tenant();
+    let done = sqlx::query("UPDATE users SET role = $3 WHERE tenant_id = $1 AND id = $2")
+        .bind(tenant)
+        .bind(id)
+        .bind(role.as_str())
+        .execute(tx.conn())
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+pub async fn set_active(tx: &mut TenantTx, id: UserId, active: bool) -> Result<bool, Error> {
+    let tenant = tx.tenant();
+    let done = sqlx::query("UPDATE users SET active = $3 WHERE tenant_id = $1 AND id = $2")
+        .bind(tenant)
+        .bind(id)
+        .bind(active)
+        .execute(tx.conn())
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+pub async fn update_profile(
+    tx: &mut TenantTx,
+    id: UserId,
+    name: &str,
+    locale: UiLocale,
+) -> Result<(), Error> {
+    let tenant = tx.tenant();
+    sqlx::query("UPDATE users SET name = $3, ui_locale = $4 WHERE tenant_id = $1 AND id = $2")
+        .bind(tenant)
+        .bind(id)
+        .bind(name)
+        .bind(locale.code())
+        .execute(tx.conn())
+        .await?;
+    Ok(())
+}
+
+pub async fn password_hash(tx: &mut TenantTx, id: UserId) -> Result<String, Error> {
+    let tenant = tx.tenant();
+    sqlx::query_scalar("SELECT password_hash FROM users WHERE tenant_id = $1 AND id = $2")
+        .bind(tenant)
+        .bind(id)
+        .fetch_one(tx.conn())
+        .await
+}
+
+pub async fn set_password_hash(tx: &mut TenantTx, id: UserId, hash: &str) -> Result<(), Error> {
+    let tenant = tx.tenant();
+    sqlx::query("UPDATE users SET password_hash = $3 WHERE tenant_id = $1 AND id = $2")
+        .bind(tenant)
+        .bind(id)
+        .bind(hash)
+        .execute(tx.conn())
+        .await?;
+    Ok(())
+}
+
+/// What login needs to know about an address before the tenant is known.
+#[derive(Debug, sqlx::FromRow)]
+pub struct LoginCandidate {
+    pub tenant_id: TenantId,
+    pub user_id: UserId,
+    pub password_hash: String,
+    pub active: bool,
+    pub locked_until: Option<DateTime<Utc>>,
+}
+
+pub async fn login_candidate(pool: &PgPool, email: &str) -> Result<Option<LoginCandidate>, Error> {
+    sqlx::query_as("SELECT * FROM auth_user_by_email($1)")
+        .bind(email)
+        .fetch_optional(pool)
+        .await
+}
+
+/// Counts a failed password; locks the account once `max_failures` is reached.
+/// Returns the lock's end when this failure locked it.
+pub async fn record_failed_login(
+    tx: &mut TenantTx,
+    id: UserId,
+    max_failures: i32,
+    lock_for: chrono::Duration,
+) -> Result<Option<DateTime<Utc>>, Error> {
+    let tenant = tx.tenant();
+    sqlx::query_scalar(
+        "UPDATE users SET failed_logins = failed_logins + 1,
+             locked_until = CASE WHEN failed_logins + 1 >= $3 THEN now() + $4 ELSE locked_until END
+         WHERE tenant_id = $1 AND id = $2
+         RETURNING CASE WHEN failed_logins >= $3 THEN locked_until END",
+    )
+    .bind(tenant)
+    .bind(id)
+    .bind(max_failures)
+    .bind(lock_for)
+    .fetch_one(tx.conn())
+    .await
+}
+
+pub async fn record_successful_login(tx: &mut TenantTx, id: UserId) -> Result<(), Error> {
+    let tenant = tx.tenant();
+    sqlx::query(
+        "UPDATE users SET failed_logins = 0, locked_until = NULL, last_login_at = now()
+         WHERE tenant_id = $1 AND id = $2",
+    )
+    .bind(tenant)
+    .bind(id)
+    .execute(tx.conn())
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,63 @@
+//! Typed ids: a `UserId` can never be passed where a `TeamId` is expected.
+
+use std::fmt;
+use std::str::FromStr;
+
+macro_rules! id_type {
+    ($(#[$meta:meta])* $name:ident) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+        #[cfg_attr(feature = "sqlx", derive(sqlx::Type), sqlx(transparent))]
+        #[serde(transparent)]
+        pub struct $name(pub uuid::Uuid);
+
+        impl $name {
+            /// A fresh time-ordered (UUIDv7) id.
+            pub fn new() -> Self {
+                Self(uuid::Uuid::now_v7())
+            }
+        }
+
+        impl Default for $name {
+            fn default() -> Self {
+                Self::new()
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                self.0.fmt(f)
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = uuid::Error;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                uuid::Uuid::parse_str(s).map(Self)
+            }
+        }
+    };
+}
+
+id_type!(
+    /// A shop: the unit of isolation.
+    TenantId
+);
+id_type!(UserId);
+id_type!(TeamId);
+id_type!(SessionId);
+id_type!(InvitationId);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_time_ordered_and_round_trip() {
+        let a = UserId::new();
+        let b = UserId::new();
+        assert!(a < b, "UUIDv7 ids sort by creation time");
+        assert_eq!(a.to_string().parse::<UserId>().unwrap(), a);
+        assert!("not-a-uuid".parse::<UserId>().is_err());
+    }
+}

@@ -1,0 +1,11 @@
+//! Aftersail's pure core: no IO, no clocks, no database. Everything here is plain
+//! data and functions over it, so it can be tested exhaustively.
+
+pub mod ids;
+pub mod locale;
+pub mod role;
+pub mod validation;
+
+pub use ids::*;
+pub use locale::UiLocale;
+pub use role::Role;

@@ -1,0 +1,65 @@
+//! Wiring: the HTTP server and background workers over one pool, until the token is cancelled.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use sqlx::PgPool;
+use tokio::net::TcpListener;
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
+
+use crate::config::Config;
+
+/// What a process does: serve HTTP, run background jobs, or both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Roles {
+    pub http: bool,
+    pub worker: bool,
+}
+
+pub fn state(config: &Config, pool: PgPool) -> aftersail_web::AppState {
+    aftersail_web::AppState {
+        pool,
+        config: Arc::new(config.web()),
+        metrics: aftersail_web::metrics_handle(),
+    }
+}
+
+/// Runs until `token` is cancelled, then stops accepting connections, lets in-flight
+/// requests and job passes finish (bounded by `shutdown_grace_secs`) and closes the pool.
+pub async fn run(
+    config: &Config,
+    pool: PgPool,
+    listener: Option<TcpListener>,
+    roles: Roles,
+    token: CancellationToken,
+) -> anyhow::Result<()> {
+    let tracker = TaskTracker::new();
+    if roles.worker {
+        aftersail_worker::spawn_all(pool.clone(), token.clone(), &tracker);
+        tracing::info!("background workers started");
+    }
+    if let (true, Some(listener)) = (roles.http, listener) {
+        let app = aftersail_web::router(state(config, pool.clone()))
+            .into_make_service_with_connect_info::<SocketAddr>();
+        let stop = token.clone();
+        tracing::info!(address = %listener.local_addr()?, "HTTP server listening");
+        let server = axum::serve(listener, app)
+            .with_graceful_shutdown(async move { stop.cancelled().await });
+        tracker.spawn(async move {
+            if let Err(err) = server.await {
+                tracing::error!(error = %err, "HTTP server failed");
+            }
+        });
+    }
+    token.cancelled().await;
+    tracker.close();
+    let grace = Duration::from_secs(config.shutdown_grace_secs);
+    if tokio::time::timeout(grace, tracker.wait()).await.is_err() {
+        tracing::warn!(?grace, "some requests or jobs did not finish in time");
+    }
+    pool.close().await;
+    tracing::info!("stopped");
+    Ok(())
+}

@@ -1,0 +1,155 @@
+//! Configuration: built-in defaults, then an optional TOML file, then `AFTERSAIL_*`
+//! environment variables (e.g. `AFTERSAIL_DATABASE_URL`, `AFTERSAIL_BIND`).
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use figment::providers::{Env, Format, Serialized, Toml};
+use figment::Figment;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Pretty,
+    Json,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// A PostgreSQL URL. When unset, a private cluster is started in `data_dir/postgres`.
+    pub database_url: Option<String>,
+    pub data_dir: PathBuf,
+    pub bind: SocketAddr,
+    pub static_dir: PathBuf,
+    pub log_format: LogFormat,
+    /// A tracing filter, e.g. `info` or `info,aftersail_web=debug`.
+    pub log_level: String,
+    pub db_max_connections: u32,
+    /// Apply pending migrations when `serve`, `worker`, `all` or `demo` start.
+    pub auto_migrate: bool,
+    /// Mark cookies `Secure` always (set when the site is only served over https).
+    pub secure_cookies: bool,
+    /// Trust `X-Forwarded-For` / `X-Forwarded-Proto` from a reverse proxy.
+    pub trust_proxy: bool,
+    /// How long in-flight requests and jobs get to finish after SIGTERM.
+    pub shutdown_grace_secs: u64,
+    pub session_ttl_hours: i64,
+    pub lockout_failures: i32,
+    pub lockout_minutes: i64,
+    pub login_ip_max_failures: i64,
+    pub login_ip_window_minutes: i64,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            database_url: None,
+            data_dir: PathBuf::from("data"),
+            bind: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            static_dir: PathBuf::from("static"),
+            log_format: LogFormat::Pretty,
+            log_level: "info".into(),
+            db_max_connections: 20,
+            auto_migrate: true,
+            secure_cookies: false,
+            trust_proxy: false,
+            shutdown_grace_secs: 30,
+            session_ttl_hours: 14 * 24,
+            lockout_failures: 5,
+            lockout_minutes: 15,
+            login_ip_max_failures: 30,
+            login_ip_window_minutes: 15,
+        }
+    }
+}
+
+/// Environment variables that configure something other than [`Config`] (so they are not
+/// rejected as unknown keys).
+const OTHER_ENV: [&str; 2] = ["CONFIG", "PG_BIN_DIR"];
+
+impl Config {
+    /// Loads defaults ← `file` (or `./aftersail.toml` if present) ← `AFTERSAIL_*` variables.
+    pub fn load(file: Option<&Path>) -> anyhow::Result<Config> {
+        let mut figment = Figment::from(Serialized::defaults(Config::default()));
+        match file {
+            Some(path) => {
+                anyhow::ensure!(
+                    path.is_file(),
+                    "config file {} does not exist",
+                    path.display()
+                );
+                figment = figment.merge(Toml::file(path));
+            }
+            None if Path::new("aftersail.toml").is_file() => {
+                figment = figment.merge(Toml::file("aftersail.toml"))
+            }
+            None => {}
+        }
+        let env = Env::prefixed("AFTERSAIL_").filter(|key| {
+            !OTHER_ENV
+                .iter()
+                .any(|o| key.as_str().eq_ignore_ascii_case(o))
+        });
+        figment
+            .merge(env)
+            .extract()
+            .context("invalid configuration")
+    }
+
+    pub fn web(&self) -> aftersail_web::WebConfig {
+        aftersail_web::WebConfig {
+            static_dir: self.static_dir.clone(),
+            secure_cookies: self.secure_cookies,
+            trust_proxy: self.trust_proxy,
+            session_ttl: chrono::Duration::hours(self.session_ttl_hours),
+            lockout_failures: self.lockout_failures,
+            lockout_duration: chrono::Duration::minutes(self.lockout_minutes),
+            ip_max_failures: self.login_ip_max_failures,
+            ip_window: chrono::Duration::minutes(self.login_ip_window_minutes),
+            ..aftersail_web::WebConfig::default()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_then_file_then_env() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file(
+                "custom.toml",
+                "bind = \"0.0.0.0:9000\"\nlog_format = \"json\"\ndb_max_connections = 7\n",
+            )?;
+            jail.set_env("AFTERSAIL_DB_MAX_CONNECTIONS", "3");
+            jail.set_env("AFTERSAIL_DATABASE_URL", "postgres://u@h/db");
+            jail.set_env("AFTERSAIL_CONFIG", "custom.toml");
+            let config = Config::load(Some(Path::new("custom.toml"))).expect("loads");
+            assert_eq!(config.bind.port(), 9000, "file overrides default");
+            assert_eq!(config.log_format, LogFormat::Json);
+            assert_eq!(config.db_max_connections, 3, "env overrides file");
+            assert_eq!(config.database_url.as_deref(), Some("postgres://u@h/db"));
+            assert_eq!(config.static_dir, PathBuf::from("static"), "default kept");
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn bad_values_are_clear_errors() {
+        figment::Jail::expect_with(|jail| {
+            jail.set_env("AFTERSAIL_BIND", "not-an-address");
+            let err = format!("{:#}", Config::load(None).unwrap_err());
+            assert!(err.contains("bind"), "{err}");
+            jail.set_env("AFTERSAIL_BIND", "127.0.0.1:1");
+            jail.set_env("AFTERSAIL_LOG_FROMAT", "json");
+            let err = format!("{:#}", Config::load(None).unwrap_err());
+            assert!(err.contains("log_fromat"), "typos are reported: {err}");
+            assert!(Config::load(Some(Path::new("missing.toml"))).is_err());
+            Ok(())
+        });
+    }
+}

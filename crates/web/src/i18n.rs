@@ -1,0 +1,201 @@
+//! Every string of the agent UI, in English and Simplified Chinese.
+//!
+//! The `strings!` macro makes a missing translation a compile error: each key must be given
+//! in both languages. Templates read them as fields (`{{ t.nav_inbox }}`).
+
+use aftersail_domain::UiLocale;
+
+macro_rules! strings {
+    ($($key:ident: $en:expr, $zh:expr;)*) => {
+        pub struct Tr { $(pub $key: &'static str,)* }
+        pub static EN: Tr = Tr { $($key: $en,)* };
+        pub static ZH: Tr = Tr { $($key: $zh,)* };
+        #[cfg(test)]
+        pub(crate) fn all_pairs() -> Vec<(&'static str, &'static str, &'static str)> {
+            vec![$((stringify!($key), $en, $zh),)*]
+        }
+    };
+}
+
+pub fn tr(locale: UiLocale) -> &'static Tr {
+    match locale {
+        UiLocale::En => &EN,
+        UiLocale::ZhCn => &ZH,
+    }
+}
+
+impl Tr {
+    /// Fills the single `{}` of a template string.
+    pub fn fill(&self, template: &str, value: impl std::fmt::Display) -> String {
+        template.replacen("{}", &value.to_string(), 1)
+    }
+
+    /// Accepts a role or a reference to one (templates hand over either).
+    pub fn role<R: std::borrow::Borrow<aftersail_domain::Role>>(&self, role: R) -> &'static str {
+        match *role.borrow() {
+            aftersail_domain::Role::Owner => self.role_owner,
+            aftersail_domain::Role::Admin => self.role_admin,
+            aftersail_domain::Role::Agent => self.role_agent,
+        }
+    }
+}
+
+strings! {
+    app_name: "Aftersail", "Aftersail";
+    tagline: "After-sales helpdesk for marketplace sellers", "面向跨境卖家的售后客服系统";
+    skip_to_content: "Skip to content", "跳到主要内容";
+    language: "Language", "语言";
+
+    // Navigation
+    nav_inbox: "Inbox", "收件箱";
+    nav_returns: "Returns", "退货";
+    nav_customers: "Customers", "客户";
+    nav_kb: "Knowledge base", "知识库";
+    nav_reports: "Reports", "报表";
+    nav_settings: "Settings", "设置";
+    nav_main: "Main navigation", "主导航";
+    sign_out: "Sign out", "退出登录";
+
+    // Sign-up, login, invitations
+    login_title: "Sign in", "登录";
+    login_submit: "Sign in", "登录";
+    login_no_account: "New to Aftersail?", "还没有账号？";
+    login_create_shop: "Create a shop", "创建店铺";
+    login_bad_credentials: "Email or password is incorrect.", "邮箱或密码不正确。";
+    login_locked: "This account is locked after too many failed sign-in attempts. Try again in {} minutes.", "登录失败次数过多，账号已被临时锁定。请在 {} 分钟后重试。";
+    login_throttled: "Too many failed sign-in attempts from your network. Try again in {} minutes.", "您的网络登录失败次数过多。请在 {} 分钟后重试。";
+    login_deactivated: "This account has been deactivated. Ask your shop owner.", "该账号已停用，请联系店铺所有者。";
+    signup_title: "Create your shop", "创建您的店铺";
+    signup_lead: "You become the shop's owner and can invite your agents next.", "您将成为店铺所有者，随后可以邀请客服。";
+    signup_submit: "Create shop", "创建店铺";
+    signup_have_account: "Already have an account?", "已有账号？";
+    field_shop_name: "Shop name", "店铺名称";
+    field_your_name: "Your name", "您的姓名";
+    field_name: "Name", "姓名";
+    field_email: "Email", "邮箱";
+    field_password: "Password", "密码";
+    field_password_hint: "At least 10 characters.", "至少 10 个字符。";
+    field_role: "Role", "角色";
+    err_required: "Required.", "必填。";
+    err_email_invalid: "Enter a valid email address.", "请输入有效的邮箱地址。";
+    err_email_taken: "An account with this email already exists.", "该邮箱已注册。";
+    err_password_short: "Use at least 10 characters.", "密码至少需要 10 个字符。";
+    err_password_long: "Use at most 128 characters.", "密码不能超过 128 个字符。";
+    err_name_invalid: "Enter 1 to 100 characters.", "请输入 1 到 100 个字符。";
+    err_form_problems: "Please correct the fields marked below.", "请修改下面标出的字段。";
+    invite_accept_title: "Join {}", "加入 {}";
+    invite_accept_lead: "You were invited as {}. Choose your name and password to finish.", "您被邀请为{}。设置姓名和密码即可完成。";
+    invite_accept_submit: "Join the shop", "加入店铺";
+    invite_invalid: "This invitation link is invalid, expired, revoked or already used. Ask for a new one.", "该邀请链接无效、已过期、已撤销或已被使用。请索取新的邀请。";
+
+    // Roles
+    role_owner: "Owner", "所有者";
+    role_admin: "Admin", "管理员";
+    role_agent: "Agent", "客服";
+
+    // Agent workplace pages
+    inbox_lead: "Every buyer conversation from every channel, in one place.", "所有渠道的买家会话，集中在一处。";
+    inbox_empty: "No tickets yet. Buyer messages appear here as soon as a channel is connected.", "暂无工单。连接渠道后，买家消息会出现在这里。";
+    returns_lead: "Return requests (RMAs) from the buyer portal and marketplaces.", "来自买家门户和各平台的退货请求（RMA）。";
+    returns_empty: "No return requests yet.", "暂无退货请求。";
+    customers_lead: "Buyers across channels, with their orders and history.", "跨渠道的买家及其订单和历史记录。";
+    customers_empty: "No customers yet.", "暂无客户。";
+    kb_lead: "Articles for your help center and for answering faster.", "帮助中心文章，助您更快回复。";
+    kb_empty: "No articles yet.", "暂无文章。";
+    reports_lead: "Returns, response times and SLA compliance over time.", "退货、响应时间和 SLA 达成率趋势。";
+    reports_empty: "Reports fill in as tickets and returns come in.", "随着工单和退货的增加，报表会逐步生成。";
+
+    // Settings
+    settings_profile: "Profile", "个人资料";
+    settings_team: "People", "成员";
+    settings_teams: "Teams", "团队";
+    settings_audit: "Audit log", "审计日志";
+    settings_nav: "Settings sections", "设置分区";
+    profile_saved: "Profile saved.", "个人资料已保存。";
+    save: "Save", "保存";
+    cancel: "Cancel", "取消";
+    password_title: "Change password", "修改密码";
+    field_current_password: "Current password", "当前密码";
+    field_new_password: "New password", "新密码";
+    err_current_password: "The current password is incorrect.", "当前密码不正确。";
+    password_changed: "Password changed. Your other sessions were signed out.", "密码已修改，其他会话已退出登录。";
+    people_lead: "Everyone who works in this shop.", "在本店铺工作的所有成员。";
+    col_name: "Name", "姓名";
+    col_email: "Email", "邮箱";
+    col_role: "Role", "角色";
+    col_status: "Status", "状态";
+    col_last_login: "Last sign-in", "上次登录";
+    col_actions: "Actions", "操作";
+    col_members: "Members", "成员数";
+    col_expires: "Expires", "过期时间";
+    col_when: "When", "时间";
+    col_who: "Who", "操作人";
+    col_action: "Action", "动作";
+    col_target: "Target", "对象";
+    status_active: "Active", "正常";
+    status_deactivated: "Deactivated", "已停用";
+    status_expired: "Expired", "已过期";
+    never: "Never", "从未";
+    you: "you", "您";
+    change_role: "Change role", "更改角色";
+    deactivate: "Deactivate", "停用";
+    reactivate: "Reactivate", "恢复";
+    role_changed: "Role changed.", "角色已更改。";
+    user_deactivated: "Deactivated and signed out everywhere.", "已停用，并在所有设备上退出登录。";
+    user_reactivated: "Reactivated.", "已恢复。";
+    invite_title: "Invite someone", "邀请成员";
+    invite_submit: "Create invitation", "创建邀请";
+    invite_created: "Invitation created. Send this link to {}; it is shown only once and works for 7 days:", "邀请已创建。请将此链接发送给 {}；链接仅显示一次，7 天内有效：";
+    invite_pending: "Pending invitations", "待接受的邀请";
+    invite_none: "No pending invitations.", "没有待接受的邀请。";
+    revoke: "Revoke", "撤销";
+    invite_revoked: "Invitation revoked.", "邀请已撤销。";
+    err_not_allowed_role: "You can't give that role.", "您无权分配该角色。";
+    err_self_change: "You can't change your own role or deactivate yourself.", "不能更改自己的角色或停用自己。";
+    teams_lead: "Group agents by market, language or skill.", "按市场、语言或技能对客服分组。";
+    team_new: "New team", "新建团队";
+    team_create: "Create team", "创建团队";
+    team_name_taken: "A team with this name already exists.", "已存在同名团队。";
+    teams_none: "No teams yet.", "暂无团队。";
+    team_members_title: "Members", "成员";
+    team_add_member: "Add member", "添加成员";
+    team_remove: "Remove", "移除";
+    team_rename: "Rename", "重命名";
+    team_delete: "Delete team", "删除团队";
+    team_no_members: "No members yet.", "暂无成员。";
+    team_deleted: "Team deleted.", "团队已删除。";
+    audit_lead: "Who changed what in this shop, newest first.", "本店铺的变更记录，最新的在前。";
+    audit_none: "Nothing recorded yet.", "暂无记录。";
+
+    // Errors
+    err_title: "Something went wrong", "出错了";
+    err_404: "That page doesn't exist, or you don't have access to it.", "该页面不存在，或您无权访问。";
+    err_403: "You don't have permission to do that.", "您没有执行此操作的权限。";
+    err_csrf: "Your form expired or came from another site. Reload the page and try again.", "表单已过期或来自其他网站。请刷新页面后重试。";
+    err_429: "Too many requests. Please wait a moment and try again.", "请求过多，请稍后重试。";
+    err_500: "Something went wrong on our side. It has been logged; please try again.", "服务器出错，已记录。请重试。";
+    err_400: "The request was not valid.", "请求无效。";
+    back_home: "Back to the inbox", "返回收件箱";
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_string_is_translated() {
+        // Brand names and placeholders may match; anything else identical is an untranslated copy.
+        let allowed_same = ["app_name"];
+        for (key, en, zh) in all_pairs() {
+            assert!(!en.is_empty() && !zh.is_empty(), "{key} is empty");
+            if !allowed_same.contains(&key) {
+                assert_ne!(en, zh, "{key} is not translated");
+            }
+            assert_eq!(
+                en.matches("{}").count(),
+                zh.matches("{}").count(),
+                "{key}: placeholders differ"
+            );
+        }
+    }
+}

@@ -1,0 +1,50 @@
+//! Settings: the user's own profile, and (for admins and owners) people, teams and the audit log.
+
+mod audit_log;
+mod people;
+mod profile;
+mod teams;
+
+use axum::response::Redirect;
+use axum::routing::get;
+use axum::Router;
+
+use crate::state::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/settings",
+            get(|| async { Redirect::to("/settings/profile") }),
+        )
+        .merge(profile::router())
+        .merge(people::router())
+        .merge(teams::router())
+        .merge(audit_log::router())
+}
+
+/// Which settings tab is current, for `templates/settings/_subnav.html`.
+pub struct SubNav {
+    pub current: &'static str,
+}
+
+/// Messages shown after a redirect (`?notice=saved`), from a fixed list so nothing
+/// user-supplied is echoed.
+pub fn notice(t: &'static crate::i18n::Tr, key: Option<&str>) -> Option<&'static str> {
+    Some(match key? {
+        "profile_saved" => t.profile_saved,
+        "password_changed" => t.password_changed,
+        "role_changed" => t.role_changed,
+        "deactivated" => t.user_deactivated,
+        "reactivated" => t.user_reactivated,
+        "invite_revoked" => t.invite_revoked,
+        "team_deleted" => t.team_deleted,
+        _ => return None,
+    })
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub struct NoticeQuery {
+    pub notice: Option<String>,
+}

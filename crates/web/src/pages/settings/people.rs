@@ -1,0 +1,281 @@
+//! Settings → People: who works in the shop, their roles, and invitations to join.
+
+use aftersail_db::invitations::Invitation;
+use aftersail_db::users::User;
+use aftersail_db::{audit, invitations, sessions, users, TenantTx};
+use aftersail_domain::validation::normalize_email;
+use aftersail_domain::{InvitationId, Role, UserId};
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use serde::Deserialize;
+
+use super::{notice, NoticeQuery, SubNav};
+use crate::auth::{tokens, CurrentUser};
+use crate::error::{AppError, AppResult};
+use crate::pages::{render, FormErrors, Shell};
+use crate::state::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/settings/team", get(show))
+        .route("/settings/team/invitations", post(invite))
+        .route("/settings/invitations/{id}/revoke", post(revoke))
+        .route("/settings/users/{id}/role", post(change_role))
+        .route("/settings/users/{id}/deactivate", post(deactivate))
+        .route("/settings/users/{id}/reactivate", post(reactivate))
+}
+
+#[derive(Template)]
+#[template(path = "settings/people.html")]
+struct PeoplePage<'a> {
+    shell: Shell<'a>,
+    subnav: SubNav,
+    people: Vec<User>,
+    pending: Vec<Invitation>,
+    /// Roles the viewer may hand out.
+    assignable: Vec<Role>,
+    invite_email: String,
+    invite_role: Role,
+    errors: FormErrors,
+    /// A freshly created invitation's link, shown once.
+    created_link: Option<(String, String)>,
+    now: chrono::DateTime<chrono::Utc>,
+}
+
+impl PeoplePage<'_> {
+    fn can_change(&self, person: &User) -> bool {
+        person.id != self.shell.user.id() && self.shell.user.role().can_assign(person.role)
+    }
+}
+
+async fn load<'a>(tx: &mut TenantTx, user: &'a CurrentUser) -> AppResult<PeoplePage<'a>> {
+    Ok(PeoplePage {
+        shell: Shell::new(user, "settings"),
+        subnav: SubNav { current: "team" },
+        people: users::list(tx).await?,
+        pending: invitations::list_pending(tx).await?,
+        assignable: Role::ALL
+            .into_iter()
+            .filter(|r| user.role().can_assign(*r))
+            .collect(),
+        invite_email: String::new(),
+        invite_role: Role::Agent,
+        errors: FormErrors::default(),
+        created_link: None,
+        now: chrono::Utc::now(),
+    })
+}
+
+async fn show(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(q): Query<NoticeQuery>,
+) -> AppResult<Response> {
+    user.require_admin()?;
+    let mut tx = user.tx(&state).await?;
+    let mut page = load(&mut tx, &user).await?;
+    tx.commit().await?;
+    page.shell = page
+        .shell
+        .with_notice(notice(user.t(), q.notice.as_deref()));
+    Ok(render(&page)?.into_response())
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct InviteForm {
+    email: String,
+    role: String,
+}
+
+async fn invite(
+    State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
+    user: CurrentUser,
+    Form(form): Form<InviteForm>,
+) -> AppResult<Response> {
+    user.require_admin()?;
+    let t = user.t();
+    let mut errors = FormErrors::default();
+    let email = normalize_email(&form.email);
+    if email.is_none() {
+        errors.add("email", t.err_email_invalid);
+    }
+    let role = form
+        .role
+        .parse::<Role>()
+        .ok()
+        .filter(|r| *r != Role::Owner && user.role().can_assign(*r));
+    if role.is_none() {
+        errors.add("role", t.err_not_allowed_role);
+    }
+    let mut tx = user.tx(&state).await?;
+    if let Some(e) = &email {
+        if users::login_candidate(&state.pool, e).await?.is_some() {
+            errors.add("email", t.err_email_taken);
+        }
+    }
+    let (Some(email), Some(role), true) = (email, role, errors.is_empty()) else {
+        let mut page = load(&mut tx, &user).await?;
+        page.invite_email = form.email;
+        page.errors = errors;
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response());
+    };
+    let token = tokens::random_token();
+    let expires = chrono::Utc::now() + state.config.invitation_ttl;
+    let id = invitations::create(
+        &mut tx,
+        &email,
+        role,
+        &tokens::hash(&token),
+        user.id(),
+        expires,
+    )
+    .await?;
+    audit::record(
+        &mut tx,
+        Some(user.id()),
+        "invitation.created",
+        "invitation",
+        Some(id.0),
+        serde_json::json!({ "email": email, "role": role }),
+    )
+    .await?;
+    let mut page = load(&mut tx, &user).await?;
+    tx.commit().await?;
+    page.created_link = Some((email, format!("{}/invite/{token}", origin(&headers))));
+    Ok((StatusCode::CREATED, render(&page)?).into_response())
+}
+
+/// The site's origin as the browser sees it, for links to share.
+fn origin(headers: &axum::http::HeaderMap) -> String {
+    let host = headers
+        .get(axum::http::header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("localhost:8080");
+    let scheme = headers
+        .get("x-forwarded-proto")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("http");
+    format!("{scheme}://{host}")
+}
+
+async fn revoke(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<InvitationId>,
+) -> AppResult<Redirect> {
+    user.require_admin()?;
+    let mut tx = user.tx(&state).await?;
+    let invitation = invitations::get(&mut tx, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if !user.role().can_assign(invitation.role) {
+        return Err(AppError::Forbidden);
+    }
+    if invitations::revoke(&mut tx, id).await? {
+        audit::record(
+            &mut tx,
+            Some(user.id()),
+            "invitation.revoked",
+            "invitation",
+            Some(id.0),
+            serde_json::json!({ "email": invitation.email }),
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(Redirect::to("/settings/team?notice=invite_revoked"))
+}
+
+/// Loads someone the current user may change: 404 for strangers, 403 for the untouchable.
+async fn changeable(tx: &mut TenantTx, user: &CurrentUser, id: UserId) -> AppResult<User> {
+    user.require_admin()?;
+    let target = users::get(tx, id).await?.ok_or(AppError::NotFound)?;
+    if target.id == user.id() || !user.role().can_assign(target.role) {
+        return Err(AppError::Forbidden);
+    }
+    Ok(target)
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct RoleForm {
+    role: String,
+}
+
+async fn change_role(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<UserId>,
+    Form(form): Form<RoleForm>,
+) -> AppResult<Redirect> {
+    let mut tx = user.tx(&state).await?;
+    let target = changeable(&mut tx, &user, id).await?;
+    let role = form
+        .role
+        .parse::<Role>()
+        .map_err(|_| AppError::BadRequest(user.t().err_not_allowed_role.into()))?;
+    if !user.role().can_assign(role) {
+        return Err(AppError::Forbidden);
+    }
+    users::set_role(&mut tx, id, role).await?;
+    audit::record(
+        &mut tx,
+        Some(user.id()),
+        "user.role_changed",
+        "user",
+        Some(id.0),
+        serde_json::json!({ "from": target.role, "to": role }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Redirect::to("/settings/team?notice=role_changed"))
+}
+
+async fn deactivate(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<UserId>,
+) -> AppResult<Redirect> {
+    let mut tx = user.tx(&state).await?;
+    changeable(&mut tx, &user, id).await?;
+    users::set_active(&mut tx, id, false).await?;
+    sessions::delete_for_user(&mut tx, id, None).await?;
+    audit::record(
+        &mut tx,
+        Some(user.id()),
+        "user.deactivated",
+        "user",
+        Some(id.0),
+        serde_json::json!({}),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Redirect::to("/settings/team?notice=deactivated"))
+}
+
+async fn reactivate(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<UserId>,
+) -> AppResult<Redirect> {
+    let mut tx = user.tx(&state).await?;
+    changeable(&mut tx, &user, id).await?;
+    users::set_active(&mut tx, id, true).await?;
+    audit::record(
+        &mut tx,
+        Some(user.id()),
+        "user.reactivated",
+        "user",
+        Some(id.0),
+        serde_json::json!({}),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Redirect::to("/settings/team?notice=reactivated"))
+}

@@ -1,0 +1,50 @@
+//! What every handler can reach.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use metrics_exporter_prometheus::PrometheusHandle;
+use sqlx::PgPool;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub pool: PgPool,
+    pub config: Arc<WebConfig>,
+    pub metrics: PrometheusHandle,
+}
+
+/// The HTTP layer's settings (the server crate maps its config file onto this).
+#[derive(Clone, Debug)]
+pub struct WebConfig {
+    /// Where `/static` is served from.
+    pub static_dir: PathBuf,
+    /// Set cookies with `Secure` on every response (the site is only reachable over https).
+    pub secure_cookies: bool,
+    /// Trust `X-Forwarded-For` / `X-Forwarded-Proto` from a reverse proxy in front of us.
+    pub trust_proxy: bool,
+    /// How long a login lasts.
+    pub session_ttl: chrono::Duration,
+    /// Wrong passwords in a row before an account locks.
+    pub lockout_failures: i32,
+    pub lockout_duration: chrono::Duration,
+    /// Failed logins from one address within `ip_window` before it gets 429s.
+    pub ip_max_failures: i64,
+    pub ip_window: chrono::Duration,
+    pub invitation_ttl: chrono::Duration,
+}
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        Self {
+            static_dir: PathBuf::from("static"),
+            secure_cookies: false,
+            trust_proxy: false,
+            session_ttl: chrono::Duration::days(14),
+            lockout_failures: 5,
+            lockout_duration: chrono::Duration::minutes(15),
+            ip_max_failures: 30,
+            ip_window: chrono::Duration::minutes(15),
+            invitation_ttl: chrono::Duration::days(7),
+        }
+    }
+}

@@ -1,0 +1,38 @@
+//! Deletes what has expired: sessions past their end, and login attempts older than any
+//! throttling window looks at.
+
+use std::time::Duration;
+
+use aftersail_db::{login_attempts, sessions};
+use sqlx::PgPool;
+use tokio_util::sync::CancellationToken;
+
+const EVERY: Duration = Duration::from_secs(600);
+const KEEP_LOGIN_ATTEMPTS: chrono::Duration = chrono::Duration::days(1);
+
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Purged {
+    pub sessions: i64,
+    pub login_attempts: u64,
+}
+
+pub async fn run_once(pool: &PgPool) -> anyhow::Result<Purged> {
+    Ok(Purged {
+        sessions: sessions::purge_expired(pool).await?,
+        login_attempts: login_attempts::purge_older_than(pool, KEEP_LOGIN_ATTEMPTS).await?,
+    })
+}
+
+pub async fn run(pool: PgPool, token: CancellationToken) {
+    loop {
+        match run_once(&pool).await {
+            Ok(purged) if purged != Purged::default() => tracing::info!(?purged, "housekeeping"),
+            Ok(_) => {}
+            Err(err) => tracing::warn!(error = ?err, "housekeeping failed; retrying next round"),
+        }
+        tokio::select! {
+            () = token.cancelled() => break,
+            () = tokio::time::sleep(EVERY) => {}
+        }
+    }
+}
