@@ -68,6 +68,13 @@ impl FromStr for UiLocale {
     }
 }
 
+impl TryFrom<String> for UiLocale {
+    type Error = String;
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        s.parse().map_err(|()| format!("unknown UI locale {s:?}"))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -96,12 +103,5 @@ mod tests {
         for l in UiLocale::ALL {
             assert_eq!(l.code().parse::<UiLocale>(), Ok(l));
         }
-    }
-}
-
-impl TryFrom<String> for UiLocale {
-    type Error = String;
-    fn try_from(s: String) -> Result<Self, Self::Error> {
-        s.parse().map_err(|()| format!("unknown UI locale {s:?}"))
     }
 }

@@ -66,6 +66,13 @@ impl FromStr for Role {
     }
 }
 
+impl TryFrom<String> for Role {
+    type Error = UnknownRole;
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        s.parse()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -99,12 +106,5 @@ mod tests {
             assert_eq!(r.as_str().parse::<Role>().unwrap(), r);
         }
         assert!("root".parse::<Role>().is_err());
-    }
-}
-
-impl TryFrom<String> for Role {
-    type Error = UnknownRole;
-    fn try_from(s: String) -> Result<Self, Self::Error> {
-        s.parse()
     }
 }

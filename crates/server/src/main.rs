@@ -39,11 +39,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
     let token = CancellationToken::new();
     shutdown::on_signals(token.clone());
     let (options, embedded) = match &config.database_url {
-        Some(url) => (
-            PgConnectOptions::from_str(url)
-                .context("AFTERSAIL_DATABASE_URL is not a valid PostgreSQL URL")?,
-            None,
-        ),
+        Some(url) => (parse_database_url(url)?, None),
         None => {
             let dir = config.data_dir.join("postgres");
             tracing::info!(dir = %dir.display(), "no database URL configured; using the embedded PostgreSQL");
@@ -58,6 +54,16 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
         }
     }
     result
+}
+
+/// sqlx accepts any scheme; a `mysql://` URL should be refused here, not fail later as a DNS error.
+fn parse_database_url(url: &str) -> anyhow::Result<PgConnectOptions> {
+    const HINT: &str = "AFTERSAIL_DATABASE_URL is not a valid PostgreSQL URL (expected postgres://user@host:port/database)";
+    anyhow::ensure!(
+        url.starts_with("postgres://") || url.starts_with("postgresql://"),
+        HINT
+    );
+    PgConnectOptions::from_str(url).context(HINT)
 }
 
 async fn run_with_database(

@@ -1,0 +1,11 @@
+//! Integration tests: the real app against real PostgreSQL, driven over HTTP.
+
+mod accounts;
+mod binary;
+mod csrf;
+mod helpers;
+mod i18n;
+mod ops;
+mod people;
+mod tenancy;
+mod worker;

@@ -1,0 +1,44 @@
+//! Background housekeeping.
+
+use aftersail_worker::housekeeping;
+use reqwest::StatusCode;
+
+use crate::helpers::*;
+
+#[tokio::test]
+async fn housekeeping_purges_expired_sessions_and_old_login_attempts() {
+    let app = spawn_app().await;
+    let stale = app.shop("Shop", "owner@example.com").await;
+    let fresh = app.browser();
+    fresh.log_in("owner@example.com", PASSWORD).await;
+    app.browser()
+        .log_in("owner@example.com", "wrong password!")
+        .await;
+
+    // Age the first session and the failed attempt past their lifetimes.
+    sqlx::query("UPDATE sessions SET expires_at = now() - interval '1 minute' WHERE created_at = (SELECT min(created_at) FROM sessions)").execute(&app.admin).await.unwrap();
+    sqlx::query("UPDATE login_attempts SET at = now() - interval '2 days' WHERE NOT success")
+        .execute(&app.admin)
+        .await
+        .unwrap();
+    assert_eq!(
+        stale.get("/inbox").await.status(),
+        StatusCode::SEE_OTHER,
+        "expired sessions stop working at once"
+    );
+
+    let purged = housekeeping::run_once(&app.pool).await.unwrap();
+    assert_eq!(
+        purged,
+        housekeeping::Purged {
+            sessions: 1,
+            login_attempts: 1
+        }
+    );
+    assert_eq!(fresh.get("/inbox").await.status(), StatusCode::OK);
+    assert_eq!(
+        housekeeping::run_once(&app.pool).await.unwrap(),
+        housekeeping::Purged::default(),
+        "idempotent"
+    );
+}
