@@ -2,6 +2,7 @@
 
 mod accounts;
 mod binary;
+mod browser;
 mod csrf;
 mod helpers;
 mod i18n;

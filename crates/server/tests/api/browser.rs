@@ -1,0 +1,223 @@
+//! The app in a real browser: headless Chromium driven through chromedriver's W3C WebDriver
+//! API (plain JSON over HTTP, so no extra client library). `.ci/run` installs both.
+
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+
+use crate::helpers::*;
+
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+const CHROMIUM: &str = "/usr/bin/chromium";
+
+struct WebDriver {
+    http: reqwest::Client,
+    base: String,
+    session: String,
+    driver: Child,
+    profile: std::path::PathBuf,
+}
+
+impl WebDriver {
+    /// Starts chromedriver and a headless Chromium; `None` (test skipped) only outside CI.
+    async fn start() -> Option<WebDriver> {
+        if !std::path::Path::new(CHROMEDRIVER).exists() || !std::path::Path::new(CHROMIUM).exists() {
+            assert!(std::env::var_os("CI").is_none(), "CI must have chromium and chromedriver (.ci/run installs them)");
+            eprintln!("skipping browser test: install chromium and chromium-driver to run it");
+            return None;
+        }
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let driver = Command::new(CHROMEDRIVER).arg(format!("--port={port}")).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
+        let base = format!("http://127.0.0.1:{port}");
+        let http = reqwest::Client::new();
+        let start = Instant::now();
+        while http.get(format!("{base}/status")).send().await.is_err() {
+            assert!(start.elapsed() < Duration::from_secs(20), "chromedriver did not start");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        let profile = std::env::temp_dir().join(format!("aftersail-chromium-{}", uuid::Uuid::new_v4().simple()));
+        let args = [
+            "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync", "--window-size=1280,900",
+        ];
+        let mut args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+        args.push(format!("--user-data-dir={}", profile.display()));
+        let caps = json!({ "capabilities": { "alwaysMatch": {
+            "browserName": "chrome",
+            "goog:chromeOptions": { "binary": CHROMIUM, "args": args }
+        }}});
+        let created: Value = http.post(format!("{base}/session")).json(&caps).send().await.unwrap().json().await.unwrap();
+        let session = created["value"]["sessionId"].as_str().unwrap_or_else(|| panic!("no session: {created}")).to_owned();
+        Some(WebDriver { http, base: format!("{base}/session/{session}"), session, driver, profile })
+    }
+
+    async fn call(&self, method: reqwest::Method, path: &str, body: Value) -> Value {
+        self.try_call(method, path, body).await.unwrap_or_else(|err| panic!("WebDriver {path}: {err}"))
+    }
+
+    async fn try_call(&self, method: reqwest::Method, path: &str, body: Value) -> Result<Value, Value> {
+        let mut request = self.http.request(method.clone(), format!("{}{path}", self.base));
+        if method != reqwest::Method::GET {
+            request = request.json(&body);
+        }
+        let r = request.send().await.unwrap();
+        let v: Value = r.json().await.unwrap();
+        if v["value"].get("error").is_some() {
+            return Err(v["value"].clone());
+        }
+        Ok(v["value"].clone())
+    }
+
+    /// Retries `op` while the page is still navigating (element missing or stale), up to 10 s.
+    async fn settle<T, F, Fut>(&self, what: &str, op: F) -> T
+    where
+        F: Fn() -> Fut,
+        Fut: std::future::Future<Output = Result<T, Value>>,
+    {
+        let start = Instant::now();
+        loop {
+            match op().await {
+                Ok(v) => return v,
+                Err(err) if start.elapsed() < Duration::from_secs(10) => {
+                    let kind = err["error"].as_str().unwrap_or("");
+                    assert!(kind == "no such element" || kind == "stale element reference", "{what}: {err}");
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+                Err(err) => panic!("{what}: {err}"),
+            }
+        }
+    }
+
+    async fn goto(&self, url: &str) {
+        self.call(reqwest::Method::POST, "/url", json!({ "url": url })).await;
+    }
+
+    async fn try_find(&self, css: &str) -> Result<String, Value> {
+        let v = self.try_call(reqwest::Method::POST, "/element", json!({ "using": "css selector", "value": css })).await?;
+        Ok(v.as_object().and_then(|o| o.values().next()).and_then(Value::as_str).unwrap().to_owned())
+    }
+
+    async fn find(&self, css: &str) -> String {
+        self.settle(css, || self.try_find(css)).await
+    }
+
+    async fn type_into(&self, css: &str, text: &str) {
+        let el = self.find(css).await;
+        self.call(reqwest::Method::POST, &format!("/element/{el}/value"), json!({ "text": text })).await;
+    }
+
+    async fn click(&self, css: &str) {
+        let el = self.find(css).await;
+        self.call(reqwest::Method::POST, &format!("/element/{el}/click"), json!({})).await;
+    }
+
+    async fn script(&self, js: &str) -> Value {
+        self.call(reqwest::Method::POST, "/execute/sync", json!({ "script": js, "args": [] })).await
+    }
+
+    async fn text(&self, css: &str) -> String {
+        let text = self
+            .settle(css, || async {
+                let el = self.try_find(css).await?;
+                self.try_call(reqwest::Method::GET, &format!("/element/{el}/text"), Value::Null).await
+            })
+            .await;
+        text.as_str().unwrap().to_owned()
+    }
+
+    /// Waits until the element's text is `expected` (e.g. after a reload the path doesn't show).
+    async fn wait_text(&self, css: &str, expected: &str) {
+        let start = Instant::now();
+        loop {
+            let text = self.text(css).await;
+            if text == expected {
+                return;
+            }
+            assert!(start.elapsed() < Duration::from_secs(10), "{css} says {text:?}, expected {expected:?}");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Waits until the page's path is `expected` (navigation after a click is asynchronous).
+    async fn wait_path(&self, expected: &str) {
+        let start = Instant::now();
+        loop {
+            let path = self.path().await;
+            if path == expected {
+                return;
+            }
+            assert!(start.elapsed() < Duration::from_secs(10), "still at {path}, expected {expected}");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    async fn path(&self) -> String {
+        self.script("return location.pathname + location.search").await.as_str().unwrap().to_owned()
+    }
+
+    /// Saves a screenshot under target/screenshots for people to look at.
+    async fn screenshot(&self, name: &str) {
+        use base64::Engine;
+        let png = self.call(reqwest::Method::GET, "/screenshot", Value::Null).await;
+        let bytes = base64::engine::general_purpose::STANDARD.decode(png.as_str().unwrap()).unwrap();
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/screenshots");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join(format!("{name}.png")), bytes).unwrap();
+    }
+}
+
+impl Drop for WebDriver {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("curl").args(["-s", "-X", "DELETE", &self.base]).output();
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+        let _ = std::fs::remove_dir_all(&self.profile);
+        let _ = &self.session;
+    }
+}
+
+#[tokio::test]
+async fn a_new_owner_signs_up_switches_to_chinese_and_invites_an_agent_in_a_real_browser() {
+    let Some(web) = WebDriver::start().await else { return };
+    let app = spawn_app().await;
+
+    web.goto(&format!("{}/signup", app.address)).await;
+    web.type_into("#shop_name", "Browser Test Shop").await;
+    web.type_into("#name", "Bo Wser").await;
+    web.type_into("#email", "bo@example.com").await;
+    web.type_into("#password", "short").await;
+    web.click("button[type=submit]").await;
+    assert_eq!(web.text("#password-error").await, "Use at least 10 characters.", "validation shown in the page");
+    web.type_into("#password", " but now long enough").await;
+    web.click("button[type=submit]").await;
+
+    web.wait_path("/inbox").await;
+    assert_eq!(web.text("h1.page-title").await, "Inbox");
+    // The stylesheet and htmx loaded under the Content-Security-Policy.
+    assert_eq!(web.script("return getComputedStyle(document.querySelector('.topbar')).position").await, "sticky");
+    assert_eq!(web.script("return typeof htmx").await, "object");
+    web.screenshot("inbox-en").await;
+
+    web.click(".userbox button[lang=zh-CN]").await;
+    web.wait_text("h1.page-title", "收件箱").await;
+    assert_eq!(web.path().await, "/inbox", "the switcher returns to the same page");
+
+    web.goto(&format!("{}/settings/team", app.address)).await;
+    web.type_into("#invite-email", "agent@example.com").await;
+    web.click("form[action='/settings/team/invitations'] button").await;
+    let link = web.text("#invite-link").await;
+    assert!(link.contains("/invite/"), "{link}");
+    web.screenshot("people-zh").await;
+
+    // The agent opens the link in the same browser after the owner signs out.
+    web.click("form[action='/logout'] button").await;
+    web.wait_path("/login").await;
+    web.goto(&link).await;
+    web.type_into("#name", "Agent Smith").await;
+    web.type_into("#password", "agent password 1").await;
+    web.click("button[type=submit]").await;
+    web.wait_path("/inbox").await;
+    let role: String = sqlx::query_scalar("SELECT role FROM users WHERE email = 'agent@example.com'").fetch_one(&app.admin).await.unwrap();
+    assert_eq!(role, "agent");
+}
