@@ -107,8 +107,12 @@ pub async fn render_errors(request: Request, next: Next) -> Response {
         .map(|p| p.as_str().to_owned())
         .unwrap_or_default();
     let mut response = next.run(request).await;
-    let Some(kind) = response.extensions_mut().remove::<ErrorKind>() else {
-        return response;
+    let kind = match response.extensions_mut().remove::<ErrorKind>() {
+        Some(kind) => kind,
+        None => match framework_rejection(&response) {
+            Some(kind) => kind,
+            None => return response,
+        },
     };
     let status = response.status();
     let htmx = headers.contains_key("hx-request");
@@ -160,6 +164,26 @@ pub async fn render_errors(request: Request, next: Next) -> Response {
         }
     }
     r
+}
+
+/// axum's own extractor rejections (a malformed id in the path, a wrong method, an unreadable
+/// form) come back as plain text; they get the same pages and JSON as our errors.
+fn framework_rejection(response: &Response) -> Option<ErrorKind> {
+    let status = response.status();
+    let plain = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_none_or(|v| v.starts_with("text/plain"));
+    if !status.is_client_error() || !plain || status == StatusCode::UNAUTHORIZED {
+        return None;
+    }
+    let code = if status == StatusCode::NOT_FOUND {
+        "not_found"
+    } else {
+        "bad_request"
+    };
+    Some(ErrorKind { code, detail: None })
 }
 
 /// Percent-encodes a path for use as a query value.

@@ -22,24 +22,50 @@ struct WebDriver {
 impl WebDriver {
     /// Starts chromedriver and a headless Chromium; `None` (test skipped) only outside CI.
     async fn start() -> Option<WebDriver> {
-        if !std::path::Path::new(CHROMEDRIVER).exists() || !std::path::Path::new(CHROMIUM).exists() {
-            assert!(std::env::var_os("CI").is_none(), "CI must have chromium and chromedriver (.ci/run installs them)");
+        if !std::path::Path::new(CHROMEDRIVER).exists() || !std::path::Path::new(CHROMIUM).exists()
+        {
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "CI must have chromium and chromedriver (.ci/run installs them)"
+            );
             eprintln!("skipping browser test: install chromium and chromium-driver to run it");
             return None;
         }
-        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-        let driver = Command::new(CHROMEDRIVER).arg(format!("--port={port}")).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let driver = Command::new(CHROMEDRIVER)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
         let base = format!("http://127.0.0.1:{port}");
         let http = reqwest::Client::new();
         let start = Instant::now();
         while http.get(format!("{base}/status")).send().await.is_err() {
-            assert!(start.elapsed() < Duration::from_secs(20), "chromedriver did not start");
+            assert!(
+                start.elapsed() < Duration::from_secs(20),
+                "chromedriver did not start"
+            );
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
-        let profile = std::env::temp_dir().join(format!("aftersail-chromium-{}", uuid::Uuid::new_v4().simple()));
+        let profile = std::env::temp_dir().join(format!(
+            "aftersail-chromium-{}",
+            uuid::Uuid::new_v4().simple()
+        ));
         let args = [
-            "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync", "--window-size=1280,900",
+            "--headless=new",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--window-size=1280,900",
         ];
         let mut args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
         args.push(format!("--user-data-dir={}", profile.display()));
@@ -47,17 +73,43 @@ impl WebDriver {
             "browserName": "chrome",
             "goog:chromeOptions": { "binary": CHROMIUM, "args": args }
         }}});
-        let created: Value = http.post(format!("{base}/session")).json(&caps).send().await.unwrap().json().await.unwrap();
-        let session = created["value"]["sessionId"].as_str().unwrap_or_else(|| panic!("no session: {created}")).to_owned();
-        Some(WebDriver { http, base: format!("{base}/session/{session}"), session, driver, profile })
+        let created: Value = http
+            .post(format!("{base}/session"))
+            .json(&caps)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let session = created["value"]["sessionId"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no session: {created}"))
+            .to_owned();
+        Some(WebDriver {
+            http,
+            base: format!("{base}/session/{session}"),
+            session,
+            driver,
+            profile,
+        })
     }
 
     async fn call(&self, method: reqwest::Method, path: &str, body: Value) -> Value {
-        self.try_call(method, path, body).await.unwrap_or_else(|err| panic!("WebDriver {path}: {err}"))
+        self.try_call(method, path, body)
+            .await
+            .unwrap_or_else(|err| panic!("WebDriver {path}: {err}"))
     }
 
-    async fn try_call(&self, method: reqwest::Method, path: &str, body: Value) -> Result<Value, Value> {
-        let mut request = self.http.request(method.clone(), format!("{}{path}", self.base));
+    async fn try_call(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Value,
+    ) -> Result<Value, Value> {
+        let mut request = self
+            .http
+            .request(method.clone(), format!("{}{path}", self.base));
         if method != reqwest::Method::GET {
             request = request.json(&body);
         }
@@ -81,7 +133,10 @@ impl WebDriver {
                 Ok(v) => return v,
                 Err(err) if start.elapsed() < Duration::from_secs(10) => {
                     let kind = err["error"].as_str().unwrap_or("");
-                    assert!(kind == "no such element" || kind == "stale element reference", "{what}: {err}");
+                    assert!(
+                        kind == "no such element" || kind == "stale element reference",
+                        "{what}: {err}"
+                    );
                     tokio::time::sleep(Duration::from_millis(100)).await;
                 }
                 Err(err) => panic!("{what}: {err}"),
@@ -90,12 +145,23 @@ impl WebDriver {
     }
 
     async fn goto(&self, url: &str) {
-        self.call(reqwest::Method::POST, "/url", json!({ "url": url })).await;
+        self.call(reqwest::Method::POST, "/url", json!({ "url": url }))
+            .await;
     }
 
     async fn try_find(&self, css: &str) -> Result<String, Value> {
-        let v = self.try_call(reqwest::Method::POST, "/element", json!({ "using": "css selector", "value": css })).await?;
-        Ok(v.as_object().and_then(|o| o.values().next()).and_then(Value::as_str).unwrap().to_owned())
+        let v = self
+            .try_call(
+                reqwest::Method::POST,
+                "/element",
+                json!({ "using": "css selector", "value": css }),
+            )
+            .await?;
+        Ok(v.as_object()
+            .and_then(|o| o.values().next())
+            .and_then(Value::as_str)
+            .unwrap()
+            .to_owned())
     }
 
     async fn find(&self, css: &str) -> String {
@@ -104,23 +170,43 @@ impl WebDriver {
 
     async fn type_into(&self, css: &str, text: &str) {
         let el = self.find(css).await;
-        self.call(reqwest::Method::POST, &format!("/element/{el}/value"), json!({ "text": text })).await;
+        self.call(
+            reqwest::Method::POST,
+            &format!("/element/{el}/value"),
+            json!({ "text": text }),
+        )
+        .await;
     }
 
     async fn click(&self, css: &str) {
         let el = self.find(css).await;
-        self.call(reqwest::Method::POST, &format!("/element/{el}/click"), json!({})).await;
+        self.call(
+            reqwest::Method::POST,
+            &format!("/element/{el}/click"),
+            json!({}),
+        )
+        .await;
     }
 
     async fn script(&self, js: &str) -> Value {
-        self.call(reqwest::Method::POST, "/execute/sync", json!({ "script": js, "args": [] })).await
+        self.call(
+            reqwest::Method::POST,
+            "/execute/sync",
+            json!({ "script": js, "args": [] }),
+        )
+        .await
     }
 
     async fn text(&self, css: &str) -> String {
         let text = self
             .settle(css, || async {
                 let el = self.try_find(css).await?;
-                self.try_call(reqwest::Method::GET, &format!("/element/{el}/text"), Value::Null).await
+                self.try_call(
+                    reqwest::Method::GET,
+                    &format!("/element/{el}/text"),
+                    Value::Null,
+                )
+                .await
             })
             .await;
         text.as_str().unwrap().to_owned()
@@ -134,7 +220,10 @@ impl WebDriver {
             if text == expected {
                 return;
             }
-            assert!(start.elapsed() < Duration::from_secs(10), "{css} says {text:?}, expected {expected:?}");
+            assert!(
+                start.elapsed() < Duration::from_secs(10),
+                "{css} says {text:?}, expected {expected:?}"
+            );
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
     }
@@ -147,20 +236,31 @@ impl WebDriver {
             if path == expected {
                 return;
             }
-            assert!(start.elapsed() < Duration::from_secs(10), "still at {path}, expected {expected}");
+            assert!(
+                start.elapsed() < Duration::from_secs(10),
+                "still at {path}, expected {expected}"
+            );
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
     }
 
     async fn path(&self) -> String {
-        self.script("return location.pathname + location.search").await.as_str().unwrap().to_owned()
+        self.script("return location.pathname + location.search")
+            .await
+            .as_str()
+            .unwrap()
+            .to_owned()
     }
 
     /// Saves a screenshot under target/screenshots for people to look at.
     async fn screenshot(&self, name: &str) {
         use base64::Engine;
-        let png = self.call(reqwest::Method::GET, "/screenshot", Value::Null).await;
-        let bytes = base64::engine::general_purpose::STANDARD.decode(png.as_str().unwrap()).unwrap();
+        let png = self
+            .call(reqwest::Method::GET, "/screenshot", Value::Null)
+            .await;
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(png.as_str().unwrap())
+            .unwrap();
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/screenshots");
         std::fs::create_dir_all(&dir).unwrap();
         std::fs::write(dir.join(format!("{name}.png")), bytes).unwrap();
@@ -169,7 +269,9 @@ impl WebDriver {
 
 impl Drop for WebDriver {
     fn drop(&mut self) {
-        let _ = std::process::Command::new("curl").args(["-s", "-X", "DELETE", &self.base]).output();
+        let _ = std::process::Command::new("curl")
+            .args(["-s", "-X", "DELETE", &self.base])
+            .output();
         let _ = self.driver.kill();
         let _ = self.driver.wait();
         let _ = std::fs::remove_dir_all(&self.profile);
@@ -179,7 +281,9 @@ impl Drop for WebDriver {
 
 #[tokio::test]
 async fn a_new_owner_signs_up_switches_to_chinese_and_invites_an_agent_in_a_real_browser() {
-    let Some(web) = WebDriver::start().await else { return };
+    let Some(web) = WebDriver::start().await else {
+        return;
+    };
     let app = spawn_app().await;
 
     web.goto(&format!("{}/signup", app.address)).await;
@@ -188,24 +292,37 @@ async fn a_new_owner_signs_up_switches_to_chinese_and_invites_an_agent_in_a_real
     web.type_into("#email", "bo@example.com").await;
     web.type_into("#password", "short").await;
     web.click("button[type=submit]").await;
-    assert_eq!(web.text("#password-error").await, "Use at least 10 characters.", "validation shown in the page");
+    assert_eq!(
+        web.text("#password-error").await,
+        "Use at least 10 characters.",
+        "validation shown in the page"
+    );
     web.type_into("#password", " but now long enough").await;
     web.click("button[type=submit]").await;
 
     web.wait_path("/inbox").await;
     assert_eq!(web.text("h1.page-title").await, "Inbox");
     // The stylesheet and htmx loaded under the Content-Security-Policy.
-    assert_eq!(web.script("return getComputedStyle(document.querySelector('.topbar')).position").await, "sticky");
+    assert_eq!(
+        web.script("return getComputedStyle(document.querySelector('.topbar')).position")
+            .await,
+        "sticky"
+    );
     assert_eq!(web.script("return typeof htmx").await, "object");
     web.screenshot("inbox-en").await;
 
     web.click(".userbox button[lang=zh-CN]").await;
     web.wait_text("h1.page-title", "收件箱").await;
-    assert_eq!(web.path().await, "/inbox", "the switcher returns to the same page");
+    assert_eq!(
+        web.path().await,
+        "/inbox",
+        "the switcher returns to the same page"
+    );
 
     web.goto(&format!("{}/settings/team", app.address)).await;
     web.type_into("#invite-email", "agent@example.com").await;
-    web.click("form[action='/settings/team/invitations'] button").await;
+    web.click("form[action='/settings/team/invitations'] button")
+        .await;
     let link = web.text("#invite-link").await;
     assert!(link.contains("/invite/"), "{link}");
     web.screenshot("people-zh").await;
@@ -218,6 +335,10 @@ async fn a_new_owner_signs_up_switches_to_chinese_and_invites_an_agent_in_a_real
     web.type_into("#password", "agent password 1").await;
     web.click("button[type=submit]").await;
     web.wait_path("/inbox").await;
-    let role: String = sqlx::query_scalar("SELECT role FROM users WHERE email = 'agent@example.com'").fetch_one(&app.admin).await.unwrap();
+    let role: String =
+        sqlx::query_scalar("SELECT role FROM users WHERE email = 'agent@example.com'")
+            .fetch_one(&app.admin)
+            .await
+            .unwrap();
     assert_eq!(role, "agent");
 }

@@ -87,19 +87,40 @@ async fn htmx_gets_error_fragments_not_pages() {
 }
 
 #[tokio::test]
-async fn malformed_ids_are_404_not_500() {
+async fn malformed_ids_and_wrong_methods_get_clear_errors() {
     let app = spawn_app().await;
     let owner = app.shop("Shop", "owner@example.com").await;
-    assert_eq!(
-        owner.get("/settings/teams/not-a-uuid").await.status(),
-        StatusCode::BAD_REQUEST
+    let r = owner.get("/settings/teams/not-a-uuid").await;
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    let body = r.text().await.unwrap();
+    assert!(
+        body.contains("The request was not valid."),
+        "an error page, not axum's plain text: {body}"
     );
+    let r = owner.post("/settings/users/123/deactivate", &[]).await;
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+
+    let json = |r: reqwest::RequestBuilder| r.header("accept", "application/json");
+    let r = json(owner.client.delete(owner.url("/settings/profile")))
+        .header("x-csrf-token", "x")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(
-        owner
-            .post("/settings/users/123/deactivate", &[])
-            .await
-            .status(),
-        StatusCode::BAD_REQUEST
+        r.status(),
+        StatusCode::FORBIDDEN,
+        "CSRF is checked before routing"
+    );
+    let token = owner.csrf_from("/settings/profile").await;
+    let r = json(owner.client.delete(owner.url("/settings/profile")))
+        .header("x-csrf-token", token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(
+        r.json::<serde_json::Value>().await.unwrap()["error"]["code"],
+        "bad_request"
     );
 }
 
