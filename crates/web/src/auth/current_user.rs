@@ -57,6 +57,27 @@ impl CurrentUser {
         Ok(TenantTx::begin(&state.pool, self.tenant()).await?)
     }
 
+    /// Records an action by this user in the shop's audit log, inside `tx`.
+    pub async fn audit(
+        &self,
+        tx: &mut TenantTx,
+        action: &str,
+        target_type: &str,
+        target_id: uuid::Uuid,
+        detail: serde_json::Value,
+    ) -> AppResult<()> {
+        aftersail_db::audit::record(
+            tx,
+            Some(self.id()),
+            action,
+            target_type,
+            Some(target_id),
+            detail,
+        )
+        .await?;
+        Ok(())
+    }
+
     /// 403 unless the user may manage people, teams and shop settings.
     pub fn require_admin(&self) -> AppResult<()> {
         if self.can_manage_people() {

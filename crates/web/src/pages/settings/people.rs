@@ -2,7 +2,7 @@
 
 use aftersail_db::invitations::Invitation;
 use aftersail_db::users::User;
-use aftersail_db::{audit, invitations, sessions, users, TenantTx};
+use aftersail_db::{invitations, sessions, users, TenantTx};
 use aftersail_domain::validation::normalize_email;
 use aftersail_domain::{InvitationId, Role, UserId};
 use askama::Template;
@@ -136,12 +136,11 @@ async fn invite(
         expires,
     )
     .await?;
-    audit::record(
+    user.audit(
         &mut tx,
-        Some(user.id()),
         "invitation.created",
         "invitation",
-        Some(id.0),
+        id.0,
         serde_json::json!({ "email": email, "role": role }),
     )
     .await?;
@@ -178,12 +177,11 @@ async fn revoke(
         return Err(AppError::Forbidden);
     }
     if invitations::revoke(&mut tx, id).await? {
-        audit::record(
+        user.audit(
             &mut tx,
-            Some(user.id()),
             "invitation.revoked",
             "invitation",
-            Some(id.0),
+            id.0,
             serde_json::json!({ "email": invitation.email }),
         )
         .await?;
@@ -224,12 +222,11 @@ async fn change_role(
         return Err(AppError::Forbidden);
     }
     users::set_role(&mut tx, id, role).await?;
-    audit::record(
+    user.audit(
         &mut tx,
-        Some(user.id()),
         "user.role_changed",
         "user",
-        Some(id.0),
+        id.0,
         serde_json::json!({ "from": target.role, "to": role }),
     )
     .await?;
@@ -238,44 +235,41 @@ async fn change_role(
 }
 
 async fn deactivate(
-    State(state): State<AppState>,
+    state: State<AppState>,
     user: CurrentUser,
-    Path(id): Path<UserId>,
+    id: Path<UserId>,
 ) -> AppResult<Redirect> {
-    let mut tx = user.tx(&state).await?;
-    changeable(&mut tx, &user, id).await?;
-    users::set_active(&mut tx, id, false).await?;
-    sessions::delete_for_user(&mut tx, id, None).await?;
-    audit::record(
-        &mut tx,
-        Some(user.id()),
-        "user.deactivated",
-        "user",
-        Some(id.0),
-        serde_json::json!({}),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(Redirect::to("/settings/team?notice=deactivated"))
+    set_active(state, user, id, false).await
 }
 
 async fn reactivate(
+    state: State<AppState>,
+    user: CurrentUser,
+    id: Path<UserId>,
+) -> AppResult<Redirect> {
+    set_active(state, user, id, true).await
+}
+
+/// Deactivating also signs the person out everywhere; their data and history stay.
+async fn set_active(
     State(state): State<AppState>,
     user: CurrentUser,
     Path(id): Path<UserId>,
+    active: bool,
 ) -> AppResult<Redirect> {
     let mut tx = user.tx(&state).await?;
     changeable(&mut tx, &user, id).await?;
-    users::set_active(&mut tx, id, true).await?;
-    audit::record(
-        &mut tx,
-        Some(user.id()),
-        "user.reactivated",
-        "user",
-        Some(id.0),
-        serde_json::json!({}),
-    )
-    .await?;
+    users::set_active(&mut tx, id, active).await?;
+    if !active {
+        sessions::delete_for_user(&mut tx, id, None).await?;
+    }
+    let (action, notice) = if active {
+        ("user.reactivated", "reactivated")
+    } else {
+        ("user.deactivated", "deactivated")
+    };
+    user.audit(&mut tx, action, "user", id.0, serde_json::json!({}))
+        .await?;
     tx.commit().await?;
-    Ok(Redirect::to("/settings/team?notice=reactivated"))
+    Ok(Redirect::to(&format!("/settings/team?notice={notice}")))
 }

@@ -1,6 +1,6 @@
 //! The signed-in user's own name, UI language and password.
 
-use aftersail_db::{audit, sessions, users};
+use aftersail_db::{sessions, users};
 use aftersail_domain::validation::{check_password, clean_name, PasswordProblem};
 use aftersail_domain::UiLocale;
 use askama::Template;
@@ -172,12 +172,11 @@ async fn change_password(
     let hash = password::hash(form.new_password.clone()).await?;
     users::set_password_hash(&mut tx, user.id(), &hash).await?;
     sessions::delete_for_user(&mut tx, user.id(), Some(user.session_id())).await?;
-    audit::record(
+    user.audit(
         &mut tx,
-        Some(user.id()),
         "user.password_changed",
         "user",
-        Some(user.id().0),
+        user.id().0,
         serde_json::json!({}),
     )
     .await?;

@@ -2,7 +2,7 @@
 
 use aftersail_db::teams::{Member, Team};
 use aftersail_db::users::User;
-use aftersail_db::{audit, teams, users, violated_constraint, TenantTx};
+use aftersail_db::{teams, users, violated_constraint, TenantTx};
 use aftersail_domain::validation::clean_name;
 use aftersail_domain::{TeamId, UserId};
 use askama::Template;
@@ -94,12 +94,11 @@ async fn create(
         None => errors.add("name", t.err_name_invalid),
         Some(name) => match teams::create(&mut tx, &name).await {
             Ok(id) => {
-                audit::record(
+                user.audit(
                     &mut tx,
-                    Some(user.id()),
                     "team.created",
                     "team",
-                    Some(id.0),
+                    id.0,
                     serde_json::json!({ "name": name }),
                 )
                 .await?;
@@ -176,12 +175,11 @@ async fn rename(
         None => errors.add("name", t.err_name_invalid),
         Some(name) => match teams::rename(&mut tx, id, &name).await {
             Ok(_) => {
-                audit::record(
+                user.audit(
                     &mut tx,
-                    Some(user.id()),
                     "team.renamed",
                     "team",
-                    Some(id.0),
+                    id.0,
                     serde_json::json!({ "from": team.name, "to": name }),
                 )
                 .await?;
@@ -211,12 +209,11 @@ async fn delete(
     let mut tx = user.tx(&state).await?;
     let team = teams::get(&mut tx, id).await?.ok_or(AppError::NotFound)?;
     teams::delete(&mut tx, id).await?;
-    audit::record(
+    user.audit(
         &mut tx,
-        Some(user.id()),
         "team.deleted",
         "team",
-        Some(id.0),
+        id.0,
         serde_json::json!({ "name": team.name }),
     )
     .await?;
@@ -244,12 +241,11 @@ async fn add_member(
         .await?
         .ok_or(AppError::NotFound)?;
     teams::add_member(&mut tx, id, member).await?;
-    audit::record(
+    user.audit(
         &mut tx,
-        Some(user.id()),
         "team.member_added",
         "team",
-        Some(id.0),
+        id.0,
         serde_json::json!({ "user_id": member }),
     )
     .await?;
@@ -268,12 +264,11 @@ async fn remove_member(
     if !teams::remove_member(&mut tx, id, member).await? {
         return Err(AppError::NotFound);
     }
-    audit::record(
+    user.audit(
         &mut tx,
-        Some(user.id()),
         "team.member_removed",
         "team",
-        Some(id.0),
+        id.0,
         serde_json::json!({ "user_id": member }),
     )
     .await?;
