@@ -3,11 +3,16 @@
 //! explicit `tenant_id = $1` filters (which the composite indexes need anyway).
 
 pub mod audit;
+pub mod customers;
 pub mod invitations;
 pub mod login_attempts;
+pub mod messages;
+pub mod orders;
+pub mod rmas;
 pub mod sessions;
 pub mod teams;
 pub mod tenants;
+pub mod tickets;
 pub mod users;
 
 use std::time::Duration;

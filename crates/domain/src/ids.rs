@@ -47,6 +47,12 @@ id_type!(UserId);
 id_type!(TeamId);
 id_type!(SessionId);
 id_type!(InvitationId);
+id_type!(CustomerId);
+id_type!(OrderId);
+id_type!(OrderItemId);
+id_type!(TicketId);
+id_type!(MessageId);
+id_type!(RmaId);
 
 #[cfg(test)]
 mod tests {

@@ -3,6 +3,7 @@
 
 pub mod ids;
 pub mod locale;
+pub mod money;
 pub mod role;
 pub mod validation;
 

@@ -1,6 +1,6 @@
 //! `aftersail demo`: a demo shop to explore, created once and kept on later runs.
 
-use aftersail_db::{teams, tenants, users, TenantTx};
+use aftersail_db::{customers, messages, orders, rmas, teams, tenants, tickets, users, TenantTx};
 use aftersail_domain::{Role, TenantId, UiLocale, UserId};
 use sqlx::PgPool;
 
@@ -58,6 +58,186 @@ pub async fn seed(pool: &PgPool) -> anyhow::Result<bool> {
     teams::add_member(&mut tx, eu, ids[2]).await?;
     let cn = teams::create(&mut tx, "中文客服").await?;
     teams::add_member(&mut tx, cn, ids[1]).await?;
+    conversations(&mut tx, ids[2]).await?;
     tx.commit().await?;
     Ok(true)
+}
+
+/// One buyer conversation of the demo: who, which order, and what was said.
+struct Conversation {
+    customer: (
+        &'static str,
+        &'static str,
+        &'static str,
+        &'static str,
+        &'static str,
+    ),
+    channel: &'static str,
+    order: &'static str,
+    items: &'static [(&'static str, &'static str, i32, i64)],
+    subject: &'static str,
+    status: &'static str,
+    priority: &'static str,
+    kind: &'static str,
+    /// (hours ago, inbound?, text)
+    messages: &'static [(i64, bool, &'static str)],
+}
+
+const CONVERSATIONS: [Conversation; 5] = [
+    Conversation {
+        customer: ("Lukas Becker", "lukas.becker@example.de", "DE", "de", "EUR"),
+        channel: "amazon",
+        order: "302-4417283-1958712",
+        items: &[("TENT-2P-GRN", "Trekking tent 2P, green", 1, 14999)],
+        subject: "Zelt beschädigt angekommen",
+        status: "open",
+        priority: "high",
+        kind: "return",
+        messages: &[
+            (30, true, "Hallo, das Zelt ist mit einem Riss im Außenzelt angekommen. Ich möchte es zurückgeben."),
+            (26, false, "Hallo Lukas, das tut uns leid! Wir haben eine Rücksendung angelegt: RMA-000001. Das Etikett kommt per E-Mail."),
+        ],
+    },
+    Conversation {
+        customer: ("佐藤 花子", "hanako.sato@example.jp", "JP", "ja", "JPY"),
+        channel: "amazon",
+        order: "503-1184420-7730214",
+        items: &[("LAMP-USB-WHT", "USB camping lamp, white", 2, 2980)],
+        subject: "注文した商品がまだ届きません",
+        status: "new",
+        priority: "normal",
+        kind: "shipping",
+        messages: &[(3, true, "注文から10日経ちましたが、まだ商品が届いていません。追跡番号を教えてください。")],
+    },
+    Conversation {
+        customer: ("王磊", "wang.lei@example.cn", "CN", "zh", "CNY"),
+        channel: "shopify",
+        order: "#1043",
+        items: &[("BAG-30L-BLK", "Daypack 30 L, black", 1, 45900)],
+        subject: "订单能否改地址？",
+        status: "open",
+        priority: "normal",
+        kind: "question",
+        messages: &[(5, true, "你好，我的订单 #1043 还没发货，能不能把收货地址改成上海的新地址？")],
+    },
+    Conversation {
+        customer: ("Emily Carter", "emily.carter@example.co.uk", "GB", "en", "GBP"),
+        channel: "ebay",
+        order: "12-11234-56789",
+        items: &[("STOVE-GAS-MINI", "Mini gas stove", 1, 3499)],
+        subject: "Item not received",
+        status: "pending",
+        priority: "urgent",
+        kind: "shipping",
+        messages: &[
+            (52, true, "My parcel shows delivered but it is not here. I will open a case if this is not solved."),
+            (50, false, "Hi Emily, we have asked Royal Mail for the GPS proof of delivery and will update you within 24 hours."),
+        ],
+    },
+    Conversation {
+        customer: ("Sofia Rossi", "sofia.rossi@example.it", "IT", "it", "EUR"),
+        channel: "shopee",
+        order: "240615ABCD1234",
+        items: &[("MAT-SELFINF", "Self-inflating sleeping mat", 1, 5999)],
+        subject: "Richiesta fattura",
+        status: "solved",
+        priority: "low",
+        kind: "billing",
+        messages: &[
+            (120, true, "Buongiorno, potreste inviarmi la fattura dell'ordine?"),
+            (118, false, "Buongiorno Sofia, trova la fattura allegata. Grazie per l'acquisto!"),
+        ],
+    },
+];
+
+/// Customers, orders, tickets with their threads, and one return for the first of them.
+async fn conversations(tx: &mut TenantTx, replier: UserId) -> anyhow::Result<()> {
+    let now = chrono::Utc::now();
+    for (i, c) in CONVERSATIONS.iter().enumerate() {
+        let (name, email, country, language, currency) = c.customer;
+        let customer = customers::create(
+            tx,
+            customers::NewCustomer {
+                name,
+                email: Some(email),
+                country: Some(country),
+                language: Some(language),
+                currency,
+            },
+        )
+        .await?;
+        let ordered_at = now - chrono::Duration::days(12 + i as i64);
+        let (order, items) = orders::create(
+            tx,
+            orders::NewOrder {
+                customer_id: customer,
+                channel: c.channel,
+                external_id: c.order,
+                status: if c.kind == "question" {
+                    "unshipped"
+                } else {
+                    "shipped"
+                },
+                currency,
+                shipping_country: Some(country),
+                carrier: Some("DHL"),
+                tracking_number: Some("00340434161094015902"),
+                ordered_at,
+                delivered_at: (c.kind == "return").then(|| ordered_at + chrono::Duration::days(4)),
+                items: c.items,
+            },
+        )
+        .await?;
+        let first_at = now - chrono::Duration::hours(c.messages[0].0);
+        let (ticket, _) = tickets::create(
+            tx,
+            tickets::NewTicket {
+                channel: c.channel,
+                customer_id: customer,
+                order_id: Some(order),
+                subject: c.subject,
+                status: c.status,
+                priority: c.priority,
+                kind: Some(c.kind),
+                language: Some(language),
+                at: first_at,
+            },
+        )
+        .await?;
+        for (n, (hours_ago, inbound, text)) in c.messages.iter().enumerate() {
+            let external_id = format!("demo-{i}-{n}");
+            messages::create(
+                tx,
+                messages::NewMessage {
+                    ticket_id: ticket,
+                    kind: if *inbound { "inbound" } else { "outbound" },
+                    author: (!inbound).then_some(replier),
+                    body_text: text,
+                    language: Some(language),
+                    channel: c.channel,
+                    external_id: inbound.then_some(external_id.as_str()),
+                    delivery_state: (!inbound).then_some("sent"),
+                    at: now - chrono::Duration::hours(*hours_ago),
+                },
+            )
+            .await?;
+        }
+        if i == 0 {
+            rmas::create(
+                tx,
+                rmas::NewRma {
+                    order_id: order,
+                    customer_id: customer,
+                    ticket_id: Some(ticket),
+                    status: "approved",
+                    reason: "damaged_in_transit",
+                    resolution: Some("refund"),
+                    items: &[(items[0], 1)],
+                    at: now - chrono::Duration::hours(26),
+                },
+            )
+            .await?;
+        }
+    }
+    Ok(())
 }

@@ -134,6 +134,28 @@ async fn demo_on_the_embedded_database_serves_the_demo_shop_and_stops_cleanly() 
         StatusCode::SEE_OTHER
     );
 
+    let inbox = b.page("/inbox").await;
+    assert_eq!(
+        inbox
+            .matches(r#"<td class="mono"><a href="/tickets/"#)
+            .count(),
+        5,
+        "five demo tickets"
+    );
+    assert!(
+        inbox.contains("注文した商品がまだ届きません")
+            && inbox.contains("Zelt beschädigt angekommen")
+    );
+    assert!(
+        b.page("/returns").await.contains("RMA-000001"),
+        "a demo return"
+    );
+    assert!(
+        b.page("/tickets/1000")
+            .await
+            .contains("302-4417283-1958712"),
+        "tickets link their orders"
+    );
     let status = terminate(&mut child, Duration::from_secs(30));
     let output = child.wait_with_output_ref();
     assert!(status.success(), "exit {status}: {output}");

@@ -9,4 +9,5 @@ mod i18n;
 mod ops;
 mod people;
 mod tenancy;
+mod tickets;
 mod worker;

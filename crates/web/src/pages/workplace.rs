@@ -1,25 +1,228 @@
-//! The agent's main sections. Each is a real page of the app shell; their content arrives
-//! with the capabilities behind them (inbox, returns, customers, knowledge base, reports).
+//! The agent's main sections: inbox, ticket, returns, customers (read views for now; replying,
+//! filters, search and bulk actions arrive with the inbox issue), knowledge base and reports.
 
+use aftersail_db::customers::Customer;
+use aftersail_db::messages::Message;
+use aftersail_db::orders::{Order, OrderItem};
+use aftersail_db::rmas::RmaRow;
+use aftersail_db::tickets::{InboxRow, Ticket};
+use aftersail_db::{customers, messages, orders, rmas, tickets};
+use aftersail_domain::{money, CustomerId, TicketId};
 use askama::Template;
-use axum::extract::State;
+use axum::extract::{Path, Query, State};
 use axum::response::Html;
 use axum::routing::get;
 use axum::Router;
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
 
 use super::{render, Shell};
 use crate::auth::CurrentUser;
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
 use crate::state::AppState;
+
+const PAGE_SIZE: i64 = 50;
 
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/inbox", get(inbox))
+        .route("/tickets/{number}", get(ticket))
         .route("/returns", get(returns))
-        .route("/customers", get(customers))
+        .route("/customers", get(customers_list))
         .route("/kb", get(knowledge_base))
         .route("/reports", get(reports))
 }
+
+// ---- inbox ---------------------------------------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "workplace/inbox.html")]
+struct InboxPage<'a> {
+    shell: Shell<'a>,
+    rows: Vec<InboxRow>,
+    next: Option<String>,
+    is_first_page: bool,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct PageQuery {
+    /// Keyset cursor: `<last activity RFC 3339>_<id>` of the previous page's last row.
+    before: Option<String>,
+    /// Keyset cursor for name-ordered lists: `<id>` of the previous page's last row.
+    after: Option<String>,
+}
+
+fn encode_cursor(at: DateTime<Utc>, id: TicketId) -> String {
+    format!(
+        "{}_{id}",
+        at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
+    )
+}
+
+fn decode_cursor(cursor: &str) -> Option<(DateTime<Utc>, TicketId)> {
+    let (at, id) = cursor.split_once('_')?;
+    Some((
+        DateTime::parse_from_rfc3339(at).ok()?.with_timezone(&Utc),
+        id.parse().ok()?,
+    ))
+}
+
+async fn inbox(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(q): Query<PageQuery>,
+) -> AppResult<Html<String>> {
+    let before = match q.before.as_deref() {
+        None | Some("") => None,
+        Some(c) => {
+            Some(decode_cursor(c).ok_or_else(|| AppError::BadRequest(user.t().bad_cursor.into()))?)
+        }
+    };
+    let mut tx = user.tx(&state).await?;
+    let mut rows = tickets::inbox(&mut tx, before, PAGE_SIZE + 1).await?;
+    tx.commit().await?;
+    let next = (rows.len() as i64 > PAGE_SIZE).then(|| {
+        rows.truncate(PAGE_SIZE as usize);
+        let last = rows.last().expect("a full page");
+        encode_cursor(last.last_message_at, last.id)
+    });
+    render(&InboxPage {
+        shell: Shell::new(&user, "inbox"),
+        rows,
+        next,
+        is_first_page: before.is_none(),
+    })
+}
+
+// ---- ticket --------------------------------------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "workplace/ticket.html")]
+struct TicketPage<'a> {
+    shell: Shell<'a>,
+    ticket: Ticket,
+    thread: Vec<Message>,
+    customer: Customer,
+    order: Option<(Order, Vec<OrderItem>)>,
+    other_tickets: Vec<InboxRow>,
+    returns: Vec<RmaRow>,
+}
+
+impl TicketPage<'_> {
+    fn money(&self, minor: &i64, currency: &str) -> String {
+        money::format(*minor, currency)
+    }
+}
+
+async fn ticket(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(number): Path<i64>,
+) -> AppResult<Html<String>> {
+    let mut tx = user.tx(&state).await?;
+    let ticket = tickets::get_by_number(&mut tx, number)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let thread = messages::for_ticket(&mut tx, ticket.id).await?;
+    let customer = customers::get(&mut tx, ticket.customer_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let order = match ticket.order_id {
+        Some(id) => match orders::get(&mut tx, id).await? {
+            Some(order) => Some((order, orders::items(&mut tx, id).await?)),
+            None => None,
+        },
+        None => None,
+    };
+    let other_tickets = tickets::for_customer(&mut tx, customer.id)
+        .await?
+        .into_iter()
+        .filter(|t| t.id != ticket.id)
+        .collect();
+    let returns = rmas::for_customer(&mut tx, customer.id).await?;
+    tx.commit().await?;
+    render(&TicketPage {
+        shell: Shell::new(&user, "inbox"),
+        ticket,
+        thread,
+        customer,
+        order,
+        other_tickets,
+        returns,
+    })
+}
+
+// ---- returns and customers -----------------------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "workplace/returns.html")]
+struct ReturnsPage<'a> {
+    shell: Shell<'a>,
+    rows: Vec<RmaRow>,
+}
+
+async fn returns(State(state): State<AppState>, user: CurrentUser) -> AppResult<Html<String>> {
+    let mut tx = user.tx(&state).await?;
+    let rows = rmas::recent(&mut tx, 200).await?;
+    tx.commit().await?;
+    render(&ReturnsPage {
+        shell: Shell::new(&user, "returns"),
+        rows,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "workplace/customers.html")]
+struct CustomersPage<'a> {
+    shell: Shell<'a>,
+    rows: Vec<Customer>,
+    next: Option<String>,
+}
+
+impl CustomersPage<'_> {
+    fn money(&self, minor: &i64, currency: &str) -> String {
+        money::format(*minor, currency)
+    }
+}
+
+async fn customers_list(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(q): Query<PageQuery>,
+) -> AppResult<Html<String>> {
+    let mut tx = user.tx(&state).await?;
+    let after = match q.after.as_deref() {
+        None | Some("") => None,
+        Some(id) => {
+            let id: CustomerId = id
+                .parse()
+                .map_err(|_| AppError::BadRequest(user.t().bad_cursor.into()))?;
+            let last = customers::get(&mut tx, id)
+                .await?
+                .ok_or_else(|| AppError::BadRequest(user.t().bad_cursor.into()))?;
+            Some((last.name, id))
+        }
+    };
+    let mut rows = customers::list(
+        &mut tx,
+        after.as_ref().map(|(n, i)| (n.as_str(), *i)),
+        PAGE_SIZE + 1,
+    )
+    .await?;
+    tx.commit().await?;
+    let next = (rows.len() as i64 > PAGE_SIZE).then(|| {
+        rows.truncate(PAGE_SIZE as usize);
+        rows.last().expect("a full page").id.to_string()
+    });
+    render(&CustomersPage {
+        shell: Shell::new(&user, "customers"),
+        rows,
+        next,
+    })
+}
+
+// ---- sections still to come ----------------------------------------------------------------
 
 #[derive(Template)]
 #[template(path = "workplace/section.html")]
@@ -30,44 +233,45 @@ struct SectionPage<'a> {
     empty: &'static str,
 }
 
-fn section(
-    user: &CurrentUser,
-    nav: &'static str,
-    pick: fn(&crate::i18n::Tr) -> [&'static str; 3],
-) -> AppResult<Html<String>> {
-    let [title, lead, empty] = pick(user.t());
-    render(&SectionPage {
-        shell: Shell::new(user, nav),
-        title,
-        lead,
-        empty,
-    })
-}
-
-async fn inbox(State(_): State<AppState>, user: CurrentUser) -> AppResult<Html<String>> {
-    section(&user, "inbox", |t| {
-        [t.nav_inbox, t.inbox_lead, t.inbox_empty]
-    })
-}
-
-async fn returns(user: CurrentUser) -> AppResult<Html<String>> {
-    section(&user, "returns", |t| {
-        [t.nav_returns, t.returns_lead, t.returns_empty]
-    })
-}
-
-async fn customers(user: CurrentUser) -> AppResult<Html<String>> {
-    section(&user, "customers", |t| {
-        [t.nav_customers, t.customers_lead, t.customers_empty]
-    })
-}
-
 async fn knowledge_base(user: CurrentUser) -> AppResult<Html<String>> {
-    section(&user, "kb", |t| [t.nav_kb, t.kb_lead, t.kb_empty])
+    let t = user.t();
+    render(&SectionPage {
+        shell: Shell::new(&user, "kb"),
+        title: t.nav_kb,
+        lead: t.kb_lead,
+        empty: t.kb_empty,
+    })
 }
 
 async fn reports(user: CurrentUser) -> AppResult<Html<String>> {
-    section(&user, "reports", |t| {
-        [t.nav_reports, t.reports_lead, t.reports_empty]
+    let t = user.t();
+    render(&SectionPage {
+        shell: Shell::new(&user, "reports"),
+        title: t.nav_reports,
+        lead: t.reports_lead,
+        empty: t.reports_empty,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cursors_round_trip_and_reject_garbage() {
+        let at = DateTime::parse_from_rfc3339("2026-11-23T10:11:12.345678Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        let id = TicketId::new();
+        assert_eq!(decode_cursor(&encode_cursor(at, id)), Some((at, id)));
+        for bad in [
+            "",
+            "x",
+            "2026-11-23T10:11:12Z",
+            "2026-11-23T10:11:12Z_nope",
+            "yesterday_0190a0a0-0000-7000-8000-000000000000",
+        ] {
+            assert_eq!(decode_cursor(bad), None, "{bad:?}");
+        }
+    }
 }
