@@ -8,10 +8,12 @@ pub mod invitations;
 pub mod login_attempts;
 pub mod messages;
 pub mod orders;
+pub mod outbox;
 pub mod rmas;
 pub mod sessions;
 pub mod teams;
 pub mod tenants;
+pub mod ticket_events;
 pub mod tickets;
 pub mod users;
 

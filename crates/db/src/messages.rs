@@ -30,8 +30,18 @@ pub struct NewMessage<'a> {
 
 /// Stores a message and moves the ticket's last activity forward.
 pub async fn create(tx: &mut TenantTx, m: NewMessage<'_>) -> Result<MessageId, Error> {
-    let tenant = tx.tenant();
     let id = MessageId::new();
+    create_with_id(tx, id, m).await?;
+    Ok(id)
+}
+
+/// As [`create`], with an id chosen beforehand (the outbox row refers to it).
+pub async fn create_with_id(
+    tx: &mut TenantTx,
+    id: MessageId,
+    m: NewMessage<'_>,
+) -> Result<(), Error> {
+    let tenant = tx.tenant();
     sqlx::query(
         "INSERT INTO messages (tenant_id, id, ticket_id, kind, author_user_id, body_text, language, channel,
                                external_id, delivery_state, created_at)
@@ -56,7 +66,7 @@ pub async fn create(tx: &mut TenantTx, m: NewMessage<'_>) -> Result<MessageId, E
         .bind(m.at)
         .execute(tx.conn())
         .await?;
-    Ok(id)
+    Ok(())
 }
 
 /// The thread, oldest first.

@@ -136,3 +136,25 @@ pub async fn for_customer(tx: &mut TenantTx, customer: CustomerId) -> Result<Vec
     .fetch_all(tx.conn())
     .await
 }
+
+/// Sets status, priority and type (the caller records the history of what changed).
+pub async fn set_properties(
+    tx: &mut TenantTx,
+    id: TicketId,
+    status: &str,
+    priority: &str,
+    kind: Option<&str>,
+) -> Result<(), Error> {
+    let tenant = tx.tenant();
+    sqlx::query(
+        "UPDATE tickets SET status = $3, priority = $4, type = $5 WHERE tenant_id = $1 AND id = $2",
+    )
+    .bind(tenant)
+    .bind(id)
+    .bind(status)
+    .bind(priority)
+    .bind(kind)
+    .execute(tx.conn())
+    .await?;
+    Ok(())
+}

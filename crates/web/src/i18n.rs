@@ -49,6 +49,17 @@ impl Tr {
             "sent" => self.delivery_sent,
             "failed" => self.delivery_failed,
             "dead" => self.delivery_dead,
+            "question" => self.type_question,
+            "technical" => self.type_technical,
+            "return" => self.type_return,
+            "repair" => self.type_repair,
+            "complaint" => self.type_complaint,
+            "shipping" => self.type_shipping,
+            "billing" => self.type_billing,
+            // History fields
+            "status" => self.field_status,
+            "priority" => self.field_priority,
+            "type" => self.field_type,
             other => other,
         }
     }
@@ -187,6 +198,34 @@ strings! {
     rma_received: "Received", "已收货";
     rma_refunded: "Refunded", "已退款";
     rma_closed: "Closed", "已关闭";
+
+    reply_title: "Reply to the customer", "回复客户";
+    reply_submit: "Send reply", "发送回复";
+    reply_then_status: "Then set status to", "然后将状态设为";
+    keep_status: "Keep the status", "保持当前状态";
+    note_title: "Internal note", "内部备注";
+    note_hint: "Only your team sees notes.", "备注仅团队可见。";
+    note_submit: "Add note", "添加备注";
+    properties_title: "Properties", "属性";
+    col_type: "Type", "类型";
+    no_type: "No type", "未分类";
+    history_title: "History", "历史记录";
+    history_reply: "replied", "回复了客户";
+    history_note: "added an internal note", "添加了内部备注";
+    history_changed: "changed", "修改了";
+    history_system: "System", "系统";
+    err_body_required: "Write something first.", "请先填写内容。";
+    err_body_too_long: "That is longer than 20,000 characters.", "内容超过 20,000 个字符。";
+    type_question: "Question", "咨询";
+    type_technical: "Technical", "技术问题";
+    type_return: "Return", "退货";
+    type_repair: "Repair", "维修";
+    type_complaint: "Complaint", "投诉";
+    type_shipping: "Shipping", "物流";
+    type_billing: "Billing", "账单";
+    field_status: "status", "状态";
+    field_priority: "priority", "优先级";
+    field_type: "type", "类型";
 
     // Settings
     settings_profile: "Profile", "个人资料";

@@ -349,16 +349,23 @@ pub fn location(r: &Response) -> &str {
         .unwrap_or("")
 }
 
-/// The page as text a person reads: HTML character references decoded.
+/// The page as text a person reads: HTML character references decoded, whitespace collapsed.
 pub fn visible(html: &str) -> String {
-    html.replace("&#38;", "&")
-        .replace("&amp;", "&")
-        .replace("&#39;", "'")
-        .replace("&#x27;", "'")
-        .replace("&#34;", "\"")
-        .replace("&quot;", "\"")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&#60;", "<")
-        .replace("&#62;", ">")
+    let decoded = [
+        ("&#38;", "&"),
+        ("&amp;", "&"),
+        ("&#39;", "'"),
+        ("&#x27;", "'"),
+        ("&#34;", "\""),
+        ("&quot;", "\""),
+        ("&lt;", "<"),
+        ("&gt;", ">"),
+        ("&#60;", "<"),
+        ("&#62;", ">"),
+    ]
+    .iter()
+    .fold(html.to_owned(), |text, (entity, ch)| {
+        text.replace(entity, ch)
+    });
+    decoded.split_whitespace().collect::<Vec<_>>().join(" ")
 }

@@ -217,3 +217,247 @@ async fn each_shop_sees_only_its_own_tickets_returns_and_customers() {
     assert!(page.contains("Bravo subject 000") && !page.contains("Alpha"));
     assert!(a.page("/tickets/1000").await.contains("Alpha subject 000"));
 }
+
+fn idempotency_key(html: &str) -> String {
+    between(html, r#"name="idempotency_key" value=""#, "\"")
+        .unwrap()
+        .to_owned()
+}
+
+#[tokio::test]
+async fn a_reply_is_queued_once_even_when_the_form_is_sent_twice() {
+    let app = spawn_app().await;
+    let owner = app.shop("Shop", "owner@example.com").await;
+    seed(&app, app.tenant_of("owner@example.com").await, 1, "A").await;
+    let key = idempotency_key(&owner.page("/tickets/1000").await);
+
+    for _ in 0..2 {
+        let r = owner
+            .post(
+                "/tickets/1000/reply",
+                &[
+                    ("body", "  Danke, wir senden Ersatz.  "),
+                    ("idempotency_key", &key),
+                    ("status", "pending"),
+                ],
+            )
+            .await;
+        assert_eq!(location(&r), "/tickets/1000");
+    }
+    let (kind, body, state, queued): (String, String, Option<String>, String) = sqlx::query_as(
+        "SELECT m.kind, m.body_text, m.delivery_state, o.state FROM messages m JOIN outbox o ON o.message_id = m.id",
+    )
+    .fetch_one(&app.admin)
+    .await
+    .expect("exactly one outbox row");
+    assert_eq!(
+        (
+            kind.as_str(),
+            body.as_str(),
+            state.as_deref(),
+            queued.as_str()
+        ),
+        (
+            "outbound",
+            "Danke, wir senden Ersatz.",
+            Some("queued"),
+            "queued"
+        )
+    );
+    let status: String = sqlx::query_scalar("SELECT status FROM tickets")
+        .fetch_one(&app.admin)
+        .await
+        .unwrap();
+    assert_eq!(status, "pending");
+
+    let page = visible(&owner.page("/tickets/1000").await);
+    assert!(
+        page.contains("Danke, wir senden Ersatz.") && page.contains("Queued"),
+        "delivery state shown"
+    );
+    assert!(
+        page.contains("Owner Person replied")
+            && page.contains("Owner Person changed status: Open → Pending"),
+        "history: {page}"
+    );
+
+    // A fresh form (new key) is a second reply.
+    let key2 = idempotency_key(&owner.page("/tickets/1000").await);
+    owner
+        .post(
+            "/tickets/1000/reply",
+            &[("body", "Und noch etwas."), ("idempotency_key", &key2)],
+        )
+        .await;
+    let replies: i64 = sqlx::query_scalar("SELECT count(*) FROM outbox")
+        .fetch_one(&app.admin)
+        .await
+        .unwrap();
+    assert_eq!(replies, 2);
+}
+
+#[tokio::test]
+async fn bad_replies_and_notes_explain_and_change_nothing() {
+    let app = spawn_app().await;
+    let owner = app.shop("Shop", "owner@example.com").await;
+    seed(&app, app.tenant_of("owner@example.com").await, 1, "A").await;
+    let key = idempotency_key(&owner.page("/tickets/1000").await);
+    let r = owner
+        .post(
+            "/tickets/1000/reply",
+            &[("body", "   "), ("idempotency_key", &key)],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains("Write something first."));
+    let long = "x".repeat(20_001);
+    let r = owner.post("/tickets/1000/note", &[("body", &long)]).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r
+        .text()
+        .await
+        .unwrap()
+        .contains("longer than 20,000 characters"));
+    assert_eq!(
+        owner
+            .post(
+                "/tickets/1000/reply",
+                &[("body", "hi"), ("idempotency_key", "short")]
+            )
+            .await
+            .status(),
+        StatusCode::BAD_REQUEST
+    );
+    assert_eq!(
+        owner
+            .post(
+                "/tickets/1000/reply",
+                &[
+                    ("body", "hi"),
+                    ("idempotency_key", &key),
+                    ("status", "gone")
+                ]
+            )
+            .await
+            .status(),
+        StatusCode::BAD_REQUEST
+    );
+    assert_eq!(
+        owner
+            .post(
+                "/tickets/1000/properties",
+                &[("status", "open"), ("priority", "critical")]
+            )
+            .await
+            .status(),
+        StatusCode::BAD_REQUEST
+    );
+    assert_eq!(
+        owner
+            .post("/tickets/4242/note", &[("body", "hello")])
+            .await
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+
+    let (messages, events, outbox): (i64, i64, i64) = sqlx::query_as(
+        "SELECT (SELECT count(*) FROM messages), (SELECT count(*) FROM ticket_events), (SELECT count(*) FROM outbox)",
+    )
+    .fetch_one(&app.admin)
+    .await
+    .unwrap();
+    assert_eq!(
+        (messages, events, outbox),
+        (1, 0, 0),
+        "only the seeded message exists"
+    );
+}
+
+#[tokio::test]
+async fn notes_stay_internal_and_property_changes_are_in_the_history() {
+    let app = spawn_app().await;
+    let owner = app.shop("Shop", "owner@example.com").await;
+    seed(&app, app.tenant_of("owner@example.com").await, 1, "A").await;
+    owner
+        .post(
+            "/tickets/1000/note",
+            &[("body", "Customer called; refund approved by Morgan.")],
+        )
+        .await;
+    let r = owner
+        .post(
+            "/tickets/1000/properties",
+            &[("status", "on_hold"), ("priority", "urgent"), ("type", "")],
+        )
+        .await;
+    assert_eq!(location(&r), "/tickets/1000");
+
+    let (kind, outbox): (String, i64) = sqlx::query_as(
+        "SELECT kind, (SELECT count(*) FROM outbox) FROM messages WHERE kind = 'note'",
+    )
+    .fetch_one(&app.admin)
+    .await
+    .unwrap();
+    assert_eq!(
+        (kind.as_str(), outbox),
+        ("note", 0),
+        "notes never go to the customer"
+    );
+    let events: Vec<(String, Option<String>, Option<String>)> =
+        sqlx::query_as("SELECT kind, from_value, to_value FROM ticket_events ORDER BY kind")
+            .fetch_all(&app.admin)
+            .await
+            .unwrap();
+    let events: Vec<(&str, Option<&str>, Option<&str>)> = events
+        .iter()
+        .map(|(k, f, t)| (k.as_str(), f.as_deref(), t.as_deref()))
+        .collect();
+    assert_eq!(
+        events,
+        [
+            ("note", None, None),
+            ("priority", Some("normal"), Some("urgent")),
+            ("status", Some("open"), Some("on_hold")),
+            ("type", Some("return"), None)
+        ]
+    );
+    let page = visible(&owner.page("/tickets/1000").await);
+    assert!(
+        page.contains("Customer called; refund approved by Morgan.")
+            && page.contains("Internal note")
+    );
+    assert!(
+        page.contains("Owner Person changed priority: Normal → Urgent"),
+        "who changed what: {page}"
+    );
+}
+
+#[tokio::test]
+async fn another_shop_cannot_act_on_a_ticket() {
+    let app = spawn_app().await;
+    app.shop("Shop A", "owner-a@example.com").await;
+    let b = app.shop("Shop B", "owner-b@example.com").await;
+    seed(&app, app.tenant_of("owner-a@example.com").await, 1, "Alpha").await;
+    let key = "0123456789abcdef0123456789";
+    let attempts: [(&str, Vec<(&str, &str)>); 3] = [
+        (
+            "/tickets/1000/reply",
+            vec![("body", "pwned"), ("idempotency_key", key)],
+        ),
+        ("/tickets/1000/note", vec![("body", "pwned")]),
+        (
+            "/tickets/1000/properties",
+            vec![("status", "closed"), ("priority", "low")],
+        ),
+    ];
+    for (path, form) in &attempts {
+        assert_eq!(
+            b.post(path, form).await.status(),
+            StatusCode::NOT_FOUND,
+            "POST {path}"
+        );
+    }
+    let (status, messages, events): (String, i64, i64) =
+        sqlx::query_as("SELECT status, (SELECT count(*) FROM messages), (SELECT count(*) FROM ticket_events) FROM tickets").fetch_one(&app.admin).await.unwrap();
+    assert_eq!((status.as_str(), messages, events), ("open", 1, 0));
+}

@@ -2,6 +2,7 @@
 
 pub mod accounts;
 pub mod settings;
+pub mod ticket;
 pub mod workplace;
 
 use std::collections::BTreeMap;

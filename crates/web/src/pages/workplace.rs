@@ -2,14 +2,12 @@
 //! filters, search and bulk actions arrive with the inbox issue), knowledge base and reports.
 
 use aftersail_db::customers::Customer;
-use aftersail_db::messages::Message;
-use aftersail_db::orders::{Order, OrderItem};
 use aftersail_db::rmas::RmaRow;
-use aftersail_db::tickets::{InboxRow, Ticket};
-use aftersail_db::{customers, messages, orders, rmas, tickets};
+use aftersail_db::tickets::InboxRow;
+use aftersail_db::{customers, rmas, tickets};
 use aftersail_domain::{money, CustomerId, TicketId};
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::response::Html;
 use axum::routing::get;
 use axum::Router;
@@ -26,7 +24,6 @@ const PAGE_SIZE: i64 = 50;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/inbox", get(inbox))
-        .route("/tickets/{number}", get(ticket))
         .route("/returns", get(returns))
         .route("/customers", get(customers_list))
         .route("/kb", get(knowledge_base))
@@ -92,64 +89,6 @@ async fn inbox(
         rows,
         next,
         is_first_page: before.is_none(),
-    })
-}
-
-// ---- ticket --------------------------------------------------------------------------------
-
-#[derive(Template)]
-#[template(path = "workplace/ticket.html")]
-struct TicketPage<'a> {
-    shell: Shell<'a>,
-    ticket: Ticket,
-    thread: Vec<Message>,
-    customer: Customer,
-    order: Option<(Order, Vec<OrderItem>)>,
-    other_tickets: Vec<InboxRow>,
-    returns: Vec<RmaRow>,
-}
-
-impl TicketPage<'_> {
-    fn money(&self, minor: &i64, currency: &str) -> String {
-        money::format(*minor, currency)
-    }
-}
-
-async fn ticket(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    Path(number): Path<i64>,
-) -> AppResult<Html<String>> {
-    let mut tx = user.tx(&state).await?;
-    let ticket = tickets::get_by_number(&mut tx, number)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let thread = messages::for_ticket(&mut tx, ticket.id).await?;
-    let customer = customers::get(&mut tx, ticket.customer_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let order = match ticket.order_id {
-        Some(id) => match orders::get(&mut tx, id).await? {
-            Some(order) => Some((order, orders::items(&mut tx, id).await?)),
-            None => None,
-        },
-        None => None,
-    };
-    let other_tickets = tickets::for_customer(&mut tx, customer.id)
-        .await?
-        .into_iter()
-        .filter(|t| t.id != ticket.id)
-        .collect();
-    let returns = rmas::for_customer(&mut tx, customer.id).await?;
-    tx.commit().await?;
-    render(&TicketPage {
-        shell: Shell::new(&user, "inbox"),
-        ticket,
-        thread,
-        customer,
-        order,
-        other_tickets,
-        returns,
     })
 }
 

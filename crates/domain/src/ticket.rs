@@ -1,0 +1,61 @@
+//! The closed vocabularies of a ticket: status, priority, type.
+
+macro_rules! vocabulary {
+    ($(#[$meta:meta])* $name:ident { $($variant:ident = $code:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum $name { $($variant),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $code),+ }
+            }
+
+            /// Parses a stored or submitted code; `None` for anything else.
+            pub fn parse(code: &str) -> Option<Self> {
+                match code { $($code => Some($name::$variant),)+ _ => None }
+            }
+        }
+    };
+}
+
+vocabulary!(
+    /// Where a ticket is in its life. `Pending` waits on the customer (SLA clocks pause).
+    Status { New = "new", Open = "open", Pending = "pending", OnHold = "on_hold", Solved = "solved", Closed = "closed" }
+);
+vocabulary!(Priority { Low = "low", Normal = "normal", High = "high", Urgent = "urgent" });
+vocabulary!(TicketType {
+    Question = "question",
+    Technical = "technical",
+    Return = "return",
+    Repair = "repair",
+    Complaint = "complaint",
+    Shipping = "shipping",
+    Billing = "billing",
+});
+
+/// The longest message body an agent may send (marketplaces cap theirs lower still).
+pub const MAX_BODY_CHARS: usize = 20_000;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_round_trip_and_strangers_are_refused() {
+        for s in Status::ALL {
+            assert_eq!(Status::parse(s.as_str()), Some(*s));
+        }
+        for p in Priority::ALL {
+            assert_eq!(Priority::parse(p.as_str()), Some(*p));
+        }
+        for t in TicketType::ALL {
+            assert_eq!(TicketType::parse(t.as_str()), Some(*t));
+        }
+        assert_eq!(Status::parse("deleted"), None);
+        assert_eq!(Priority::parse("URGENT"), None, "codes are exact");
+        assert_eq!(TicketType::ALL.len(), 7);
+    }
+}
