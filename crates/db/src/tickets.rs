@@ -1,7 +1,8 @@
 //! Tickets: one buyer conversation each, numbered per shop (#1000, #1001, …).
 
-use aftersail_domain::{CustomerId, OrderId, TicketId};
+use aftersail_domain::{CustomerId, OrderId, TeamId, TenantId, TicketId, UserId};
 use chrono::{DateTime, Utc};
+use sqlx::{Postgres, QueryBuilder};
 
 use crate::{Error, TenantTx};
 
@@ -62,33 +63,113 @@ pub struct InboxRow {
     pub priority: String,
     pub language: Option<String>,
     pub customer_name: String,
+    pub assignee_name: Option<String>,
     pub last_message_at: DateTime<Utc>,
 }
 
+/// Which tickets an inbox list shows. Every field narrows; the defaults show everything.
+#[derive(Debug, Default, Clone)]
+pub struct InboxFilter {
+    /// Any of these statuses (empty: any status).
+    pub statuses: Vec<String>,
+    /// `Some(None)`: unassigned; `Some(Some(user))`: assigned to that user.
+    pub assignee: Option<Option<UserId>>,
+    pub team: Option<TeamId>,
+    pub channel: Option<String>,
+    pub priority: Option<String>,
+    pub kind: Option<String>,
+    pub language: Option<String>,
+}
+
+fn push_filter(q: &mut QueryBuilder<'_, Postgres>, tenant: TenantId, f: &InboxFilter) {
+    q.push(" WHERE t.tenant_id = ").push_bind(tenant);
+    if !f.statuses.is_empty() {
+        q.push(" AND t.status = ANY(")
+            .push_bind(f.statuses.clone())
+            .push(")");
+    }
+    match f.assignee {
+        Some(Some(user)) => {
+            q.push(" AND t.assignee_id = ").push_bind(user);
+        }
+        Some(None) => {
+            q.push(" AND t.assignee_id IS NULL");
+        }
+        None => {}
+    }
+    if let Some(team) = f.team {
+        q.push(" AND t.team_id = ").push_bind(team);
+    }
+    for (column, value) in [
+        ("t.channel", &f.channel),
+        ("t.priority", &f.priority),
+        ("t.type", &f.kind),
+        ("t.language", &f.language),
+    ] {
+        if let Some(v) = value {
+            q.push(format!(" AND {column} = ")).push_bind(v.clone());
+        }
+    }
+}
+
 /// Tickets by latest activity, `limit` at a time, strictly after the keyset `before`
-/// (`(last_message_at, id)` of the previous page's last row). Served by `tickets_inbox_idx`.
+/// (`(last_message_at, id)` of the previous page's last row), so pages stay stable while
+/// new tickets arrive. Served by the `tickets_*inbox_idx` indexes.
 pub async fn inbox(
     tx: &mut TenantTx,
+    filter: &InboxFilter,
     before: Option<(DateTime<Utc>, TicketId)>,
     limit: i64,
 ) -> Result<Vec<InboxRow>, Error> {
     let tenant = tx.tenant();
-    let (at, id) = before.map_or((None, None), |(a, i)| (Some(a), Some(i)));
-    sqlx::query_as(
+    let mut q = QueryBuilder::new(
         "SELECT t.id, t.number, t.channel, t.subject, t.status, t.priority, t.language,
-                c.name AS customer_name, t.last_message_at
-         FROM tickets t JOIN customers c ON c.tenant_id = t.tenant_id AND c.id = t.customer_id
-         WHERE t.tenant_id = $1
-           AND ($2::timestamptz IS NULL OR (t.last_message_at, t.id) < ($2, $3))
-         ORDER BY t.last_message_at DESC, t.id DESC
-         LIMIT $4",
+                c.name AS customer_name, u.name AS assignee_name, t.last_message_at
+         FROM tickets t
+         JOIN customers c ON c.tenant_id = t.tenant_id AND c.id = t.customer_id
+         LEFT JOIN users u ON u.tenant_id = t.tenant_id AND u.id = t.assignee_id",
+    );
+    push_filter(&mut q, tenant, filter);
+    if let Some((at, id)) = before {
+        q.push(" AND (t.last_message_at, t.id) < (")
+            .push_bind(at)
+            .push(", ")
+            .push_bind(id)
+            .push(")");
+    }
+    q.push(" ORDER BY t.last_message_at DESC, t.id DESC LIMIT ")
+        .push_bind(limit);
+    q.build_query_as().fetch_all(tx.conn()).await
+}
+
+/// How many tickets match, counting no further than `cap` (so a count costs at most `cap`
+/// index entries however large the shop; the UI shows "cap+" beyond it).
+pub async fn count(tx: &mut TenantTx, filter: &InboxFilter, cap: i64) -> Result<i64, Error> {
+    let tenant = tx.tenant();
+    let mut q = QueryBuilder::new("SELECT count(*) FROM (SELECT 1 FROM tickets t");
+    push_filter(&mut q, tenant, filter);
+    q.push(" LIMIT ").push_bind(cap).push(") capped");
+    q.build_query_scalar().fetch_one(tx.conn()).await
+}
+
+/// Assigns the ticket to an agent and/or team (both must be in the shop: composite foreign keys).
+pub async fn assign(
+    tx: &mut TenantTx,
+    id: TicketId,
+    assignee: Option<UserId>,
+    team: Option<TeamId>,
+) -> Result<(), Error> {
+    let tenant = tx.tenant();
+    sqlx::query(
+        "UPDATE tickets SET assignee_id = $3, team_id = $4 WHERE tenant_id = $1 AND id = $2",
     )
     .bind(tenant)
-    .bind(at)
     .bind(id)
-    .bind(limit)
-    .fetch_all(tx.conn())
-    .await
+    .bind(assignee)
+    .bind(team)
+    .execute(tx.conn())
+    .await?;
+    Ok(())
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -104,6 +185,8 @@ pub struct Ticket {
     #[sqlx(rename = "type")]
     pub kind: Option<String>,
     pub language: Option<String>,
+    pub assignee_id: Option<UserId>,
+    pub team_id: Option<TeamId>,
     pub created_at: DateTime<Utc>,
     pub last_message_at: DateTime<Utc>,
 }
@@ -112,7 +195,7 @@ pub async fn get_by_number(tx: &mut TenantTx, number: i64) -> Result<Option<Tick
     let tenant = tx.tenant();
     sqlx::query_as(
         "SELECT id, number, channel, customer_id, order_id, subject, status, priority, type, language,
-                created_at, last_message_at
+                assignee_id, team_id, created_at, last_message_at
          FROM tickets WHERE tenant_id = $1 AND number = $2",
     )
     .bind(tenant)
@@ -126,7 +209,7 @@ pub async fn for_customer(tx: &mut TenantTx, customer: CustomerId) -> Result<Vec
     let tenant = tx.tenant();
     sqlx::query_as(
         "SELECT t.id, t.number, t.channel, t.subject, t.status, t.priority, t.language,
-                c.name AS customer_name, t.last_message_at
+                c.name AS customer_name, NULL::text AS assignee_name, t.last_message_at
          FROM tickets t JOIN customers c ON c.tenant_id = t.tenant_id AND c.id = t.customer_id
          WHERE t.tenant_id = $1 AND t.customer_id = $2
          ORDER BY t.last_message_at DESC, t.id DESC LIMIT 20",

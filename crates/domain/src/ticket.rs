@@ -36,6 +36,24 @@ vocabulary!(TicketType {
     Billing = "billing",
 });
 
+vocabulary!(
+    /// The inbox's saved views.
+    InboxView { Open = "open", Mine = "mine", Unassigned = "unassigned", Pending = "pending", Solved = "solved", All = "all" }
+);
+
+impl InboxView {
+    /// Statuses the view shows (`None`: any).
+    pub fn statuses(self) -> Option<&'static [&'static str]> {
+        match self {
+            InboxView::Open => Some(&["new", "open"]),
+            InboxView::Mine | InboxView::Unassigned => Some(&["new", "open", "pending", "on_hold"]),
+            InboxView::Pending => Some(&["pending", "on_hold"]),
+            InboxView::Solved => Some(&["solved", "closed"]),
+            InboxView::All => None,
+        }
+    }
+}
+
 /// The longest message body an agent may send (marketplaces cap theirs lower still).
 pub const MAX_BODY_CHARS: usize = 20_000;
 

@@ -57,6 +57,8 @@ impl Tr {
             "shipping" => self.type_shipping,
             "billing" => self.type_billing,
             // History fields
+            "assignee" => self.history_assignee,
+            "team" => self.history_team,
             "status" => self.field_status,
             "priority" => self.field_priority,
             "type" => self.field_type,
@@ -199,6 +201,24 @@ strings! {
     rma_refunded: "Refunded", "已退款";
     rma_closed: "Closed", "已关闭";
 
+    view_open: "Open", "待处理";
+    view_mine: "Mine", "我的";
+    view_unassigned: "Unassigned", "未分配";
+    view_pending: "Pending", "等待中";
+    view_solved: "Solved", "已解决";
+    view_all: "All", "全部";
+    filter_any: "Any", "全部";
+    filter_apply: "Filter", "筛选";
+    filter_clear: "Clear filters", "清除筛选";
+    col_language: "Language", "语言";
+    col_assignee: "Assignee", "负责人";
+    col_team: "Team", "团队";
+    unassigned: "Unassigned", "未分配";
+    no_team: "No team", "无团队";
+    no_match: "No tickets match these filters.", "没有符合筛选条件的工单。";
+    bad_filter: "That filter is not valid.", "筛选条件无效。";
+    history_assignee: "assignee", "负责人";
+    history_team: "team", "团队";
     reply_title: "Reply to the customer", "回复客户";
     reply_submit: "Send reply", "发送回复";
     reply_then_status: "Then set status to", "然后将状态设为";

@@ -134,7 +134,7 @@ async fn demo_on_the_embedded_database_serves_the_demo_shop_and_stops_cleanly() 
         StatusCode::SEE_OTHER
     );
 
-    let inbox = b.page("/inbox").await;
+    let inbox = b.page("/inbox?view=all").await;
     assert_eq!(
         inbox
             .matches(r#"<td class="mono"><a href="/tickets/"#)

@@ -349,8 +349,21 @@ pub fn location(r: &Response) -> &str {
         .unwrap_or("")
 }
 
-/// The page as text a person reads: HTML character references decoded, whitespace collapsed.
+/// The page as text a person reads: tags dropped, character references decoded, whitespace collapsed.
 pub fn visible(html: &str) -> String {
+    let mut text = String::with_capacity(html.len());
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => {
+                in_tag = false;
+                text.push(' ');
+            }
+            _ if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
     let decoded = [
         ("&#38;", "&"),
         ("&amp;", "&"),
@@ -364,8 +377,13 @@ pub fn visible(html: &str) -> String {
         ("&#62;", ">"),
     ]
     .iter()
-    .fold(html.to_owned(), |text, (entity, ch)| {
-        text.replace(entity, ch)
-    });
+    .fold(text, |text, (entity, ch)| text.replace(entity, ch));
     decoded.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The `rel="next"` link of a paged list, as a path with its query decoded.
+pub fn next_link(html: &str) -> Option<String> {
+    let end = html.find(r#"" rel="next""#)?;
+    let start = html[..end].rfind("href=\"")? + "href=\"".len();
+    Some(html[start..end].replace("&amp;", "&").replace("&#38;", "&"))
 }

@@ -126,14 +126,14 @@ async fn the_inbox_pages_by_keyset_without_gaps_or_repeats_even_while_tickets_ar
     let mut seen = numbers_in(&first);
     assert_eq!(seen.len(), 50);
     assert_eq!(seen[0], "1119", "newest activity first");
-    let mut next = between(&first, r#"<a href="/inbox?before="#, "\"").map(str::to_owned);
+    let mut next = next_link(&first);
 
     // New tickets arrive between page loads; they sort before page 1 and must not shift later pages.
     seed_from(&app, tenant, 3, "Late", Utc::now()).await;
-    while let Some(cursor) = next {
-        let page = owner.page(&format!("/inbox?before={cursor}")).await;
+    while let Some(link) = next {
+        let page = owner.page(&link).await;
         seen.extend(numbers_in(&page));
-        next = between(&page, r#"<a href="/inbox?before="#, "\"").map(str::to_owned);
+        next = next_link(&page);
     }
     let expected: Vec<String> = (1000..1120).rev().map(|n| n.to_string()).collect();
     assert_eq!(seen, expected, "every ticket exactly once, in order");
@@ -460,4 +460,156 @@ async fn another_shop_cannot_act_on_a_ticket() {
     let (status, messages, events): (String, i64, i64) =
         sqlx::query_as("SELECT status, (SELECT count(*) FROM messages), (SELECT count(*) FROM ticket_events) FROM tickets").fetch_one(&app.admin).await.unwrap();
     assert_eq!((status.as_str(), messages, events), ("open", 1, 0));
+}
+
+/// Sets ticket `number`'s status (and optionally assignee) behind the app's back.
+async fn arrange(app: &TestApp, number: i64, status: &str, assignee: Option<uuid::Uuid>) {
+    sqlx::query("UPDATE tickets SET status = $2, assignee_id = $3 WHERE number = $1")
+        .bind(number)
+        .bind(status)
+        .bind(assignee)
+        .execute(&app.admin)
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn views_count_and_filter_and_paging_keeps_the_filters() {
+    let app = spawn_app().await;
+    let owner = app.shop("Shop", "owner@example.com").await;
+    let agent = app.member(&owner, "agent@example.com", "agent").await;
+    let agent_id = app.id_of_user("agent@example.com").await;
+    seed(&app, app.tenant_of("owner@example.com").await, 60, "A").await;
+    // 1000..1059 are open. Make 1000..1004 solved, 1005..1006 pending, 1007..1009 the agent's.
+    for n in 1000..1005 {
+        arrange(&app, n, "solved", None).await;
+    }
+    for n in 1005..1007 {
+        arrange(&app, n, "pending", None).await;
+    }
+    for n in 1007..1010 {
+        arrange(&app, n, "open", Some(agent_id)).await;
+    }
+    sqlx::query(
+        "UPDATE tickets SET priority = 'urgent', channel = 'ebay' WHERE number IN (1050, 1051)",
+    )
+    .execute(&app.admin)
+    .await
+    .unwrap();
+
+    let page = visible(&owner.page("/inbox").await);
+    for tab in [
+        "Open 53",
+        "Mine 0",
+        "Unassigned 52",
+        "Pending 2",
+        "Solved 5",
+        "All 60",
+    ] {
+        assert!(page.contains(tab), "tab {tab:?} in {page}");
+    }
+    let mine = agent.page("/inbox?view=mine").await;
+    assert_eq!(numbers_in(&mine), ["1009", "1008", "1007"]);
+    assert_eq!(
+        numbers_in(&owner.page("/inbox?view=solved").await),
+        ["1004", "1003", "1002", "1001", "1000"]
+    );
+    let urgent = owner
+        .page("/inbox?view=all&priority=urgent&channel=ebay")
+        .await;
+    assert_eq!(numbers_in(&urgent), ["1051", "1050"]);
+    assert!(visible(
+        &owner
+            .page("/inbox?view=all&priority=urgent&channel=shopee")
+            .await
+    )
+    .contains("No tickets match these filters."));
+
+    // The Open view has 53 tickets (1059…1007): page 2 keeps view=open and shows the last 3.
+    let first = owner.page("/inbox?view=open").await;
+    let link = next_link(&first).expect("a second page");
+    assert!(link.contains("view=open"), "{link}");
+    let second = owner.page(&link).await;
+    assert_eq!(numbers_in(&second), ["1009", "1008", "1007"]);
+
+    for bad in [
+        "/inbox?view=everything",
+        "/inbox?status=lost",
+        "/inbox?priority=p0",
+        "/inbox?type=x",
+        "/inbox?channel=aliexpress",
+        "/inbox?language=%3Cscript%3E",
+    ] {
+        let r = owner.get(bad).await;
+        assert_eq!(r.status(), StatusCode::BAD_REQUEST, "{bad}");
+        assert!(r
+            .text()
+            .await
+            .unwrap()
+            .contains("That filter is not valid."));
+    }
+}
+
+#[tokio::test]
+async fn assigning_a_ticket_puts_it_in_the_agents_view_and_history() {
+    let app = spawn_app().await;
+    let owner = app.shop("Shop", "owner@example.com").await;
+    let agent = app.member(&owner, "agent@example.com", "agent").await;
+    let agent_id = app.id_of_user("agent@example.com").await.to_string();
+    owner
+        .post("/settings/teams", &[("name", "EU returns")])
+        .await;
+    let team: uuid::Uuid = sqlx::query_scalar("SELECT id FROM teams")
+        .fetch_one(&app.admin)
+        .await
+        .unwrap();
+    seed(&app, app.tenant_of("owner@example.com").await, 1, "A").await;
+
+    let form = [
+        ("status", "open"),
+        ("priority", "normal"),
+        ("type", "return"),
+        ("assignee", agent_id.as_str()),
+        ("team", &team.to_string()),
+    ];
+    assert_eq!(
+        owner.post("/tickets/1000/properties", &form).await.status(),
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(numbers_in(&agent.page("/inbox?view=mine").await), ["1000"]);
+    let page = visible(&owner.page("/tickets/1000").await);
+    assert!(
+        page.contains("changed assignee: — → Member Person")
+            && page.contains("changed team: — → EU returns"),
+        "{page}"
+    );
+
+    // Someone from another shop cannot be assigned, and a malformed id is refused.
+    let stranger_shop = app.shop("Other", "other@example.com").await;
+    drop(stranger_shop);
+    let stranger = app.id_of_user("other@example.com").await.to_string();
+    let form = [
+        ("status", "open"),
+        ("priority", "normal"),
+        ("type", "return"),
+        ("assignee", stranger.as_str()),
+    ];
+    assert_eq!(
+        owner.post("/tickets/1000/properties", &form).await.status(),
+        StatusCode::NOT_FOUND
+    );
+    let form = [
+        ("status", "open"),
+        ("priority", "normal"),
+        ("assignee", "not-a-uuid"),
+    ];
+    assert_eq!(
+        owner.post("/tickets/1000/properties", &form).await.status(),
+        StatusCode::BAD_REQUEST
+    );
+    let assignee: Option<uuid::Uuid> = sqlx::query_scalar("SELECT assignee_id FROM tickets")
+        .fetch_one(&app.admin)
+        .await
+        .unwrap();
+    assert_eq!(assignee.map(|a| a.to_string()), Some(agent_id), "unchanged");
 }

@@ -5,11 +5,15 @@ use aftersail_db::customers::Customer;
 use aftersail_db::messages::Message;
 use aftersail_db::orders::{Order, OrderItem};
 use aftersail_db::rmas::RmaRow;
+use aftersail_db::teams::Team;
 use aftersail_db::ticket_events::TicketEvent;
 use aftersail_db::tickets::{InboxRow, Ticket};
-use aftersail_db::{customers, messages, orders, outbox, rmas, ticket_events, tickets, TenantTx};
-use aftersail_domain::money;
+use aftersail_db::users::User;
+use aftersail_db::{
+    customers, messages, orders, outbox, rmas, teams, ticket_events, tickets, users, TenantTx,
+};
 use aftersail_domain::ticket::{Priority, Status, TicketType, MAX_BODY_CHARS};
+use aftersail_domain::{money, TeamId, UserId};
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -47,12 +51,23 @@ struct TicketPage<'a> {
     statuses: &'static [Status],
     priorities: &'static [Priority],
     types: &'static [TicketType],
+    /// Active people who can take the ticket.
+    agents: Vec<User>,
+    teams: Vec<Team>,
     reply_text: String,
     note_text: String,
     errors: FormErrors,
 }
 
 impl TicketPage<'_> {
+    fn is_assignee(&self, user: &User) -> bool {
+        self.ticket.assignee_id == Some(user.id)
+    }
+
+    fn is_team(&self, team: &Team) -> bool {
+        self.ticket.team_id == Some(team.id)
+    }
+
     fn money(&self, minor: &i64, currency: &str) -> String {
         money::format(*minor, currency)
     }
@@ -97,6 +112,12 @@ async fn load<'a>(
         statuses: Status::ALL,
         priorities: Priority::ALL,
         types: TicketType::ALL,
+        agents: users::list(tx)
+            .await?
+            .into_iter()
+            .filter(|u| u.active)
+            .collect(),
+        teams: teams::list(tx).await?,
         reply_text: String::new(),
         note_text: String::new(),
         errors: FormErrors::default(),
@@ -270,6 +291,10 @@ struct PropertiesForm {
     /// Empty means "no type".
     #[serde(rename = "type")]
     kind: String,
+    /// A user id, or empty for nobody.
+    assignee: String,
+    /// A team id, or empty for none.
+    team: String,
 }
 
 async fn properties(
@@ -285,10 +310,40 @@ async fn properties(
         "" => None,
         code => Some(TicketType::parse(code).ok_or_else(bad)?),
     };
+    let assignee: Option<UserId> = match form.assignee.as_str() {
+        "" => None,
+        id => Some(id.parse().map_err(|_| bad())?),
+    };
+    let team: Option<TeamId> = match form.team.as_str() {
+        "" => None,
+        id => Some(id.parse().map_err(|_| bad())?),
+    };
     let mut tx = user.tx(&state).await?;
     let ticket = tickets::get_by_number(&mut tx, number)
         .await?
         .ok_or(AppError::NotFound)?;
+    // Another shop's (or an unknown) person or team is not found here, like any foreign id.
+    let new_assignee = match assignee {
+        Some(id) => Some(
+            users::get(&mut tx, id)
+                .await?
+                .filter(|u| u.active)
+                .ok_or(AppError::NotFound)?,
+        ),
+        None => None,
+    };
+    let new_team = match team {
+        Some(id) => Some(teams::get(&mut tx, id).await?.ok_or(AppError::NotFound)?),
+        None => None,
+    };
+    let old_assignee = match ticket.assignee_id {
+        Some(id) => users::get(&mut tx, id).await?.map(|u| u.name),
+        None => None,
+    };
+    let old_team = match ticket.team_id {
+        Some(id) => teams::get(&mut tx, id).await?.map(|t| t.name),
+        None => None,
+    };
     tickets::set_properties(
         &mut tx,
         ticket.id,
@@ -297,6 +352,7 @@ async fn properties(
         kind.map(TicketType::as_str),
     )
     .await?;
+    tickets::assign(&mut tx, ticket.id, assignee, team).await?;
     let changes = [
         (
             "status",
@@ -309,6 +365,16 @@ async fn properties(
             Some(priority.as_str()),
         ),
         ("type", ticket.kind.as_deref(), kind.map(TicketType::as_str)),
+        (
+            "assignee",
+            old_assignee.as_deref(),
+            new_assignee.as_ref().map(|u| u.name.as_str()),
+        ),
+        (
+            "team",
+            old_team.as_deref(),
+            new_team.as_ref().map(|t| t.name.as_str()),
+        ),
     ];
     for (field, from, to) in changes {
         if from != to {

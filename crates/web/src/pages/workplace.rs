@@ -3,8 +3,10 @@
 
 use aftersail_db::customers::Customer;
 use aftersail_db::rmas::RmaRow;
+use aftersail_db::tickets::InboxFilter;
 use aftersail_db::tickets::InboxRow;
 use aftersail_db::{customers, rmas, tickets};
+use aftersail_domain::ticket::{InboxView, Priority, Status, TicketType};
 use aftersail_domain::{money, CustomerId, TicketId};
 use askama::Template;
 use axum::extract::{Query, State};
@@ -32,22 +34,116 @@ pub fn router() -> Router<AppState> {
 
 // ---- inbox ---------------------------------------------------------------------------------
 
+/// Counts stop here; beyond it the tab says "1000+".
+const COUNT_CAP: i64 = 1000;
+
 #[derive(Template)]
 #[template(path = "workplace/inbox.html")]
 struct InboxPage<'a> {
     shell: Shell<'a>,
     rows: Vec<InboxRow>,
+    view: InboxView,
+    /// (view, capped count) for the tabs.
+    views: Vec<(InboxView, i64)>,
+    count_cap: i64,
+    /// The shop has no tickets at all (as opposed to none matching the filters).
+    shop_empty: bool,
+    q: InboxQuery,
+    /// The current view and filters as a query string, for tab-preserving and paging links.
+    filter_qs: String,
     next: Option<String>,
     is_first_page: bool,
+    statuses: &'static [Status],
+    priorities: &'static [Priority],
+    types: &'static [TicketType],
+    channels: &'static [&'static str],
 }
 
-#[derive(Deserialize, Default)]
+impl InboxPage<'_> {
+    fn view_label(&self, view: &InboxView) -> &'static str {
+        let t = self.shell.t;
+        match view {
+            InboxView::Open => t.view_open,
+            InboxView::Mine => t.view_mine,
+            InboxView::Unassigned => t.view_unassigned,
+            InboxView::Pending => t.view_pending,
+            InboxView::Solved => t.view_solved,
+            InboxView::All => t.view_all,
+        }
+    }
+}
+
+/// Channels a ticket can come from (the channels issue makes these configurable per shop).
+const CHANNELS: &[&str] = &["amazon", "ebay", "shopify", "shopee", "email"];
+
+#[derive(Deserialize, Default, Clone, serde::Serialize)]
 #[serde(default)]
-struct PageQuery {
-    /// Keyset cursor: `<last activity RFC 3339>_<id>` of the previous page's last row.
-    before: Option<String>,
-    /// Keyset cursor for name-ordered lists: `<id>` of the previous page's last row.
-    after: Option<String>,
+struct InboxQuery {
+    view: String,
+    status: String,
+    priority: String,
+    #[serde(rename = "type")]
+    kind: String,
+    channel: String,
+    language: String,
+    #[serde(skip_serializing)]
+    before: String,
+}
+
+/// Checks every filter against its vocabulary; anything unknown is a 400, never ignored.
+fn inbox_filter(user: &CurrentUser, q: &InboxQuery) -> AppResult<(InboxView, InboxFilter)> {
+    let bad = || AppError::BadRequest(user.t().bad_filter.into());
+    let view = if q.view.is_empty() {
+        InboxView::Open
+    } else {
+        InboxView::parse(&q.view).ok_or_else(bad)?
+    };
+    let mut filter = view_filter(view, user);
+    if !q.status.is_empty() {
+        filter.statuses = vec![Status::parse(&q.status)
+            .ok_or_else(bad)?
+            .as_str()
+            .to_owned()];
+    }
+    let plain = |v: &str| {
+        v.len() <= 32
+            && v.chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    };
+    filter.priority = match q.priority.as_str() {
+        "" => None,
+        p => Some(Priority::parse(p).ok_or_else(bad)?.as_str().to_owned()),
+    };
+    filter.kind = match q.kind.as_str() {
+        "" => None,
+        k => Some(TicketType::parse(k).ok_or_else(bad)?.as_str().to_owned()),
+    };
+    filter.channel = match q.channel.as_str() {
+        "" => None,
+        c if CHANNELS.contains(&c) => Some(c.to_owned()),
+        _ => return Err(bad()),
+    };
+    filter.language = match q.language.trim() {
+        "" => None,
+        l if plain(l) => Some(l.to_lowercase()),
+        _ => return Err(bad()),
+    };
+    Ok((view, filter))
+}
+
+fn view_filter(view: InboxView, user: &CurrentUser) -> InboxFilter {
+    InboxFilter {
+        statuses: view
+            .statuses()
+            .map(|s| s.iter().map(|s| (*s).to_owned()).collect())
+            .unwrap_or_default(),
+        assignee: match view {
+            InboxView::Mine => Some(Some(user.id())),
+            InboxView::Unassigned => Some(None),
+            _ => None,
+        },
+        ..InboxFilter::default()
+    }
 }
 
 fn encode_cursor(at: DateTime<Utc>, id: TicketId) -> String {
@@ -68,28 +164,56 @@ fn decode_cursor(cursor: &str) -> Option<(DateTime<Utc>, TicketId)> {
 async fn inbox(
     State(state): State<AppState>,
     user: CurrentUser,
-    Query(q): Query<PageQuery>,
+    Query(q): Query<InboxQuery>,
 ) -> AppResult<Html<String>> {
-    let before = match q.before.as_deref() {
-        None | Some("") => None,
-        Some(c) => {
+    let (view, filter) = inbox_filter(&user, &q)?;
+    let before = match q.before.as_str() {
+        "" => None,
+        c => {
             Some(decode_cursor(c).ok_or_else(|| AppError::BadRequest(user.t().bad_cursor.into()))?)
         }
     };
     let mut tx = user.tx(&state).await?;
-    let mut rows = tickets::inbox(&mut tx, before, PAGE_SIZE + 1).await?;
+    let mut rows = tickets::inbox(&mut tx, &filter, before, PAGE_SIZE + 1).await?;
+    let mut views = Vec::with_capacity(InboxView::ALL.len());
+    for v in InboxView::ALL {
+        views.push((
+            *v,
+            tickets::count(&mut tx, &view_filter(*v, &user), COUNT_CAP).await?,
+        ));
+    }
     tx.commit().await?;
     let next = (rows.len() as i64 > PAGE_SIZE).then(|| {
         rows.truncate(PAGE_SIZE as usize);
         let last = rows.last().expect("a full page");
         encode_cursor(last.last_message_at, last.id)
     });
+    let mut shown = q.clone();
+    shown.view = view.as_str().to_owned();
+    let filter_qs = serde_urlencoded::to_string(&shown).unwrap_or_default();
     render(&InboxPage {
         shell: Shell::new(&user, "inbox"),
         rows,
+        view,
+        shop_empty: views.iter().any(|(v, n)| *v == InboxView::All && *n == 0),
+        views,
+        count_cap: COUNT_CAP,
+        q,
+        filter_qs,
         next,
         is_first_page: before.is_none(),
+        statuses: Status::ALL,
+        priorities: Priority::ALL,
+        types: TicketType::ALL,
+        channels: CHANNELS,
     })
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct PageQuery {
+    /// Keyset cursor for name-ordered lists: `<id>` of the previous page's last row.
+    after: Option<String>,
 }
 
 // ---- returns and customers -----------------------------------------------------------------
