@@ -10,6 +10,7 @@ pub mod messages;
 pub mod orders;
 pub mod outbox;
 pub mod rmas;
+pub mod search;
 pub mod sessions;
 pub mod teams;
 pub mod tenants;

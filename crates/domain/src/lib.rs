@@ -5,6 +5,7 @@ pub mod ids;
 pub mod locale;
 pub mod money;
 pub mod role;
+pub mod search;
 pub mod ticket;
 pub mod validation;
 

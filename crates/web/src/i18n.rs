@@ -219,6 +219,11 @@ strings! {
     bad_filter: "That filter is not valid.", "筛选条件无效。";
     history_assignee: "assignee", "负责人";
     history_team: "team", "团队";
+    search_label: "Search tickets, orders, customers", "搜索工单、订单、客户";
+    search_title: "Search", "搜索";
+    search_hint: "A ticket or order number, a customer's name or email, or any words in any language.", "输入工单号、订单号、客户姓名或邮箱，或任意语言的关键词。";
+    search_none: "Nothing found.", "没有找到结果。";
+    search_too_long: "Search for at most 200 characters.", "搜索内容不能超过 200 个字符。";
     reply_title: "Reply to the customer", "回复客户";
     reply_submit: "Send reply", "发送回复";
     reply_then_status: "Then set status to", "然后将状态设为";

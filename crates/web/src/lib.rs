@@ -30,6 +30,7 @@ pub fn router(state: AppState) -> Router {
         .merge(pages::accounts::router())
         .merge(pages::workplace::router())
         .merge(pages::ticket::router())
+        .merge(pages::search::router())
         .merge(pages::settings::router())
         .fallback(|| async { AppError::NotFound })
         .layer(from_fn_with_state(state.clone(), auth::csrf::verify))

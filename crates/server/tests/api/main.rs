@@ -8,6 +8,7 @@ mod helpers;
 mod i18n;
 mod ops;
 mod people;
+mod search;
 mod tenancy;
 mod tickets;
 mod worker;

@@ -1,0 +1,144 @@
+//! Search by number, order, customer and words in Latin, CJK, Thai and Arabic scripts.
+
+use aftersail_db::{messages, tickets, TenantTx};
+use aftersail_domain::TenantId;
+use reqwest::StatusCode;
+
+use crate::helpers::*;
+
+async fn demo_shop(app: &TestApp) -> Browser {
+    aftersail_server::demo::seed(&app.pool).await.unwrap();
+    let b = app.browser();
+    assert_eq!(
+        b.log_in("owner@demo.example", "aftersail-demo")
+            .await
+            .status(),
+        StatusCode::SEE_OTHER
+    );
+    b
+}
+
+/// Adds a buyer message to ticket `number`.
+async fn say(app: &TestApp, number: i64, text: &str) {
+    let tenant: uuid::Uuid = sqlx::query_scalar("SELECT id FROM tenants WHERE slug = 'demo'")
+        .fetch_one(&app.admin)
+        .await
+        .unwrap();
+    let mut tx = TenantTx::begin(&app.pool, TenantId(tenant)).await.unwrap();
+    let ticket = tickets::get_by_number(&mut tx, number)
+        .await
+        .unwrap()
+        .unwrap();
+    let m = messages::NewMessage {
+        ticket_id: ticket.id,
+        kind: "inbound",
+        author: None,
+        body_text: text,
+        language: None,
+        channel: "email",
+        external_id: None,
+        delivery_state: None,
+        at: chrono::Utc::now(),
+    };
+    messages::create(&mut tx, m).await.unwrap();
+    tx.commit().await.unwrap();
+}
+
+fn result_numbers(html: &str) -> Vec<String> {
+    html.match_indices(r#"<span class="mono">#"#)
+        .map(|(i, _)| between(&html[i..], "#", "<").unwrap().to_owned())
+        .collect()
+}
+
+async fn search(b: &Browser, q: &str) -> String {
+    let url = format!("/search?q={}", urlencode(q));
+    b.page(&url).await
+}
+
+fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn words_in_every_script_are_found_and_highlighted() {
+    let app = spawn_app().await;
+    let b = demo_shop(&app).await;
+    say(&app, 1001, "返品したいです。箱が壊れていました。").await;
+    say(&app, 1003, "สินค้ายังไม่ได้รับ").await;
+    say(&app, 1004, "لم أستلم طلبي بعد").await;
+
+    let cases = [
+        ("订单", "1002", "<mark>订单</mark>"),
+        ("返品", "1001", "<mark>返品</mark>"),
+        (
+            "not received",
+            "1003",
+            "<mark>not</mark> <mark>received</mark>",
+        ),
+        ("NOT Received", "1003", "<mark>not</mark>"),
+        ("ได้รับ", "1003", "<mark>ได้รับ</mark>"),
+        ("طلبي", "1004", "<mark>طلبي</mark>"),
+        ("beschädigt", "1000", "<mark>beschädigt</mark>"),
+    ];
+    for (q, number, mark) in cases {
+        let html = search(&b, q).await;
+        let found = result_numbers(&html);
+        assert_eq!(
+            found.first().map(String::as_str),
+            Some(number),
+            "{q:?} found {found:?}"
+        );
+        assert!(
+            html.to_lowercase().contains(&mark.to_lowercase()),
+            "{q:?} highlights {mark}"
+        );
+    }
+    assert!(visible(&search(&b, "zzzqqq").await).contains("Nothing found."));
+}
+
+#[tokio::test]
+async fn numbers_orders_and_customers_rank_first() {
+    let app = spawn_app().await;
+    let b = demo_shop(&app).await;
+    assert_eq!(result_numbers(&search(&b, "#1002").await), ["1002"]);
+    assert_eq!(
+        result_numbers(&search(&b, "302-4417283-1958712").await)
+            .first()
+            .map(String::as_str),
+        Some("1000")
+    );
+    assert_eq!(
+        result_numbers(&search(&b, "hanako.sato@example.jp").await),
+        ["1001"]
+    );
+    assert_eq!(result_numbers(&search(&b, "Emily Carter").await), ["1003"]);
+}
+
+#[tokio::test]
+async fn search_stays_inside_the_shop_and_refuses_huge_queries() {
+    let app = spawn_app().await;
+    demo_shop(&app).await;
+    let other = app.shop("Other", "other@example.com").await;
+    for q in ["订单", "#1002", "Emily", "302-4417283-1958712"] {
+        assert!(
+            result_numbers(&search(&other, q).await).is_empty(),
+            "{q} leaks"
+        );
+    }
+    let r = other.get(&format!("/search?q={}", "x".repeat(201))).await;
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    assert!(r.text().await.unwrap().contains("at most 200 characters"));
+    let html = other.page("/search?q=").await;
+    assert!(
+        !html.contains(r#"id="results""#),
+        "an empty query shows just the box"
+    );
+}
