@@ -241,3 +241,61 @@ pub async fn set_properties(
     .await?;
     Ok(())
 }
+
+/// A column bulk actions may set (a closed list: never a name from the request).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BulkField {
+    Status,
+    Priority,
+    Assignee,
+}
+
+impl BulkField {
+    fn column(self) -> &'static str {
+        match self {
+            BulkField::Status => "status",
+            BulkField::Priority => "priority",
+            BulkField::Assignee => "assignee_id",
+        }
+    }
+}
+
+/// Sets one field on many tickets (by number) at once. Returns, per ticket changed, its id and
+/// the previous value as text, for the history. Numbers not in the shop are simply not matched;
+/// callers compare counts to refuse partial batches.
+pub async fn bulk_set(
+    tx: &mut TenantTx,
+    numbers: &[i64],
+    field: BulkField,
+    value: Option<&str>,
+) -> Result<Vec<(TicketId, Option<String>)>, Error> {
+    let tenant = tx.tenant();
+    let column = field.column();
+    let cast = if field == BulkField::Assignee {
+        "::uuid"
+    } else {
+        ""
+    };
+    sqlx::query_as(&format!(
+        "UPDATE tickets t SET {column} = $3{cast}
+         FROM (SELECT id, {column}::text AS old FROM tickets
+               WHERE tenant_id = $1 AND number = ANY($2) FOR UPDATE) o
+         WHERE t.tenant_id = $1 AND t.id = o.id
+         RETURNING t.id, o.old"
+    ))
+    .bind(tenant)
+    .bind(numbers)
+    .bind(value)
+    .fetch_all(tx.conn())
+    .await
+}
+
+/// How many of these numbers are tickets of the shop.
+pub async fn count_numbers(tx: &mut TenantTx, numbers: &[i64]) -> Result<i64, Error> {
+    let tenant = tx.tenant();
+    sqlx::query_scalar("SELECT count(*) FROM tickets WHERE tenant_id = $1 AND number = ANY($2)")
+        .bind(tenant)
+        .bind(numbers)
+        .fetch_one(tx.conn())
+        .await
+}

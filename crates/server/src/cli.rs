@@ -30,8 +30,16 @@ pub enum Command {
     Migrate,
     /// Create the demo shop (once), then serve HTTP and run jobs.
     Demo {
-        /// Create the demo shop and exit.
+        /// Create the demo shop (and any generated data) and exit.
         #[arg(long)]
         seed_only: bool,
+        /// Also generate this many realistic multilingual tickets in the demo shop, with
+        /// customers, orders and messages. Each run adds N more (numbers continue).
+        #[arg(long, value_name = "N", default_value_t = 0)]
+        tickets: u64,
+        /// Also fill this many extra shops ("noise-1", …) with N/10 tickets each, so
+        /// benchmarks see other tenants. Existing noise shops are reused.
+        #[arg(long, value_name = "K", default_value_t = 0)]
+        noise_tenants: u32,
     },
 }

@@ -96,9 +96,25 @@ async fn run_with_database(
     let pool = aftersail_db::connect(options, config.db_max_connections)
         .await
         .context("connecting to PostgreSQL")?;
-    if let Command::Demo { seed_only } = command {
+    if let Command::Demo {
+        seed_only,
+        tickets,
+        noise_tenants,
+    } = command
+    {
         if demo::seed(&pool).await? {
             tracing::info!("demo shop created");
+        }
+        if tickets > 0 || noise_tenants > 0 {
+            let volume = demo::generator::Volume::new(tickets, noise_tenants);
+            // Dropping the generation on a signal rolls back only the batch in flight.
+            tokio::select! {
+                result = demo::generator::generate(&pool, volume) => { result?; }
+                () = token.cancelled() => {
+                    pool.close().await;
+                    return Ok(());
+                }
+            }
         }
         println!(
             "\nDemo shop \"{}\": sign in at http://localhost:{}/login with",

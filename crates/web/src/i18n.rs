@@ -224,6 +224,15 @@ strings! {
     search_hint: "A ticket or order number, a customer's name or email, or any words in any language.", "输入工单号、订单号、客户姓名或邮箱，或任意语言的关键词。";
     search_none: "Nothing found.", "没有找到结果。";
     search_too_long: "Search for at most 200 characters.", "搜索内容不能超过 200 个字符。";
+    bulk_label: "With selected tickets", "对选中的工单";
+    bulk_choose_action: "Choose what to do with the selected tickets.", "请选择要对选中工单执行的操作。";
+    bulk_none_selected: "Select at least one ticket.", "请至少选择一个工单。";
+    bulk_too_many: "Select at most 500 tickets at once.", "一次最多选择 500 个工单。";
+    bulk_apply: "Apply", "执行";
+    bulk_set_status: "Set status", "设置状态";
+    bulk_set_priority: "Set priority", "设置优先级";
+    bulk_assign: "Assign to", "分配给";
+    select_ticket: "Select", "选择";
     reply_title: "Reply to the customer", "回复客户";
     reply_submit: "Send reply", "发送回复";
     reply_then_status: "Then set status to", "然后将状态设为";

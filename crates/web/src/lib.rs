@@ -31,6 +31,7 @@ pub fn router(state: AppState) -> Router {
         .merge(pages::workplace::router())
         .merge(pages::ticket::router())
         .merge(pages::search::router())
+        .merge(pages::bulk::router())
         .merge(pages::settings::router())
         .fallback(|| async { AppError::NotFound })
         .layer(from_fn_with_state(state.clone(), auth::csrf::verify))

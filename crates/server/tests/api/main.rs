@@ -4,6 +4,7 @@ mod accounts;
 mod binary;
 mod browser;
 mod csrf;
+mod generator;
 mod helpers;
 mod i18n;
 mod ops;

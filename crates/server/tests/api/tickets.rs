@@ -613,3 +613,117 @@ async fn assigning_a_ticket_puts_it_in_the_agents_view_and_history() {
         .unwrap();
     assert_eq!(assignee.map(|a| a.to_string()), Some(agent_id), "unchanged");
 }
+
+async fn bulk(b: &Browser, numbers: &[i64], action: &str) -> reqwest::Response {
+    let numbers: Vec<String> = numbers.iter().map(i64::to_string).collect();
+    let mut form: Vec<(&str, &str)> = numbers.iter().map(|n| ("ticket", n.as_str())).collect();
+    form.push(("action", action));
+    form.push(("return_to", "/inbox?view=all"));
+    b.post("/tickets/bulk", &form).await
+}
+
+#[tokio::test]
+async fn bulk_actions_change_many_tickets_at_once_or_none() {
+    let app = spawn_app().await;
+    let owner = app.shop("Shop", "owner@example.com").await;
+    let agent = app.member(&owner, "agent@example.com", "agent").await;
+    let agent_id = app.id_of_user("agent@example.com").await.to_string();
+    seed(&app, app.tenant_of("owner@example.com").await, 6, "A").await;
+    assert!(
+        owner
+            .page("/inbox")
+            .await
+            .contains(r#"name="ticket" value="1005""#),
+        "rows are selectable"
+    );
+
+    let r = bulk(&owner, &[1000, 1001, 1002], "status:solved").await;
+    assert_eq!(location(&r), "/inbox?view=all");
+    let r = bulk(&owner, &[1001, 1002, 1003], &format!("assign:{agent_id}")).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    bulk(&owner, &[1003, 1004], "priority:urgent").await;
+
+    let rows: Vec<(i64, String, String, bool)> = sqlx::query_as(
+        "SELECT number, status, priority, assignee_id IS NOT NULL FROM tickets ORDER BY number",
+    )
+    .fetch_all(&app.admin)
+    .await
+    .unwrap();
+    let got: Vec<(i64, &str, &str, bool)> = rows
+        .iter()
+        .map(|(n, s, p, a)| (*n, s.as_str(), p.as_str(), *a))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (1000, "solved", "normal", false),
+            (1001, "solved", "normal", true),
+            (1002, "solved", "normal", true),
+            (1003, "open", "urgent", true),
+            (1004, "open", "urgent", false),
+            (1005, "open", "normal", false),
+        ]
+    );
+    assert_eq!(
+        numbers_in(&agent.page("/inbox?view=mine").await),
+        ["1003"],
+        "solved ones leave Mine"
+    );
+    let history = visible(&owner.page("/tickets/1002").await);
+    assert!(
+        history.contains("changed status: Open → Solved")
+            && history.contains("changed assignee: — → Member Person"),
+        "{history}"
+    );
+    let events: i64 = sqlx::query_scalar("SELECT count(*) FROM ticket_events")
+        .fetch_one(&app.admin)
+        .await
+        .unwrap();
+    assert_eq!(events, 8);
+
+    // Anything wrong in a batch changes nothing.
+    let before: i64 = sqlx::query_scalar("SELECT count(*) FROM ticket_events")
+        .fetch_one(&app.admin)
+        .await
+        .unwrap();
+    assert_eq!(
+        bulk(&owner, &[1005, 9999], "status:closed").await.status(),
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        bulk(&owner, &[], "status:closed").await.status(),
+        StatusCode::BAD_REQUEST
+    );
+    assert_eq!(
+        bulk(&owner, &[1005], "status:lost").await.status(),
+        StatusCode::BAD_REQUEST
+    );
+    assert_eq!(
+        bulk(&owner, &[1005], "delete:all").await.status(),
+        StatusCode::BAD_REQUEST
+    );
+    let stranger = uuid::Uuid::now_v7().to_string();
+    assert_eq!(
+        bulk(&owner, &[1005], &format!("assign:{stranger}"))
+            .await
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+    let after: i64 = sqlx::query_scalar("SELECT count(*) FROM ticket_events")
+        .fetch_one(&app.admin)
+        .await
+        .unwrap();
+    assert_eq!(after, before);
+    let status: String = sqlx::query_scalar("SELECT status FROM tickets WHERE number = 1005")
+        .fetch_one(&app.admin)
+        .await
+        .unwrap();
+    assert_eq!(status, "open");
+
+    // Another shop's numbers are not found either.
+    let other = app.shop("Other", "other@example.com").await;
+    assert_eq!(
+        bulk(&other, &[1000, 1001], "status:closed").await.status(),
+        StatusCode::NOT_FOUND
+    );
+}

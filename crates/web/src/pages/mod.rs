@@ -1,6 +1,7 @@
 //! Server-rendered pages, one module per area. Each exposes `router()`.
 
 pub mod accounts;
+pub mod bulk;
 pub mod search;
 pub mod settings;
 pub mod ticket;

@@ -57,6 +57,8 @@ struct InboxPage<'a> {
     priorities: &'static [Priority],
     types: &'static [TicketType],
     channels: &'static [&'static str],
+    /// Active people, for bulk assignment.
+    agents: Vec<aftersail_db::users::User>,
 }
 
 impl InboxPage<'_> {
@@ -182,6 +184,11 @@ async fn inbox(
             tickets::count(&mut tx, &view_filter(*v, &user), COUNT_CAP).await?,
         ));
     }
+    let agents = aftersail_db::users::list(&mut tx)
+        .await?
+        .into_iter()
+        .filter(|u| u.active)
+        .collect();
     tx.commit().await?;
     let next = (rows.len() as i64 > PAGE_SIZE).then(|| {
         rows.truncate(PAGE_SIZE as usize);
@@ -206,6 +213,7 @@ async fn inbox(
         priorities: Priority::ALL,
         types: TicketType::ALL,
         channels: CHANNELS,
+        agents,
     })
 }
 

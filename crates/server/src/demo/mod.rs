@@ -4,6 +4,8 @@ use aftersail_db::{customers, messages, orders, rmas, teams, tenants, tickets, u
 use aftersail_domain::{Role, TenantId, UiLocale, UserId};
 use sqlx::PgPool;
 
+pub mod generator;
+
 pub const SHOP_SLUG: &str = "demo";
 pub const PASSWORD: &str = "aftersail-demo";
 

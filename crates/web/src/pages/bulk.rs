@@ -1,0 +1,135 @@
+//! Bulk actions from the inbox: many tickets changed in one transaction, all or nothing.
+
+use aftersail_db::tickets::BulkField;
+use aftersail_db::{ticket_events, tickets, users};
+use aftersail_domain::ticket::{Priority, Status};
+use aftersail_domain::UserId;
+use axum::extract::State;
+use axum::response::Redirect;
+use axum::routing::post;
+use axum::Router;
+
+use super::safe_next;
+use crate::auth::CurrentUser;
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+
+/// More than a page or two at once is a job for rules, not a click.
+const MAX_TICKETS: usize = 500;
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/tickets/bulk", post(apply))
+}
+
+/// The form repeats `ticket` once per checked row, which `Form<struct>` can't collect,
+/// so the body is read as pairs.
+async fn apply(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    body: axum::body::Bytes,
+) -> AppResult<Redirect> {
+    let t = user.t();
+    let bad = |msg: &str| AppError::BadRequest(msg.to_owned());
+    let pairs: Vec<(String, String)> =
+        serde_urlencoded::from_bytes(&body).map_err(|_| bad(t.err_400))?;
+    let field_value = |name: &str| {
+        pairs
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+            .unwrap_or("")
+    };
+    let mut numbers = Vec::new();
+    for (k, v) in &pairs {
+        if k == "ticket" {
+            numbers.push(v.parse::<i64>().map_err(|_| bad(t.err_400))?);
+        }
+    }
+    numbers.sort_unstable();
+    numbers.dedup();
+    if numbers.is_empty() {
+        return Err(bad(t.bulk_none_selected));
+    }
+    if numbers.len() > MAX_TICKETS {
+        return Err(bad(t.bulk_too_many));
+    }
+    let (field, value): (BulkField, Option<String>) = match field_value("action").split_once(':') {
+        Some(("status", s)) => (
+            BulkField::Status,
+            Some(
+                Status::parse(s)
+                    .ok_or_else(|| bad(t.err_400))?
+                    .as_str()
+                    .into(),
+            ),
+        ),
+        Some(("priority", p)) => (
+            BulkField::Priority,
+            Some(
+                Priority::parse(p)
+                    .ok_or_else(|| bad(t.err_400))?
+                    .as_str()
+                    .into(),
+            ),
+        ),
+        Some(("assign", "")) => (BulkField::Assignee, None),
+        Some(("assign", id)) => (
+            BulkField::Assignee,
+            Some(
+                id.parse::<UserId>()
+                    .map_err(|_| bad(t.err_400))?
+                    .to_string(),
+            ),
+        ),
+        _ => return Err(bad(t.bulk_choose_action)),
+    };
+
+    let mut tx = user.tx(&state).await?;
+    // Every selected ticket must be this shop's; otherwise nothing changes.
+    if tickets::count_numbers(&mut tx, &numbers).await? != numbers.len() as i64 {
+        return Err(AppError::NotFound);
+    }
+    let shown_value = match (field, &value) {
+        (BulkField::Assignee, Some(id)) => {
+            let assignee = users::get(&mut tx, id.parse().map_err(|_| bad(t.err_400))?).await?;
+            Some(
+                assignee
+                    .filter(|u| u.active)
+                    .ok_or(AppError::NotFound)?
+                    .name,
+            )
+        }
+        _ => value.clone(),
+    };
+    let changed = tickets::bulk_set(&mut tx, &numbers, field, value.as_deref()).await?;
+    let kind = match field {
+        BulkField::Status => "status",
+        BulkField::Priority => "priority",
+        BulkField::Assignee => "assignee",
+    };
+    for (ticket, old) in changed {
+        if old != value {
+            let old_shown = match (field, &old) {
+                (BulkField::Assignee, Some(id)) => {
+                    users::get(&mut tx, id.parse().map_err(|_| bad(t.err_400))?)
+                        .await?
+                        .map(|u| u.name)
+                }
+                _ => old,
+            };
+            ticket_events::record(
+                &mut tx,
+                ticket,
+                Some(user.id()),
+                kind,
+                old_shown.as_deref(),
+                shown_value.as_deref(),
+            )
+            .await?;
+        }
+    }
+    tx.commit().await?;
+    Ok(Redirect::to(safe_next(
+        Some(field_value("return_to")).filter(|r| r.starts_with("/inbox")),
+    )))
+}
