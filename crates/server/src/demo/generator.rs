@@ -12,12 +12,12 @@
 
 use std::time::{Duration, Instant};
 
-use aftersail_db::{tenants, users, TenantTx};
-use aftersail_domain::{Role, TenantId, UiLocale, UserId};
+use aftersail_db::{users, TenantTx};
+use aftersail_domain::{Role, TenantId, UiLocale};
 use anyhow::Context;
 use sqlx::{ConnectOptions, PgPool};
 
-use super::{PASSWORD, PEOPLE, SHOP_SLUG};
+use super::{PEOPLE, SHOP_SLUG};
 
 /// Tickets per transaction: large enough that per-statement overhead vanishes, small enough
 /// that the batch's temporary tables stay modest and progress shows often.
@@ -132,28 +132,24 @@ async fn noise_shop(pool: &PgPool, slug: &str) -> anyhow::Result<Shop> {
             agents: vec![agent.user_id.0],
         });
     }
-    let hash = aftersail_web::auth::password::hash(PASSWORD.to_owned()).await?;
     let tenant = TenantId::new();
-    let agent = UserId::new();
     let mut tx = TenantTx::begin(pool, tenant).await?;
-    tenants::create(&mut tx, slug, &format!("Noise shop {slug}")).await?;
-    for (id, email, name, role) in [
-        (UserId::new(), &owner_email, "Noise Owner", Role::Owner),
-        (agent, &agent_email, "Noise Agent", Role::Agent),
-    ] {
-        users::create(
-            &mut tx,
-            users::NewUser {
-                id,
-                email,
-                name,
-                role,
-                password_hash: &hash,
-                ui_locale: UiLocale::En,
-            },
-        )
-        .await?;
-    }
+    let people = [
+        (
+            owner_email.as_str(),
+            "Noise Owner",
+            Role::Owner,
+            UiLocale::En,
+        ),
+        (
+            agent_email.as_str(),
+            "Noise Agent",
+            Role::Agent,
+            UiLocale::En,
+        ),
+    ];
+    let ids = super::create_shop(&mut tx, slug, &format!("Noise shop {slug}"), &people).await?;
+    let agent = ids[1];
     tx.commit().await?;
     tracing::info!(shop = slug, "noise shop created");
     Ok(Shop {

@@ -31,31 +31,40 @@ pub const PEOPLE: [(&str, &str, Role, UiLocale); 3] = [
     ),
 ];
 
+/// Creates the transaction's shop and its people, all with the demo password; returns the
+/// people's ids in the order given.
+pub(crate) async fn create_shop(
+    tx: &mut TenantTx,
+    slug: &str,
+    name: &str,
+    people: &[(&str, &str, Role, UiLocale)],
+) -> anyhow::Result<Vec<UserId>> {
+    let hash = aftersail_web::auth::password::hash(PASSWORD.to_owned()).await?;
+    tenants::create(tx, slug, name).await?;
+    let mut ids = Vec::with_capacity(people.len());
+    for &(email, person, role, ui_locale) in people {
+        let id = UserId::new();
+        let new_user = users::NewUser {
+            id,
+            email,
+            name: person,
+            role,
+            password_hash: &hash,
+            ui_locale,
+        };
+        users::create(tx, new_user).await?;
+        ids.push(id);
+    }
+    Ok(ids)
+}
+
 /// Creates the demo shop unless it exists. Returns whether it was created now.
 pub async fn seed(pool: &PgPool) -> anyhow::Result<bool> {
     if users::login_candidate(pool, PEOPLE[0].0).await?.is_some() {
         return Ok(false);
     }
-    let hash = aftersail_web::auth::password::hash(PASSWORD.to_owned()).await?;
     let mut tx = TenantTx::begin(pool, TenantId::new()).await?;
-    tenants::create(&mut tx, SHOP_SLUG, "Demo Outdoor Store").await?;
-    let mut ids = Vec::new();
-    for (email, name, role, ui_locale) in PEOPLE {
-        let id = UserId::new();
-        users::create(
-            &mut tx,
-            users::NewUser {
-                id,
-                email,
-                name,
-                role,
-                password_hash: &hash,
-                ui_locale,
-            },
-        )
-        .await?;
-        ids.push(id);
-    }
+    let ids = create_shop(&mut tx, SHOP_SLUG, "Demo Outdoor Store", &PEOPLE).await?;
     let eu = teams::create(&mut tx, "EU returns").await?;
     teams::add_member(&mut tx, eu, ids[2]).await?;
     let cn = teams::create(&mut tx, "中文客服").await?;
