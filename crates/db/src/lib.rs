@@ -30,6 +30,10 @@ pub use sqlx::Error;
 /// Every migration in `migrations/`, embedded in the binary.
 pub static MIGRATOR: Migrator = sqlx::migrate!("../../migrations");
 
+/// The NOTIFY channel for ticket activity; payload `<tenant id>:<ticket number>`, sent in the
+/// writing transaction so listeners hear of it only once it is committed.
+pub const LIVE_CHANNEL: &str = "aftersail_ticket_activity";
+
 /// The NOLOGIN role every pooled connection switches to; it does not bypass RLS.
 pub const APP_ROLE: &str = "aftersail_app";
 

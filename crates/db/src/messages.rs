@@ -60,12 +60,17 @@ pub async fn create_with_id(
     .bind(m.at)
     .execute(tx.conn())
     .await?;
-    sqlx::query("UPDATE tickets SET last_message_at = greatest(last_message_at, $3) WHERE tenant_id = $1 AND id = $2")
-        .bind(tenant)
-        .bind(m.ticket_id)
-        .bind(m.at)
-        .execute(tx.conn())
-        .await?;
+    sqlx::query(
+        "WITH t AS (UPDATE tickets SET last_message_at = greatest(last_message_at, $3)
+                    WHERE tenant_id = $1 AND id = $2 RETURNING number)
+         SELECT pg_notify($4, $1::text || ':' || t.number) FROM t",
+    )
+    .bind(tenant)
+    .bind(m.ticket_id)
+    .bind(m.at)
+    .bind(crate::LIVE_CHANNEL)
+    .execute(tx.conn())
+    .await?;
     Ok(())
 }
 

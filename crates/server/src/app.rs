@@ -18,11 +18,15 @@ pub struct Roles {
     pub worker: bool,
 }
 
-pub fn state(config: &Config, pool: PgPool) -> aftersail_web::AppState {
+/// The HTTP layer's state; live updates stop (and their streams end) when `stop` is cancelled,
+/// so open event streams never hold up a graceful shutdown.
+pub fn state(config: &Config, pool: PgPool, stop: CancellationToken) -> aftersail_web::AppState {
+    let live = aftersail_web::live::Hub::start(pool.clone(), stop);
     aftersail_web::AppState {
         pool,
         config: Arc::new(config.web()),
         metrics: aftersail_web::metrics_handle(),
+        live,
     }
 }
 
@@ -41,7 +45,7 @@ pub async fn run(
         tracing::info!("background workers started");
     }
     if let (true, Some(listener)) = (roles.http, listener) {
-        let app = aftersail_web::router(state(config, pool.clone()))
+        let app = aftersail_web::router(state(config, pool.clone(), token.clone()))
             .into_make_service_with_connect_info::<SocketAddr>();
         let stop = token.clone();
         tracing::info!(address = %listener.local_addr()?, "HTTP server listening");

@@ -6,6 +6,7 @@
 pub mod auth;
 pub mod error;
 pub mod i18n;
+pub mod live;
 pub mod locale;
 pub mod ops;
 pub mod pages;
@@ -32,6 +33,7 @@ pub fn router(state: AppState) -> Router {
         .merge(pages::ticket::router())
         .merge(pages::search::router())
         .merge(pages::bulk::router())
+        .merge(live::router())
         .merge(pages::settings::router())
         .fallback(|| async { AppError::NotFound })
         .layer(from_fn_with_state(state.clone(), auth::csrf::verify))

@@ -11,6 +11,7 @@ pub struct AppState {
     pub pool: PgPool,
     pub config: Arc<WebConfig>,
     pub metrics: PrometheusHandle,
+    pub live: crate::live::Hub,
 }
 
 /// The HTTP layer's settings (the server crate maps its config file onto this).

@@ -228,6 +228,18 @@ impl WebDriver {
         }
     }
 
+    /// Waits until `js` (an expression) is true in the page.
+    async fn wait_true(&self, js: &str) {
+        let start = Instant::now();
+        while self.script(&format!("return !!({js})")).await != Value::Bool(true) {
+            assert!(
+                start.elapsed() < Duration::from_secs(10),
+                "never true: {js}"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
     /// Waits until the page's path is `expected` (navigation after a click is asynchronous).
     async fn wait_path(&self, expected: &str) {
         let start = Instant::now();
@@ -341,4 +353,83 @@ async fn a_new_owner_signs_up_switches_to_chinese_and_invites_an_agent_in_a_real
             .await
             .unwrap();
     assert_eq!(role, "agent");
+}
+
+/// A buyer writes on ticket `number` (stored the way ingest stores it, which notifies).
+async fn buyer_writes(app: &TestApp, tenant: uuid::Uuid, number: i64, text: &str) {
+    use aftersail_db::{messages, tickets, TenantTx};
+    let mut tx = TenantTx::begin(&app.pool, aftersail_domain::TenantId(tenant))
+        .await
+        .unwrap();
+    let ticket = tickets::get_by_number(&mut tx, number)
+        .await
+        .unwrap()
+        .unwrap();
+    let m = messages::NewMessage {
+        ticket_id: ticket.id,
+        kind: "inbound",
+        author: None,
+        body_text: text,
+        language: Some("de"),
+        channel: "amazon",
+        external_id: None,
+        delivery_state: None,
+        at: chrono::Utc::now(),
+    };
+    messages::create(&mut tx, m).await.unwrap();
+    tx.commit().await.unwrap();
+}
+
+#[tokio::test]
+async fn an_agent_answers_a_ticket_and_sees_buyers_write_live() {
+    let Some(web) = WebDriver::start().await else {
+        return;
+    };
+    let app = spawn_app().await;
+    app.shop("Live Shop", "owner@example.com").await;
+    let tenant = app.tenant_of("owner@example.com").await;
+    crate::tickets::seed_for(&app, tenant, 1, "Old").await;
+
+    web.goto(&format!("{}/login", app.address)).await;
+    web.type_into("#email", "owner@example.com").await;
+    web.type_into("#password", PASSWORD).await;
+    web.click("button[type=submit]").await;
+    web.wait_path("/inbox").await;
+    assert_eq!(web.text("#inbox tbody tr td.mono a").await, "#1000");
+
+    // A new conversation arrives while the inbox is open: it shows up without a reload.
+    crate::tickets::seed_for(&app, tenant, 1, "Fresh").await;
+    buyer_writes(&app, tenant, 1001, "Neue Nachricht").await;
+    web.wait_true("document.querySelector('#inbox tbody tr td.mono a').textContent === '#1001'")
+        .await;
+
+    // Answer ticket #1000.
+    web.goto(&format!("{}/tickets/1000", app.address)).await;
+    web.type_into("#reply", "Danke! Ersatz ist unterwegs.")
+        .await;
+    web.click("#reply-form button[type=submit]").await;
+    web.wait_true("document.querySelector('#thread-messages').innerText.includes('Danke! Ersatz ist unterwegs.')").await;
+    assert!(
+        web.text("#thread-messages").await.contains("Queued"),
+        "the reply waits in the outbox"
+    );
+    let queued: i64 = sqlx::query_scalar("SELECT count(*) FROM outbox WHERE state = 'queued'")
+        .fetch_one(&app.admin)
+        .await
+        .unwrap();
+    assert_eq!(queued, 1);
+
+    // The buyer answers while the agent is on the ticket: the thread updates by itself.
+    web.type_into("#note", "draft that must survive").await;
+    buyer_writes(&app, tenant, 1000, "Super, vielen Dank!").await;
+    web.wait_true(
+        "document.querySelector('#thread-messages').innerText.includes('Super, vielen Dank!')",
+    )
+    .await;
+    assert_eq!(
+        web.script("return document.querySelector('#note').value")
+            .await,
+        "draft that must survive"
+    );
+    web.screenshot("ticket-live").await;
 }

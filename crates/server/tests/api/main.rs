@@ -7,6 +7,7 @@ mod csrf;
 mod generator;
 mod helpers;
 mod i18n;
+mod live;
 mod ops;
 mod people;
 mod search;

@@ -7,6 +7,11 @@ use reqwest::StatusCode;
 
 use crate::helpers::*;
 
+/// For other test modules.
+pub async fn seed_for(app: &TestApp, tenant: uuid::Uuid, n: usize, label: &str) {
+    seed(app, tenant, n, label).await;
+}
+
 /// Creates `n` tickets (one customer and order each) in `tenant`, one minute apart from a day ago.
 async fn seed(app: &TestApp, tenant: uuid::Uuid, n: usize, label: &str) {
     seed_from(app, tenant, n, label, Utc::now() - Duration::days(1)).await;
