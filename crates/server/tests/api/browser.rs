@@ -355,31 +355,6 @@ async fn a_new_owner_signs_up_switches_to_chinese_and_invites_an_agent_in_a_real
     assert_eq!(role, "agent");
 }
 
-/// A buyer writes on ticket `number` (stored the way ingest stores it, which notifies).
-async fn buyer_writes(app: &TestApp, tenant: uuid::Uuid, number: i64, text: &str) {
-    use aftersail_db::{messages, tickets, TenantTx};
-    let mut tx = TenantTx::begin(&app.pool, aftersail_domain::TenantId(tenant))
-        .await
-        .unwrap();
-    let ticket = tickets::get_by_number(&mut tx, number)
-        .await
-        .unwrap()
-        .unwrap();
-    let m = messages::NewMessage {
-        ticket_id: ticket.id,
-        kind: "inbound",
-        author: None,
-        body_text: text,
-        language: Some("de"),
-        channel: "amazon",
-        external_id: None,
-        delivery_state: None,
-        at: chrono::Utc::now(),
-    };
-    messages::create(&mut tx, m).await.unwrap();
-    tx.commit().await.unwrap();
-}
-
 #[tokio::test]
 async fn an_agent_answers_a_ticket_and_sees_buyers_write_live() {
     let Some(web) = WebDriver::start().await else {

@@ -387,3 +387,28 @@ pub fn next_link(html: &str) -> Option<String> {
     let start = html[..end].rfind("href=\"")? + "href=\"".len();
     Some(html[start..end].replace("&amp;", "&").replace("&#38;", "&"))
 }
+
+/// A buyer writes on ticket `number` (stored the way ingest stores it, which notifies).
+pub async fn buyer_writes(app: &TestApp, tenant: uuid::Uuid, number: i64, text: &str) {
+    use aftersail_db::{messages, tickets, TenantTx};
+    let mut tx = TenantTx::begin(&app.pool, aftersail_domain::TenantId(tenant))
+        .await
+        .unwrap();
+    let ticket = tickets::get_by_number(&mut tx, number)
+        .await
+        .unwrap()
+        .unwrap();
+    let m = messages::NewMessage {
+        ticket_id: ticket.id,
+        kind: "inbound",
+        author: None,
+        body_text: text,
+        language: Some("de"),
+        channel: "amazon",
+        external_id: None,
+        delivery_state: None,
+        at: chrono::Utc::now(),
+    };
+    messages::create(&mut tx, m).await.unwrap();
+    tx.commit().await.unwrap();
+}

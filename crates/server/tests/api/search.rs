@@ -1,7 +1,5 @@
 //! Search by number, order, customer and words in Latin, CJK, Thai and Arabic scripts.
 
-use aftersail_db::{messages, tickets, TenantTx};
-use aftersail_domain::TenantId;
 use reqwest::StatusCode;
 
 use crate::helpers::*;
@@ -18,30 +16,13 @@ async fn demo_shop(app: &TestApp) -> Browser {
     b
 }
 
-/// Adds a buyer message to ticket `number`.
+/// Adds a buyer message to the demo shop's ticket `number`.
 async fn say(app: &TestApp, number: i64, text: &str) {
     let tenant: uuid::Uuid = sqlx::query_scalar("SELECT id FROM tenants WHERE slug = 'demo'")
         .fetch_one(&app.admin)
         .await
         .unwrap();
-    let mut tx = TenantTx::begin(&app.pool, TenantId(tenant)).await.unwrap();
-    let ticket = tickets::get_by_number(&mut tx, number)
-        .await
-        .unwrap()
-        .unwrap();
-    let m = messages::NewMessage {
-        ticket_id: ticket.id,
-        kind: "inbound",
-        author: None,
-        body_text: text,
-        language: None,
-        channel: "email",
-        external_id: None,
-        delivery_state: None,
-        at: chrono::Utc::now(),
-    };
-    messages::create(&mut tx, m).await.unwrap();
-    tx.commit().await.unwrap();
+    buyer_writes(app, tenant, number, text).await;
 }
 
 fn result_numbers(html: &str) -> Vec<String> {
