@@ -6,6 +6,8 @@
   var live = document.querySelector("[data-live]");
   if (!live || !window.EventSource || !window.htmx) return;
   var source = new EventSource("/events");
+  // Exposed so tests (and curious people) can see whether the stream is connected.
+  window.aftersailLive = source;
   source.addEventListener("ticket", function (event) {
     var only = live.getAttribute("data-ticket");
     if (only && event.data !== only && event.data !== "*") return;

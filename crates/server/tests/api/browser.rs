@@ -355,6 +355,9 @@ async fn a_new_owner_signs_up_switches_to_chinese_and_invites_an_agent_in_a_real
     assert_eq!(role, "agent");
 }
 
+/// The page's event stream is open (the server subscribes before it answers).
+const LIVE_CONNECTED: &str = "window.aftersailLive && window.aftersailLive.readyState === 1";
+
 #[tokio::test]
 async fn an_agent_answers_a_ticket_and_sees_buyers_write_live() {
     let Some(web) = WebDriver::start().await else {
@@ -371,6 +374,7 @@ async fn an_agent_answers_a_ticket_and_sees_buyers_write_live() {
     web.click("button[type=submit]").await;
     web.wait_path("/inbox").await;
     assert_eq!(web.text("#inbox tbody tr td.mono a").await, "#1000");
+    web.wait_true(LIVE_CONNECTED).await;
 
     // A new conversation arrives while the inbox is open: it shows up without a reload.
     crate::tickets::seed_for(&app, tenant, 1, "Fresh").await;
@@ -395,6 +399,7 @@ async fn an_agent_answers_a_ticket_and_sees_buyers_write_live() {
     assert_eq!(queued, 1);
 
     // The buyer answers while the agent is on the ticket: the thread updates by itself.
+    web.wait_true(LIVE_CONNECTED).await;
     web.type_into("#note", "draft that must survive").await;
     buyer_writes(&app, tenant, 1000, "Super, vielen Dank!").await;
     web.wait_true(
