@@ -299,3 +299,51 @@ pub async fn count_numbers(tx: &mut TenantTx, numbers: &[i64]) -> Result<i64, Er
         .fetch_one(tx.conn())
         .await
 }
+
+/// Moves `source`'s messages and returns into `target`, closes `source` and points it at
+/// `target`. The caller checks both belong to the same customer.
+pub async fn merge(tx: &mut TenantTx, source: TicketId, target: TicketId) -> Result<(), Error> {
+    let tenant = tx.tenant();
+    sqlx::query("UPDATE messages SET ticket_id = $3 WHERE tenant_id = $1 AND ticket_id = $2")
+        .bind(tenant)
+        .bind(source)
+        .bind(target)
+        .execute(tx.conn())
+        .await?;
+    sqlx::query("UPDATE rmas SET ticket_id = $3 WHERE tenant_id = $1 AND ticket_id = $2")
+        .bind(tenant)
+        .bind(source)
+        .bind(target)
+        .execute(tx.conn())
+        .await?;
+    sqlx::query(
+        "UPDATE tickets t SET first_message_at = least(t.first_message_at, s.first_message_at),
+                              last_message_at = greatest(t.last_message_at, s.last_message_at)
+         FROM tickets s WHERE t.tenant_id = $1 AND t.id = $3 AND s.tenant_id = $1 AND s.id = $2",
+    )
+    .bind(tenant)
+    .bind(source)
+    .bind(target)
+    .execute(tx.conn())
+    .await?;
+    sqlx::query("UPDATE tickets SET status = 'closed', merged_into_id = $3 WHERE tenant_id = $1 AND id = $2")
+        .bind(tenant)
+        .bind(source)
+        .bind(target)
+        .execute(tx.conn())
+        .await?;
+    Ok(())
+}
+
+/// The number of the ticket `id` was merged into, if any.
+pub async fn merged_into_number(tx: &mut TenantTx, id: TicketId) -> Result<Option<i64>, Error> {
+    let tenant = tx.tenant();
+    sqlx::query_scalar(
+        "SELECT m.number FROM tickets t JOIN tickets m ON m.tenant_id = t.tenant_id AND m.id = t.merged_into_id
+         WHERE t.tenant_id = $1 AND t.id = $2",
+    )
+    .bind(tenant)
+    .bind(id)
+    .fetch_optional(tx.conn())
+    .await
+}

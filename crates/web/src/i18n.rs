@@ -233,6 +233,12 @@ strings! {
     bulk_set_priority: "Set priority", "设置优先级";
     bulk_assign: "Assign to", "分配给";
     select_ticket: "Select", "选择";
+    merge_title: "Merge into another ticket of this customer", "合并到该客户的其他工单";
+    merge_submit: "Merge", "合并";
+    merged_banner: "This ticket was merged into", "此工单已合并到";
+    history_merged_into: "merged this ticket into", "将此工单合并到";
+    history_merged_from: "merged in", "合并了工单";
+    err_merge: "Only a different, unmerged ticket of the same customer can be merged.", "只能合并同一客户的另一个未合并的工单。";
     reply_title: "Reply to the customer", "回复客户";
     reply_submit: "Send reply", "发送回复";
     reply_then_status: "Then set status to", "然后将状态设为";

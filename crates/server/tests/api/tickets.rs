@@ -732,3 +732,116 @@ async fn bulk_actions_change_many_tickets_at_once_or_none() {
         StatusCode::NOT_FOUND
     );
 }
+
+#[tokio::test]
+async fn two_tickets_of_one_customer_merge_into_one_conversation() {
+    let app = spawn_app().await;
+    let owner = app.shop("Shop", "owner@example.com").await;
+    let tenant = app.tenant_of("owner@example.com").await;
+    seed(&app, tenant, 2, "A").await; // #1000 and #1001, different customers
+                                      // The customer of #1000 writes again, opening #1002.
+    {
+        let mut tx = TenantTx::begin(&app.pool, TenantId(tenant)).await.unwrap();
+        let first = tickets::get_by_number(&mut tx, 1000)
+            .await
+            .unwrap()
+            .unwrap();
+        let t = tickets::NewTicket {
+            channel: "amazon",
+            customer_id: first.customer_id,
+            order_id: first.order_id,
+            subject: "Noch eine Frage",
+            status: "new",
+            priority: "normal",
+            kind: None,
+            language: Some("de"),
+            at: Utc::now(),
+        };
+        let (id, number) = tickets::create(&mut tx, t).await.unwrap();
+        assert_eq!(number, 1002);
+        let m = messages::NewMessage {
+            ticket_id: id,
+            kind: "inbound",
+            author: None,
+            body_text: "Second question body",
+            language: Some("de"),
+            channel: "amazon",
+            external_id: None,
+            delivery_state: None,
+            at: Utc::now(),
+        };
+        messages::create(&mut tx, m).await.unwrap();
+        tx.commit().await.unwrap();
+    }
+    let page = owner.page("/tickets/1002").await;
+    assert!(
+        page.contains(r#"action="/tickets/1002/merge""#)
+            && page.contains(r#"<option value="1000">"#),
+        "offers the customer's other ticket"
+    );
+
+    assert_eq!(
+        owner
+            .post("/tickets/1002/merge", &[("into", "1001")])
+            .await
+            .status(),
+        StatusCode::BAD_REQUEST,
+        "another customer"
+    );
+    assert_eq!(
+        owner
+            .post("/tickets/1002/merge", &[("into", "1002")])
+            .await
+            .status(),
+        StatusCode::BAD_REQUEST,
+        "itself"
+    );
+    assert_eq!(
+        owner
+            .post("/tickets/1002/merge", &[("into", "4242")])
+            .await
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+    let other = app.shop("Other", "other@example.com").await;
+    assert_eq!(
+        other
+            .post("/tickets/1002/merge", &[("into", "1000")])
+            .await
+            .status(),
+        StatusCode::NOT_FOUND,
+        "another shop"
+    );
+    let moved: i64 = sqlx::query_scalar("SELECT count(*) FROM messages m JOIN tickets t ON t.id = m.ticket_id WHERE t.number = 1002").fetch_one(&app.admin).await.unwrap();
+    assert_eq!(moved, 1, "refused merges changed nothing");
+
+    let r = owner
+        .post("/tickets/1002/merge", &[("into", "#1000")])
+        .await;
+    assert_eq!(location(&r), "/tickets/1000");
+    let target = visible(&owner.page("/tickets/1000").await);
+    assert!(
+        target.contains("A message body 000") && target.contains("Second question body"),
+        "one conversation: {target}"
+    );
+    assert!(target.contains("Owner Person merged in #1002"));
+    let source = visible(&owner.page("/tickets/1002").await);
+    assert!(
+        source.contains("This ticket was merged into #1000")
+            && source.contains("merged this ticket into #1000")
+    );
+    assert!(!source.contains("Second question body"));
+    let status: String = sqlx::query_scalar("SELECT status FROM tickets WHERE number = 1002")
+        .fetch_one(&app.admin)
+        .await
+        .unwrap();
+    assert_eq!(status, "closed");
+    assert_eq!(
+        owner
+            .post("/tickets/1002/merge", &[("into", "1000")])
+            .await
+            .status(),
+        StatusCode::BAD_REQUEST,
+        "only once"
+    );
+}

@@ -33,6 +33,7 @@ pub fn router() -> Router<AppState> {
         .route("/tickets/{number}/reply", post(reply))
         .route("/tickets/{number}/note", post(note))
         .route("/tickets/{number}/properties", post(properties))
+        .route("/tickets/{number}/merge", post(merge))
 }
 
 #[derive(Template)]
@@ -46,6 +47,8 @@ struct TicketPage<'a> {
     order: Option<(Order, Vec<OrderItem>)>,
     other_tickets: Vec<InboxRow>,
     returns: Vec<RmaRow>,
+    /// Where this ticket's conversation went, when it was merged.
+    merged_into: Option<i64>,
     /// Fresh per rendering: the same form sent twice is one reply.
     idempotency_key: String,
     statuses: &'static [Status],
@@ -99,7 +102,9 @@ async fn load<'a>(
         .filter(|t| t.id != ticket.id)
         .collect();
     let returns = rmas::for_customer(tx, customer.id).await?;
+    let merged_into = tickets::merged_into_number(tx, ticket.id).await?;
     Ok(TicketPage {
+        merged_into,
         shell: Shell::new(user, "inbox"),
         ticket,
         thread,
@@ -383,4 +388,66 @@ async fn properties(
     }
     tx.commit().await?;
     Ok(back_to(number))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct MergeForm {
+    /// The number of the ticket to merge this one into.
+    into: String,
+}
+
+/// Merges this ticket into another ticket of the same customer: the conversation and returns
+/// move there, this one is closed and points at it.
+async fn merge(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(number): Path<i64>,
+    Form(form): Form<MergeForm>,
+) -> AppResult<Response> {
+    let t = user.t();
+    let into: i64 = form
+        .into
+        .trim()
+        .trim_start_matches('#')
+        .parse()
+        .map_err(|_| AppError::BadRequest(t.err_400.into()))?;
+    let mut tx = user.tx(&state).await?;
+    let source = tickets::get_by_number(&mut tx, number)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let target = tickets::get_by_number(&mut tx, into)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if source.id == target.id || source.customer_id != target.customer_id {
+        return Err(AppError::BadRequest(t.err_merge.into()));
+    }
+    if tickets::merged_into_number(&mut tx, source.id)
+        .await?
+        .is_some()
+    {
+        return Err(AppError::BadRequest(t.err_merge.into()));
+    }
+    tickets::merge(&mut tx, source.id, target.id).await?;
+    let (from, to) = (format!("#{number}"), format!("#{into}"));
+    ticket_events::record(
+        &mut tx,
+        source.id,
+        Some(user.id()),
+        "merged_into",
+        None,
+        Some(&to),
+    )
+    .await?;
+    ticket_events::record(
+        &mut tx,
+        target.id,
+        Some(user.id()),
+        "merged_from",
+        None,
+        Some(&from),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(back_to(into))
 }
