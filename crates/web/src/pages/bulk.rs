@@ -1,5 +1,7 @@
 //! Bulk actions from the inbox: many tickets changed in one transaction, all or nothing.
 
+use std::collections::HashMap;
+
 use aftersail_db::tickets::BulkField;
 use aftersail_db::{ticket_events, tickets, users};
 use aftersail_domain::ticket::{Priority, Status};
@@ -89,16 +91,26 @@ async fn apply(
     if tickets::count_numbers(&mut tx, &numbers).await? != numbers.len() as i64 {
         return Err(AppError::NotFound);
     }
+    // Assignee changes name people in the history: one query for the shop's people, not one
+    // per ticket.
+    let names: HashMap<String, (String, bool)> = if field == BulkField::Assignee {
+        users::list(&mut tx)
+            .await?
+            .into_iter()
+            .map(|u| (u.id.to_string(), (u.name, u.active)))
+            .collect()
+    } else {
+        HashMap::new()
+    };
     let shown_value = match (field, &value) {
-        (BulkField::Assignee, Some(id)) => {
-            let assignee = users::get(&mut tx, id.parse().map_err(|_| bad(t.err_400))?).await?;
-            Some(
-                assignee
-                    .filter(|u| u.active)
-                    .ok_or(AppError::NotFound)?
-                    .name,
-            )
-        }
+        (BulkField::Assignee, Some(id)) => Some(
+            names
+                .get(id)
+                .filter(|(_, active)| *active)
+                .ok_or(AppError::NotFound)?
+                .0
+                .clone(),
+        ),
         _ => value.clone(),
     };
     let changed = tickets::bulk_set(&mut tx, &numbers, field, value.as_deref()).await?;
@@ -109,13 +121,9 @@ async fn apply(
     };
     for (ticket, old) in changed {
         if old != value {
-            let old_shown = match (field, &old) {
-                (BulkField::Assignee, Some(id)) => {
-                    users::get(&mut tx, id.parse().map_err(|_| bad(t.err_400))?)
-                        .await?
-                        .map(|u| u.name)
-                }
-                _ => old,
+            let old_shown = match (field, old) {
+                (BulkField::Assignee, Some(id)) => names.get(&id).map(|(name, _)| name.clone()),
+                (_, old) => old,
             };
             ticket_events::record(
                 &mut tx,
