@@ -2,6 +2,7 @@
 //! that has set `app.tenant_id` for row-level security and carries the same tenant for the
 //! explicit `tenant_id = $1` filters (which the composite indexes need anyway).
 
+pub mod attachments;
 pub mod audit;
 pub mod customers;
 pub mod invitations;
@@ -9,6 +10,8 @@ pub mod login_attempts;
 pub mod messages;
 pub mod orders;
 pub mod outbox;
+pub mod presence;
+pub mod reply_templates;
 pub mod rmas;
 pub mod search;
 pub mod sessions;

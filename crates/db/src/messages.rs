@@ -12,6 +12,9 @@ pub struct Message {
     pub author_name: Option<String>,
     pub body_text: String,
     pub language: Option<String>,
+    /// The message in the agent's working language, when a translation was made.
+    pub translated_text: Option<String>,
+    pub translated_language: Option<String>,
     pub delivery_state: Option<String>,
     pub created_at: DateTime<Utc>,
 }
@@ -61,7 +64,9 @@ pub async fn create_with_id(
     .execute(tx.conn())
     .await?;
     sqlx::query(
-        "WITH t AS (UPDATE tickets SET last_message_at = greatest(last_message_at, $3)
+        "WITH t AS (UPDATE tickets SET last_message_at = greatest(last_message_at, $3),
+                        first_response_at = CASE WHEN $5 = 'outbound'
+                            THEN coalesce(first_response_at, $3) ELSE first_response_at END
                     WHERE tenant_id = $1 AND id = $2 RETURNING number)
          SELECT pg_notify($4, $1::text || ':' || t.number) FROM t",
     )
@@ -69,6 +74,7 @@ pub async fn create_with_id(
     .bind(m.ticket_id)
     .bind(m.at)
     .bind(crate::LIVE_CHANNEL)
+    .bind(m.kind)
     .execute(tx.conn())
     .await?;
     Ok(())
@@ -78,7 +84,8 @@ pub async fn create_with_id(
 pub async fn for_ticket(tx: &mut TenantTx, ticket: TicketId) -> Result<Vec<Message>, Error> {
     let tenant = tx.tenant();
     sqlx::query_as(
-        "SELECT m.id, m.kind, u.name AS author_name, m.body_text, m.language, m.delivery_state, m.created_at
+        "SELECT m.id, m.kind, u.name AS author_name, m.body_text, m.language, m.translated_text,
+                m.translated_language, m.delivery_state, m.created_at
          FROM messages m LEFT JOIN users u ON u.tenant_id = m.tenant_id AND u.id = m.author_user_id
          WHERE m.tenant_id = $1 AND m.ticket_id = $2 ORDER BY m.created_at, m.id",
     )

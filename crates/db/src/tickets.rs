@@ -1,5 +1,6 @@
 //! Tickets: one buyer conversation each, numbered per shop (#1000, #1001, …).
 
+use aftersail_domain::ticket::InboxSort;
 use aftersail_domain::{CustomerId, OrderId, TeamId, TenantId, TicketId, UserId};
 use chrono::{DateTime, Utc};
 use sqlx::{Postgres, QueryBuilder};
@@ -62,6 +63,10 @@ pub struct InboxRow {
     pub status: String,
     pub priority: String,
     pub language: Option<String>,
+    pub tags: Vec<String>,
+    pub sla_due_at: Option<DateTime<Utc>>,
+    /// Activity since the viewing agent last opened the ticket (or never opened).
+    pub unread: bool,
     pub customer_name: String,
     pub assignee_name: Option<String>,
     pub last_message_at: DateTime<Utc>,
@@ -79,6 +84,57 @@ pub struct InboxFilter {
     pub priority: Option<String>,
     pub kind: Option<String>,
     pub language: Option<String>,
+    /// Tickets carrying this (normalized) tag.
+    pub tag: Option<String>,
+    /// Only tickets with an SLA deadline before this instant (breached: now; due soon: now + window).
+    pub sla_due_before: Option<DateTime<Utc>>,
+    /// Only tickets with an SLA deadline at or after this instant.
+    pub sla_due_from: Option<DateTime<Utc>>,
+    /// Whose read state `unread` reports (and `unread_only` filters on).
+    pub viewer: Option<UserId>,
+    pub unread_only: bool,
+}
+
+impl InboxFilter {
+    fn needs_sla(&self) -> bool {
+        self.sla_due_before.is_some() || self.sla_due_from.is_some()
+    }
+}
+
+/// Where the next page starts: the last row of the previous one, in the list's own order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InboxCursor {
+    /// Sorted by activity: after `(last_message_at, id)`, descending.
+    Activity { at: DateTime<Utc>, id: TicketId },
+    /// Sorted by SLA: after `(sla_due_at, id)`, ascending.
+    Sla { due: DateTime<Utc>, id: TicketId },
+    /// Sorted by SLA, past every ticket with a deadline: the rest by activity.
+    AfterSla { at: DateTime<Utc>, id: TicketId },
+}
+
+/// The columns of an [`InboxRow`]; `unread` needs the viewer as `$viewer`-style bind, so the
+/// caller pushes it.
+fn push_row_columns(q: &mut QueryBuilder<'_, Postgres>, viewer: Option<UserId>) {
+    q.push(
+        "SELECT t.id, t.number, t.channel, t.subject, t.status, t.priority, t.language, t.tags,
+                t.sla_due_at, ",
+    );
+    match viewer {
+        Some(user) => {
+            q.push("NOT EXISTS (SELECT 1 FROM ticket_reads r WHERE r.tenant_id = t.tenant_id AND r.user_id = ")
+                .push_bind(user)
+                .push(" AND r.ticket_id = t.id AND r.read_at >= t.last_message_at) AS unread, ");
+        }
+        None => {
+            q.push("false AS unread, ");
+        }
+    }
+    q.push(
+        "c.name AS customer_name, u.name AS assignee_name, t.last_message_at
+         FROM tickets t
+         JOIN customers c ON c.tenant_id = t.tenant_id AND c.id = t.customer_id
+         LEFT JOIN users u ON u.tenant_id = t.tenant_id AND u.id = t.assignee_id",
+    );
 }
 
 fn push_filter(q: &mut QueryBuilder<'_, Postgres>, tenant: TenantId, f: &InboxFilter) {
@@ -110,36 +166,94 @@ fn push_filter(q: &mut QueryBuilder<'_, Postgres>, tenant: TenantId, f: &InboxFi
             q.push(format!(" AND {column} = ")).push_bind(v.clone());
         }
     }
+    if let Some(tag) = &f.tag {
+        q.push(" AND t.tags @> ARRAY[")
+            .push_bind(tag.clone())
+            .push("]::text[]");
+    }
+    if let Some(before) = f.sla_due_before {
+        q.push(" AND t.sla_due_at < ").push_bind(before);
+    }
+    if let Some(from) = f.sla_due_from {
+        q.push(" AND t.sla_due_at >= ").push_bind(from);
+    }
+    if let (true, Some(user)) = (f.unread_only, f.viewer) {
+        q.push(" AND NOT EXISTS (SELECT 1 FROM ticket_reads r WHERE r.tenant_id = t.tenant_id AND r.user_id = ")
+            .push_bind(user)
+            .push(" AND r.ticket_id = t.id AND r.read_at >= t.last_message_at)");
+    }
 }
 
-/// Tickets by latest activity, `limit` at a time, strictly after the keyset `before`
-/// (`(last_message_at, id)` of the previous page's last row), so pages stay stable while
-/// new tickets arrive. Served by the `tickets_*inbox_idx` indexes.
+/// One page of the inbox, `limit` rows after `after`, so pages stay stable while new
+/// tickets arrive. By activity it is one keyset scan of the `tickets_*inbox_idx` indexes; by
+/// SLA it reads the deadlines in order (`tickets_sla_idx`), then, once those run out, the
+/// tickets without a running clock by activity.
 pub async fn inbox(
     tx: &mut TenantTx,
     filter: &InboxFilter,
-    before: Option<(DateTime<Utc>, TicketId)>,
+    sort: InboxSort,
+    after: Option<InboxCursor>,
     limit: i64,
 ) -> Result<Vec<InboxRow>, Error> {
+    let mut rows = Vec::new();
+    let by_deadline =
+        sort == InboxSort::SlaDue && !matches!(after, Some(InboxCursor::AfterSla { .. }));
+    if by_deadline {
+        let tenant = tx.tenant();
+        let mut q = QueryBuilder::new("");
+        push_row_columns(&mut q, filter.viewer);
+        push_filter(&mut q, tenant, filter);
+        q.push(" AND t.sla_due_at IS NOT NULL");
+        if let Some(InboxCursor::Sla { due, id }) = after {
+            q.push(" AND (t.sla_due_at, t.id) > (")
+                .push_bind(due)
+                .push(", ")
+                .push_bind(id)
+                .push(")");
+        }
+        q.push(" ORDER BY t.sla_due_at, t.id LIMIT ")
+            .push_bind(limit);
+        rows = q.build_query_as().fetch_all(tx.conn()).await?;
+        if rows.len() as i64 == limit || filter.needs_sla() {
+            return Ok(rows);
+        }
+    }
     let tenant = tx.tenant();
-    let mut q = QueryBuilder::new(
-        "SELECT t.id, t.number, t.channel, t.subject, t.status, t.priority, t.language,
-                c.name AS customer_name, u.name AS assignee_name, t.last_message_at
-         FROM tickets t
-         JOIN customers c ON c.tenant_id = t.tenant_id AND c.id = t.customer_id
-         LEFT JOIN users u ON u.tenant_id = t.tenant_id AND u.id = t.assignee_id",
-    );
+    let mut q = QueryBuilder::new("");
+    push_row_columns(&mut q, filter.viewer);
     push_filter(&mut q, tenant, filter);
-    if let Some((at, id)) = before {
-        q.push(" AND (t.last_message_at, t.id) < (")
-            .push_bind(at)
-            .push(", ")
-            .push_bind(id)
-            .push(")");
+    if sort == InboxSort::SlaDue {
+        q.push(" AND t.sla_due_at IS NULL");
+    }
+    match after {
+        Some(InboxCursor::Activity { at, id } | InboxCursor::AfterSla { at, id }) => {
+            q.push(" AND (t.last_message_at, t.id) < (")
+                .push_bind(at)
+                .push(", ")
+                .push_bind(id)
+                .push(")");
+        }
+        Some(InboxCursor::Sla { .. }) | None => {}
     }
     q.push(" ORDER BY t.last_message_at DESC, t.id DESC LIMIT ")
-        .push_bind(limit);
-    q.build_query_as().fetch_all(tx.conn()).await
+        .push_bind(limit - rows.len() as i64);
+    rows.extend(q.build_query_as::<InboxRow>().fetch_all(tx.conn()).await?);
+    Ok(rows)
+}
+
+/// The cursor that continues a list after `row`, in `sort` order.
+pub fn cursor_after(row: &InboxRow, sort: InboxSort) -> InboxCursor {
+    match (sort, row.sla_due_at) {
+        (InboxSort::Activity, _) => InboxCursor::Activity {
+            at: row.last_message_at,
+            id: row.id,
+        },
+        (InboxSort::SlaDue, Some(due)) => InboxCursor::Sla { due, id: row.id },
+        (InboxSort::SlaDue, None) => InboxCursor::AfterSla {
+            at: row.last_message_at,
+            id: row.id,
+        },
+    }
 }
 
 /// How many tickets match, counting no further than `cap` (so a count costs at most `cap`
@@ -187,6 +301,12 @@ pub struct Ticket {
     pub language: Option<String>,
     pub assignee_id: Option<UserId>,
     pub team_id: Option<TeamId>,
+    pub tags: Vec<String>,
+    pub sentiment: Option<String>,
+    pub first_response_at: Option<DateTime<Utc>>,
+    pub first_response_due_at: Option<DateTime<Utc>>,
+    pub resolution_due_at: Option<DateTime<Utc>>,
+    pub sla_due_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub last_message_at: DateTime<Utc>,
 }
@@ -195,7 +315,8 @@ pub async fn get_by_number(tx: &mut TenantTx, number: i64) -> Result<Option<Tick
     let tenant = tx.tenant();
     sqlx::query_as(
         "SELECT id, number, channel, customer_id, order_id, subject, status, priority, type, language,
-                assignee_id, team_id, created_at, last_message_at
+                assignee_id, team_id, tags, sentiment, first_response_at, first_response_due_at,
+                resolution_due_at, sla_due_at, created_at, last_message_at
          FROM tickets WHERE tenant_id = $1 AND number = $2",
     )
     .bind(tenant)
@@ -208,8 +329,9 @@ pub async fn get_by_number(tx: &mut TenantTx, number: i64) -> Result<Option<Tick
 pub async fn for_customer(tx: &mut TenantTx, customer: CustomerId) -> Result<Vec<InboxRow>, Error> {
     let tenant = tx.tenant();
     sqlx::query_as(
-        "SELECT t.id, t.number, t.channel, t.subject, t.status, t.priority, t.language,
-                c.name AS customer_name, NULL::text AS assignee_name, t.last_message_at
+        "SELECT t.id, t.number, t.channel, t.subject, t.status, t.priority, t.language, t.tags,
+                t.sla_due_at, false AS unread, c.name AS customer_name, NULL::text AS assignee_name,
+                t.last_message_at
          FROM tickets t JOIN customers c ON c.tenant_id = t.tenant_id AND c.id = t.customer_id
          WHERE t.tenant_id = $1 AND t.customer_id = $2
          ORDER BY t.last_message_at DESC, t.id DESC LIMIT 20",
@@ -346,4 +468,95 @@ pub async fn merged_into_number(tx: &mut TenantTx, id: TicketId) -> Result<Optio
     .bind(id)
     .fetch_optional(tx.conn())
     .await
+}
+
+/// Replaces the ticket's tags (already normalized; the caller records what changed).
+pub async fn set_tags(tx: &mut TenantTx, id: TicketId, tags: &[String]) -> Result<(), Error> {
+    let tenant = tx.tenant();
+    sqlx::query("UPDATE tickets SET tags = $3 WHERE tenant_id = $1 AND id = $2")
+        .bind(tenant)
+        .bind(id)
+        .bind(tags)
+        .execute(tx.conn())
+        .await?;
+    Ok(())
+}
+
+/// Adds (or removes) one tag on many tickets by number; returns the tickets that changed.
+/// Adding never takes a ticket past `max_tags`: those are returned as refused instead.
+pub async fn bulk_tag(
+    tx: &mut TenantTx,
+    numbers: &[i64],
+    tag: &str,
+    add: bool,
+    max_tags: i64,
+) -> Result<BulkTagged, Error> {
+    let tenant = tx.tenant();
+    if add {
+        let refused: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM tickets WHERE tenant_id = $1 AND number = ANY($2)
+               AND NOT tags @> ARRAY[$3]::text[] AND cardinality(tags) >= $4",
+        )
+        .bind(tenant)
+        .bind(numbers)
+        .bind(tag)
+        .bind(max_tags)
+        .fetch_one(tx.conn())
+        .await?;
+        if refused > 0 {
+            return Ok(BulkTagged::Refused(refused));
+        }
+    }
+    let sql = if add {
+        "UPDATE tickets SET tags = array_append(tags, $3)
+         WHERE tenant_id = $1 AND number = ANY($2) AND NOT tags @> ARRAY[$3]::text[] RETURNING id"
+    } else {
+        "UPDATE tickets SET tags = array_remove(tags, $3)
+         WHERE tenant_id = $1 AND number = ANY($2) AND tags @> ARRAY[$3]::text[] RETURNING id"
+    };
+    let changed = sqlx::query_scalar(sql)
+        .bind(tenant)
+        .bind(numbers)
+        .bind(tag)
+        .fetch_all(tx.conn())
+        .await?;
+    Ok(BulkTagged::Changed(changed))
+}
+
+#[derive(Debug)]
+pub enum BulkTagged {
+    Changed(Vec<TicketId>),
+    /// This many tickets already carry the most tags a ticket may have.
+    Refused(i64),
+}
+
+/// Records that `user` has seen the ticket as it is now: it stops being unread for them.
+pub async fn mark_read(tx: &mut TenantTx, id: TicketId, user: UserId) -> Result<(), Error> {
+    let tenant = tx.tenant();
+    sqlx::query(
+        "INSERT INTO ticket_reads (tenant_id, user_id, ticket_id, read_at)
+         SELECT $1, $2, $3, greatest(now(), t.last_message_at) FROM tickets t
+         WHERE t.tenant_id = $1 AND t.id = $3
+         ON CONFLICT (tenant_id, user_id, ticket_id) DO UPDATE SET read_at = excluded.read_at",
+    )
+    .bind(tenant)
+    .bind(user)
+    .bind(id)
+    .execute(tx.conn())
+    .await?;
+    Ok(())
+}
+
+/// Makes the ticket unread for `user` again (the agent's "mark as unread").
+pub async fn mark_unread(tx: &mut TenantTx, id: TicketId, user: UserId) -> Result<(), Error> {
+    let tenant = tx.tenant();
+    sqlx::query(
+        "DELETE FROM ticket_reads WHERE tenant_id = $1 AND user_id = $2 AND ticket_id = $3",
+    )
+    .bind(tenant)
+    .bind(user)
+    .bind(id)
+    .execute(tx.conn())
+    .await?;
+    Ok(())
 }

@@ -53,6 +53,8 @@ id_type!(OrderItemId);
 id_type!(TicketId);
 id_type!(MessageId);
 id_type!(RmaId);
+id_type!(AttachmentId);
+id_type!(ReplyTemplateId);
 
 #[cfg(test)]
 mod tests {

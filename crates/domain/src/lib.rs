@@ -1,11 +1,14 @@
 //! Aftersail's pure core: no IO, no clocks, no database. Everything here is plain
 //! data and functions over it, so it can be tested exhaustively.
 
+pub mod attachment;
 pub mod ids;
 pub mod locale;
 pub mod money;
+pub mod placeholders;
 pub mod role;
 pub mod search;
+pub mod tags;
 pub mod ticket;
 pub mod validation;
 

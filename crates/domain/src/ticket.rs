@@ -38,8 +38,25 @@ vocabulary!(TicketType {
 
 vocabulary!(
     /// The inbox's saved views.
-    InboxView { Open = "open", Mine = "mine", Unassigned = "unassigned", Pending = "pending", Solved = "solved", All = "all" }
+    InboxView {
+        Open = "open",
+        Mine = "mine",
+        Unassigned = "unassigned",
+        Pending = "pending",
+        SlaSoon = "sla_soon",
+        SlaBreached = "sla_breached",
+        Solved = "solved",
+        All = "all",
+    }
 );
+vocabulary!(
+    /// How the inbox orders tickets: latest activity first, or the nearest SLA deadline first
+    /// (tickets with no running SLA clock after all the others).
+    InboxSort { Activity = "activity", SlaDue = "sla" }
+);
+
+/// How far ahead "SLA due soon" looks.
+pub const SLA_SOON_MINUTES: i64 = 120;
 
 impl InboxView {
     /// Statuses the view shows (`None`: any).
@@ -49,7 +66,8 @@ impl InboxView {
             InboxView::Mine | InboxView::Unassigned => Some(&["new", "open", "pending", "on_hold"]),
             InboxView::Pending => Some(&["pending", "on_hold"]),
             InboxView::Solved => Some(&["solved", "closed"]),
-            InboxView::All => None,
+            // Only tickets with a running clock have an SLA due time at all.
+            InboxView::SlaSoon | InboxView::SlaBreached | InboxView::All => None,
         }
     }
 }

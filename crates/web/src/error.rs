@@ -22,6 +22,9 @@ pub enum AppError {
     Csrf,
     #[error("bad request: {0}")]
     BadRequest(String),
+    /// The request body is bigger than the route accepts (413); the message says what the limit is.
+    #[error("payload too large: {0}")]
+    TooLarge(String),
     #[error("too many requests")]
     TooManyRequests { retry_after_secs: u64 },
     #[error(transparent)]
@@ -59,6 +62,11 @@ impl IntoResponse for AppError {
             AppError::BadRequest(msg) => {
                 (StatusCode::BAD_REQUEST, "bad_request", Some(msg.clone()))
             }
+            AppError::TooLarge(msg) => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "too_large",
+                Some(msg.clone()),
+            ),
             AppError::TooManyRequests { .. } => {
                 (StatusCode::TOO_MANY_REQUESTS, "rate_limited", None)
             }
@@ -139,6 +147,7 @@ pub async fn render_errors(request: Request, next: Next) -> Response {
         "csrf" => t.err_csrf,
         "rate_limited" => t.err_429,
         "bad_request" => kind.detail.as_deref().unwrap_or(t.err_400),
+        "too_large" => kind.detail.as_deref().unwrap_or(t.err_too_large),
         "unauthorized" => t.login_title,
         _ => t.err_500,
     };

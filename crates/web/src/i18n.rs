@@ -56,6 +56,9 @@ impl Tr {
             "complaint" => self.type_complaint,
             "shipping" => self.type_shipping,
             "billing" => self.type_billing,
+            "negative" => self.sentiment_negative,
+            "neutral" => self.sentiment_neutral,
+            "positive" => self.sentiment_positive,
             // History fields
             "assignee" => self.history_assignee,
             "team" => self.history_team,
@@ -338,6 +341,79 @@ strings! {
     err_500: "Something went wrong on our side. It has been logged; please try again.", "服务器出错，已记录。请重试。";
     err_400: "The request was not valid.", "请求无效。";
     back_home: "Back to the inbox", "返回收件箱";
+
+    // Inbox: SLA views, filters, sort, unread, tags
+    view_sla_soon: "SLA due soon", "SLA 即将到期";
+    view_sla_breached: "SLA breached", "SLA 已超时";
+    sla_overdue: "Overdue {}", "已超时 {}";
+    sla_due_in: "Due in {}", "{} 后到期";
+    sla_first_response: "First response", "首次回复";
+    sla_resolution: "Resolution", "解决";
+    col_sla: "SLA", "时效";
+    col_tag: "Tag", "标签";
+    col_tags: "Tags", "标签列表";
+    filter_unread: "Unread only", "仅未读";
+    sort_label: "Sort", "排序";
+    sort_activity: "Latest activity", "最近活动";
+    sort_sla: "SLA due first", "SLA 到期优先";
+    unread: "Unread", "未读";
+    mark_unread: "Mark as unread", "标为未读";
+    bulk_add_tag: "Add tag…", "添加标签…";
+    bulk_remove_tag: "Remove tag…", "移除标签…";
+    bulk_tag_required: "Type the tag to add or remove.", "请输入要添加或移除的标签。";
+    tags_hint: "Separate tags with commas, e.g. late-delivery, vip.", "用逗号分隔标签，例如：延迟发货, vip。";
+    tags_save: "Save tags", "保存标签";
+    err_tag_invalid: "Tags may contain letters, digits, '-' and '_' only.", "标签只能包含字母、数字、“-”和“_”。";
+    err_tag_invalid_named: "“{}” is not a valid tag: use letters, digits, '-' and '_'.", "“{}”不是有效标签：只能使用字母、数字、“-”和“_”。";
+    err_tag_too_long: "“{}” is too long: tags have at most 40 characters.", "“{}”太长：标签最多 40 个字符。";
+    err_tags_too_many: "Some of these tickets already have the most tags a ticket can carry.", "部分工单的标签数量已达上限。";
+    err_tags_too_many_n: "A ticket can carry at most {} tags.", "每个工单最多 {} 个标签。";
+    history_tag_added: "added tag", "添加了标签";
+    history_tag_removed: "removed tag", "移除了标签";
+    sentiment_negative: "Negative", "负面";
+    sentiment_neutral: "Neutral", "中性";
+    sentiment_positive: "Positive", "正面";
+
+    // Ticket: attachments, templates, translation, presence
+    attachments_label: "Attachments", "附件";
+    attachments_hint: "Up to {} files, {} each, {} together.", "最多 {} 个文件，每个不超过 {}，总计不超过 {}。";
+    err_file_too_large: "“{}” is too large: files can be at most {}.", "“{}”太大：单个文件最大 {}。";
+    err_too_many_files: "At most {} files per message.", "每条消息最多 {} 个附件。";
+    err_files_total: "Attachments together can be at most {}.", "附件总大小不能超过 {}。";
+    err_upload_too_large: "The upload is too large: attachments together can be at most {}. Nothing was sent.", "上传内容过大：附件总大小不能超过 {}。未发送任何内容。";
+    err_too_large: "The request is too large.", "请求内容过大。";
+    translation: "Translation", "译文";
+    template_insert_label: "Template", "模板";
+    template_insert: "Insert", "插入";
+    presence_viewing: "{} is viewing this ticket", "{} 正在查看此工单";
+    presence_typing: "{} is typing…", "{} 正在输入…";
+
+    // Settings → Reply templates
+    settings_templates: "Reply templates", "回复模板";
+    templates_lead: "Canned replies agents insert into a reply. Placeholders are filled from the ticket.", "客服可插入回复中的预设内容，占位符会根据工单自动填写。";
+    templates_none: "No templates yet.", "暂无模板。";
+    template_new: "New template", "新建模板";
+    template_edit: "Edit template", "编辑模板";
+    template_body: "Text", "内容";
+    template_placeholders: "Placeholders:", "可用占位符：";
+    template_name_taken: "A template with this name already exists.", "已存在同名模板。";
+    template_saved: "Template saved.", "模板已保存。";
+    template_deleted: "Template deleted.", "模板已删除。";
+    delete: "Delete", "删除";
+
+    // Keyboard shortcuts
+    shortcuts_title: "Keyboard shortcuts", "键盘快捷键";
+    shortcuts_hint: "Press ? for keyboard shortcuts", "按 ? 查看快捷键";
+    sc_help: "Show this list", "显示此列表";
+    sc_search: "Search", "搜索";
+    sc_inbox: "Go to the inbox", "前往收件箱";
+    sc_move: "Next / previous ticket in the list", "列表中的下一个/上一个工单";
+    sc_open: "Open the highlighted ticket", "打开选中的工单";
+    sc_select: "Select the highlighted ticket for bulk actions", "选中当前工单以批量操作";
+    sc_reply: "Write a reply", "撰写回复";
+    sc_note: "Write an internal note", "撰写内部备注";
+    sc_send: "Send the reply or note you are writing", "发送正在撰写的回复或备注";
+    sc_close: "Close / leave the text box", "关闭 / 离开输入框";
 }
 
 #[cfg(test)]

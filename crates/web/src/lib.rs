@@ -29,6 +29,7 @@ const CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'self'; s
 pub fn router(state: AppState) -> Router {
     let app = Router::new()
         .merge(pages::accounts::router())
+        .merge(pages::inbox::router())
         .merge(pages::workplace::router())
         .merge(pages::ticket::router())
         .merge(pages::search::router())

@@ -24,6 +24,27 @@ use crate::state::AppState;
 pub struct Activity {
     pub tenant: TenantId,
     pub number: i64,
+    /// Who is on the ticket changed (rather than the ticket itself).
+    pub presence: bool,
+}
+
+impl Activity {
+    /// Parses a NOTIFY payload: `tenant:number`, or `tenant:number:presence`.
+    fn parse(payload: &str) -> Option<Activity> {
+        let mut parts = payload.split(':');
+        let tenant = parts.next()?.parse().ok()?;
+        let number = parts.next()?.parse().ok()?;
+        let presence = match parts.next() {
+            None => false,
+            Some("presence") => true,
+            Some(_) => return None,
+        };
+        Some(Activity {
+            tenant,
+            number,
+            presence,
+        })
+    }
 }
 
 /// The process's fan-out point. Cloning shares it.
@@ -72,16 +93,7 @@ async fn listen(
             () = stop.cancelled() => return Ok(()),
             n = listener.recv() => n?,
         };
-        let parsed = notification
-            .payload()
-            .split_once(':')
-            .and_then(|(tenant, number)| {
-                Some(Activity {
-                    tenant: tenant.parse().ok()?,
-                    number: number.parse().ok()?,
-                })
-            });
-        if let Some(activity) = parsed {
+        if let Some(activity) = Activity::parse(notification.payload()) {
             // No subscribers is fine: nobody is looking.
             let _ = sender.send(activity);
         }
@@ -92,7 +104,8 @@ pub fn router() -> Router<AppState> {
     Router::new().route("/events", get(events))
 }
 
-/// `event: ticket` with the ticket number as data, for the signed-in user's shop only.
+/// `event: ticket` (the ticket changed) or `event: presence` (who is on it changed), with the
+/// ticket number as data, for the signed-in user's shop only.
 async fn events(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -109,7 +122,8 @@ async fn events(
                 };
                 match next {
                     Ok(a) if a.tenant == tenant => {
-                        let event = Event::default().event("ticket").data(a.number.to_string());
+                        let name = if a.presence { "presence" } else { "ticket" };
+                        let event = Event::default().event(name).data(a.number.to_string());
                         return Some((Ok(event), (receiver, stop)));
                     }
                     Ok(_) => continue,
@@ -125,4 +139,26 @@ async fn events(
             }
         });
     Sse::new(stream).keep_alive(KeepAlive::default())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn payloads_parse_and_strangers_are_dropped() {
+        let tenant = TenantId::new();
+        let a = Activity::parse(&format!("{tenant}:1001")).unwrap();
+        assert_eq!((a.tenant, a.number, a.presence), (tenant, 1001, false));
+        let p = Activity::parse(&format!("{tenant}:1001:presence")).unwrap();
+        assert!(p.presence);
+        for bad in [
+            "",
+            "x:1",
+            &format!("{tenant}:x"),
+            &format!("{tenant}:1:other"),
+        ] {
+            assert!(Activity::parse(bad).is_none(), "{bad:?}");
+        }
+    }
 }

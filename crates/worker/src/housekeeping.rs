@@ -1,9 +1,9 @@
-//! Deletes what has expired: sessions past their end, and login attempts older than any
-//! throttling window looks at.
+//! Deletes what has expired: sessions past their end, login attempts older than any
+//! throttling window looks at, and ticket presence nobody refreshed for an hour.
 
 use std::time::Duration;
 
-use aftersail_db::{login_attempts, sessions};
+use aftersail_db::{login_attempts, presence, sessions};
 use sqlx::PgPool;
 use tokio_util::sync::CancellationToken;
 
@@ -14,12 +14,15 @@ const KEEP_LOGIN_ATTEMPTS: chrono::Duration = chrono::Duration::days(1);
 pub struct Purged {
     pub sessions: i64,
     pub login_attempts: u64,
+    /// Ticket presence entries nobody refreshed for an hour.
+    pub presence: i64,
 }
 
 pub async fn run_once(pool: &PgPool) -> anyhow::Result<Purged> {
     Ok(Purged {
         sessions: sessions::purge_expired(pool).await?,
         login_attempts: login_attempts::purge_older_than(pool, KEEP_LOGIN_ATTEMPTS).await?,
+        presence: presence::purge_stale(pool).await?,
     })
 }
 

@@ -6,7 +6,7 @@ use reqwest::StatusCode;
 use crate::helpers::*;
 
 #[tokio::test]
-async fn housekeeping_purges_expired_sessions_and_old_login_attempts() {
+async fn housekeeping_purges_expired_sessions_old_login_attempts_and_stale_presence() {
     let app = spawn_app().await;
     let stale = app.shop("Shop", "owner@example.com").await;
     let fresh = app.browser();
@@ -14,6 +14,14 @@ async fn housekeeping_purges_expired_sessions_and_old_login_attempts() {
     app.browser()
         .log_in("owner@example.com", "wrong password!")
         .await;
+
+    // Someone opened a ticket an hour and more ago and never came back.
+    crate::tickets::seed_for(&app, app.tenant_of("owner@example.com").await, 1, "P").await;
+    assert_eq!(fresh.get("/tickets/1000").await.status(), StatusCode::OK);
+    sqlx::query("UPDATE ticket_presence SET seen_at = now() - interval '61 minutes'")
+        .execute(&app.admin)
+        .await
+        .unwrap();
 
     // Age the first session and the failed attempt past their lifetimes.
     sqlx::query("UPDATE sessions SET expires_at = now() - interval '1 minute' WHERE created_at = (SELECT min(created_at) FROM sessions)").execute(&app.admin).await.unwrap();
@@ -32,7 +40,8 @@ async fn housekeeping_purges_expired_sessions_and_old_login_attempts() {
         purged,
         housekeeping::Purged {
             sessions: 1,
-            login_attempts: 1
+            login_attempts: 1,
+            presence: 1,
         }
     );
     assert_eq!(fresh.get("/inbox").await.status(), StatusCode::OK);

@@ -17,8 +17,11 @@ use crate::state::AppState;
 
 pub const FIELD: &str = "_csrf";
 pub const HEADER: &str = "x-csrf-token";
-/// Forms are small; anything bigger than this is not a form we render.
+/// Plain forms are small; anything bigger than this is not a form we render.
 const MAX_FORM_BYTES: usize = 1024 * 1024;
+/// Forms with files (replies and notes with attachments): every file allowed, plus the text.
+pub const MAX_MULTIPART_BYTES: usize =
+    aftersail_domain::attachment::MAX_TOTAL_BYTES + MAX_FORM_BYTES;
 
 pub async fn verify(
     State(_state): State<AppState>,
@@ -44,29 +47,72 @@ pub async fn verify(
             Err(AppError::Csrf)
         };
     }
-    let is_form = request
+    let content_type = request
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
-    if !is_form {
+        .unwrap_or("")
+        .to_owned();
+    let multipart = content_type.starts_with("multipart/form-data");
+    if !multipart && !content_type.starts_with("application/x-www-form-urlencoded") {
         return Err(AppError::Csrf);
     }
+    let limit = if multipart {
+        MAX_MULTIPART_BYTES
+    } else {
+        MAX_FORM_BYTES
+    };
     let (parts, body) = request.into_parts();
-    let bytes = to_bytes(body, MAX_FORM_BYTES)
-        .await
-        .map_err(|_| AppError::BadRequest("form too large".into()))?;
-    let fields: Vec<(String, String)> = serde_urlencoded::from_bytes(&bytes).unwrap_or_default();
-    let sent = fields
-        .iter()
-        .find(|(k, _)| k == FIELD)
-        .map(|(_, v)| v.as_str());
-    if !sent.is_some_and(|sent| tokens::equal(sent, &expected)) {
+    let bytes = to_bytes(body, limit).await.map_err(|_| too_large(&parts))?;
+    let sent = if multipart {
+        multipart_field(&content_type, bytes.clone(), FIELD).await
+    } else {
+        let fields: Vec<(String, String)> =
+            serde_urlencoded::from_bytes(&bytes).unwrap_or_default();
+        fields.into_iter().find(|(k, _)| k == FIELD).map(|(_, v)| v)
+    };
+    if !sent.is_some_and(|sent| tokens::equal(&sent, &expected)) {
         return Err(AppError::Csrf);
     }
     Ok(next
         .run(Request::from_parts(parts, Body::from(bytes)))
         .await)
+}
+
+/// The message for a body over the limit, in the signed-in user's language.
+fn too_large(parts: &axum::http::request::Parts) -> AppError {
+    let t = match parts.extensions.get::<SessionCtx>() {
+        Some(SessionCtx(session)) => crate::i18n::tr(session.ui_locale),
+        None => crate::i18n::tr(aftersail_domain::UiLocale::En),
+    };
+    AppError::TooLarge(t.fill(
+        t.err_upload_too_large,
+        aftersail_domain::attachment::human_size(
+            aftersail_domain::attachment::MAX_TOTAL_BYTES as u64,
+        ),
+    ))
+}
+
+/// The text of the first part named `name` of a buffered multipart body.
+async fn multipart_field(
+    content_type: &str,
+    bytes: axum::body::Bytes,
+    name: &str,
+) -> Option<String> {
+    use axum::extract::FromRequest;
+    let request = Request::builder()
+        .header(header::CONTENT_TYPE, content_type)
+        .body(Body::from(bytes))
+        .ok()?;
+    let mut form = axum::extract::Multipart::from_request(request, &())
+        .await
+        .ok()?;
+    while let Ok(Some(field)) = form.next_field().await {
+        if field.name() == Some(name) {
+            return field.text().await.ok();
+        }
+    }
+    None
 }
 
 /// The pre-session token for a form page, and the cookie to set when the browser has none yet.

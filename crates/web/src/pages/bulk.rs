@@ -1,11 +1,12 @@
-//! Bulk actions from the inbox: many tickets changed in one transaction, all or nothing.
+//! Bulk actions from the inbox (status, priority, assignee, add or remove a tag): many tickets
+//! changed in one transaction, all or nothing.
 
 use std::collections::HashMap;
 
-use aftersail_db::tickets::BulkField;
+use aftersail_db::tickets::{BulkField, BulkTagged};
 use aftersail_db::{ticket_events, tickets, users};
 use aftersail_domain::ticket::{Priority, Status};
-use aftersail_domain::UserId;
+use aftersail_domain::{tags, UserId};
 use axum::extract::State;
 use axum::response::Redirect;
 use axum::routing::post;
@@ -55,7 +56,33 @@ async fn apply(
     if numbers.len() > MAX_TICKETS {
         return Err(bad(t.bulk_too_many));
     }
-    let (field, value): (BulkField, Option<String>) = match field_value("action").split_once(':') {
+    let action = field_value("action");
+    if let Some(("tag", op)) = action.split_once(':') {
+        let add = match op {
+            "add" => true,
+            "remove" => false,
+            _ => return Err(bad(t.bulk_choose_action)),
+        };
+        let tag = tags::normalize(field_value("tag"))
+            .map_err(|_| bad(t.err_tag_invalid))?
+            .ok_or_else(|| bad(t.bulk_tag_required))?;
+        let mut tx = user.tx(&state).await?;
+        if tickets::count_numbers(&mut tx, &numbers).await? != numbers.len() as i64 {
+            return Err(AppError::NotFound);
+        }
+        let changed =
+            match tickets::bulk_tag(&mut tx, &numbers, &tag, add, tags::MAX_TAGS as i64).await? {
+                BulkTagged::Changed(changed) => changed,
+                BulkTagged::Refused(_) => return Err(bad(t.err_tags_too_many)),
+            };
+        let kind = if add { "tag_added" } else { "tag_removed" };
+        for ticket in changed {
+            ticket_events::record(&mut tx, ticket, Some(user.id()), kind, None, Some(&tag)).await?;
+        }
+        tx.commit().await?;
+        return Ok(back(field_value("return_to")));
+    }
+    let (field, value): (BulkField, Option<String>) = match action.split_once(':') {
         Some(("status", s)) => (
             BulkField::Status,
             Some(
@@ -137,7 +164,12 @@ async fn apply(
         }
     }
     tx.commit().await?;
-    Ok(Redirect::to(safe_next(
-        Some(field_value("return_to")).filter(|r| r.starts_with("/inbox")),
-    )))
+    Ok(back(field_value("return_to")))
+}
+
+/// Back to the inbox list the form was on.
+fn back(return_to: &str) -> Redirect {
+    Redirect::to(safe_next(
+        Some(return_to).filter(|r| r.starts_with("/inbox")),
+    ))
 }

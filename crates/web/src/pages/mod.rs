@@ -2,6 +2,7 @@
 
 pub mod accounts;
 pub mod bulk;
+pub mod inbox;
 pub mod search;
 pub mod settings;
 pub mod ticket;

@@ -1,9 +1,11 @@
-//! Settings: the user's own profile, and (for admins and owners) people, teams and the audit log.
+//! Settings: the user's own profile, and (for admins and owners) people, teams, reply
+//! templates and the audit log.
 
 mod audit_log;
 mod people;
 mod profile;
 mod teams;
+mod templates;
 
 use axum::response::Redirect;
 use axum::routing::get;
@@ -20,6 +22,7 @@ pub fn router() -> Router<AppState> {
         .merge(profile::router())
         .merge(people::router())
         .merge(teams::router())
+        .merge(templates::router())
         .merge(audit_log::router())
 }
 
@@ -39,6 +42,8 @@ pub fn notice(t: &'static crate::i18n::Tr, key: Option<&str>) -> Option<&'static
         "reactivated" => t.user_reactivated,
         "invite_revoked" => t.invite_revoked,
         "team_deleted" => t.team_deleted,
+        "template_saved" => t.template_saved,
+        "template_deleted" => t.template_deleted,
         _ => return None,
     })
 }
