@@ -560,3 +560,41 @@ pub async fn mark_unread(tx: &mut TenantTx, id: TicketId, user: UserId) -> Resul
     .await?;
     Ok(())
 }
+
+/// Sets the SLA deadlines (first response, resolution); the deadline racing now
+/// (`sla_due_at`) follows from them, the first response and the status.
+pub async fn set_sla(
+    tx: &mut TenantTx,
+    id: TicketId,
+    first_response_due_at: Option<DateTime<Utc>>,
+    resolution_due_at: Option<DateTime<Utc>>,
+) -> Result<(), Error> {
+    let tenant = tx.tenant();
+    sqlx::query(
+        "UPDATE tickets SET first_response_due_at = $3, resolution_due_at = $4
+         WHERE tenant_id = $1 AND id = $2",
+    )
+    .bind(tenant)
+    .bind(id)
+    .bind(first_response_due_at)
+    .bind(resolution_due_at)
+    .execute(tx.conn())
+    .await?;
+    Ok(())
+}
+
+/// Sets how the buyer sounds (negative, neutral, positive; `None`: not assessed).
+pub async fn set_sentiment(
+    tx: &mut TenantTx,
+    id: TicketId,
+    sentiment: Option<&str>,
+) -> Result<(), Error> {
+    let tenant = tx.tenant();
+    sqlx::query("UPDATE tickets SET sentiment = $3 WHERE tenant_id = $1 AND id = $2")
+        .bind(tenant)
+        .bind(id)
+        .bind(sentiment)
+        .execute(tx.conn())
+        .await?;
+    Ok(())
+}

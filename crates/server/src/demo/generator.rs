@@ -497,11 +497,23 @@ SELECT $1, id, order_id, sku, title, quantity, unit_price_minor FROM gen_i
 ORDER BY id
 ";
 
+/// SLA deadlines as a 24 h first-response / 48 h next-reply policy would set them (the SLA
+/// issue computes them from the shop's policies); a tenth of tickets carry a tag, complaints
+/// read as negative.
 const INSERT_TICKETS: &str = "
 INSERT INTO tickets (tenant_id, id, number, channel, customer_id, order_id, subject, status, priority,
-                     type, assignee_id, language, first_message_at, last_message_at, created_at)
+                     type, assignee_id, language, first_message_at, last_message_at, created_at,
+                     first_response_at, first_response_due_at, resolution_due_at, tags, sentiment)
 SELECT $1, id, number, channel, customer_id, order_id, subject, status, priority,
-       type, assignee, lang, first_at, last_at, first_at
+       type, assignee, lang, first_at, last_at, first_at,
+       CASE WHEN n_msgs > 1 THEN first_at + gap END,
+       first_at + interval '24 hours',
+       last_at + interval '48 hours',
+       CASE hashint8extended(number, 18) & 31
+           WHEN 0 THEN ARRAY['vip'] WHEN 1 THEN ARRAY['late-delivery'] WHEN 2 THEN ARRAY['damaged']
+           WHEN 3 THEN ARRAY['vip', 'repeat-buyer'] ELSE '{}'::text[] END,
+       CASE WHEN type = 'complaint' THEN 'negative'
+            WHEN hashint8extended(number, 19) & 3 = 0 THEN 'positive' ELSE 'neutral' END
 FROM gen_t
 ORDER BY number
 ";

@@ -1,6 +1,8 @@
 //! `aftersail demo`: a demo shop to explore, created once and kept on later runs.
 
-use aftersail_db::{customers, messages, orders, rmas, teams, tenants, tickets, users, TenantTx};
+use aftersail_db::{
+    customers, messages, orders, reply_templates, rmas, teams, tenants, tickets, users, TenantTx,
+};
 use aftersail_domain::{Role, TenantId, UiLocale, UserId};
 use sqlx::PgPool;
 
@@ -70,9 +72,28 @@ pub async fn seed(pool: &PgPool) -> anyhow::Result<bool> {
     let cn = teams::create(&mut tx, "中文客服").await?;
     teams::add_member(&mut tx, cn, ids[1]).await?;
     conversations(&mut tx, ids[2]).await?;
+    for (name, body) in TEMPLATES {
+        reply_templates::create(&mut tx, name, body).await?;
+    }
     tx.commit().await?;
     Ok(true)
 }
+
+/// Reply templates agents of the demo shop can insert.
+const TEMPLATES: [(&str, &str); 3] = [
+    (
+        "Tracking number",
+        "Hi {{customer.first_name}},\n\nyour order {{order.number}} is on its way with {{order.carrier}}: tracking number {{order.tracking}}.\n\nBest regards,\n{{agent.name}}",
+    ),
+    (
+        "Return label sent",
+        "Hi {{customer.first_name}},\n\nwe are sorry about the trouble with order {{order.number}}. A prepaid return label is on its way by email; once the parcel reaches us we refund you within 3 working days.\n\nBest regards,\n{{agent.name}}",
+    ),
+    (
+        "物流查询（中文）",
+        "{{customer.name}} 您好，\n\n您的订单 {{order.number}} 已由 {{order.carrier}} 发出，运单号：{{order.tracking}}。\n\n祝好，\n{{agent.name}}",
+    ),
+];
 
 /// One buyer conversation of the demo: who, which order, and what was said.
 struct Conversation {
@@ -90,6 +111,8 @@ struct Conversation {
     status: &'static str,
     priority: &'static str,
     kind: &'static str,
+    tags: &'static [&'static str],
+    sentiment: &'static str,
     /// (hours ago, inbound?, text)
     messages: &'static [(i64, bool, &'static str)],
 }
@@ -104,6 +127,8 @@ const CONVERSATIONS: [Conversation; 5] = [
         status: "open",
         priority: "high",
         kind: "return",
+        tags: &["damaged"],
+        sentiment: "negative",
         messages: &[
             (30, true, "Hallo, das Zelt ist mit einem Riss im Außenzelt angekommen. Ich möchte es zurückgeben."),
             (26, false, "Hallo Lukas, das tut uns leid! Wir haben eine Rücksendung angelegt: RMA-000001. Das Etikett kommt per E-Mail."),
@@ -118,6 +143,8 @@ const CONVERSATIONS: [Conversation; 5] = [
         status: "new",
         priority: "normal",
         kind: "shipping",
+        tags: &["late-delivery"],
+        sentiment: "neutral",
         messages: &[(3, true, "注文から10日経ちましたが、まだ商品が届いていません。追跡番号を教えてください。")],
     },
     Conversation {
@@ -129,6 +156,8 @@ const CONVERSATIONS: [Conversation; 5] = [
         status: "open",
         priority: "normal",
         kind: "question",
+        tags: &[],
+        sentiment: "neutral",
         messages: &[(5, true, "你好，我的订单 #1043 还没发货，能不能把收货地址改成上海的新地址？")],
     },
     Conversation {
@@ -140,6 +169,8 @@ const CONVERSATIONS: [Conversation; 5] = [
         status: "pending",
         priority: "urgent",
         kind: "shipping",
+        tags: &["vip", "late-delivery"],
+        sentiment: "negative",
         messages: &[
             (52, true, "My parcel shows delivered but it is not here. I will open a case if this is not solved."),
             (50, false, "Hi Emily, we have asked Royal Mail for the GPS proof of delivery and will update you within 24 hours."),
@@ -154,6 +185,8 @@ const CONVERSATIONS: [Conversation; 5] = [
         status: "solved",
         priority: "low",
         kind: "billing",
+        tags: &[],
+        sentiment: "positive",
         messages: &[
             (120, true, "Buongiorno, potreste inviarmi la fattura dell'ordine?"),
             (118, false, "Buongiorno Sofia, trova la fattura allegata. Grazie per l'acquisto!"),
@@ -215,6 +248,18 @@ async fn conversations(tx: &mut TenantTx, replier: UserId) -> anyhow::Result<()>
             },
         )
         .await?;
+        let tags: Vec<String> = c.tags.iter().map(|t| (*t).to_owned()).collect();
+        tickets::set_tags(tx, ticket, &tags).await?;
+        // As a 24 h first-response / 48 h next-reply SLA policy would set them.
+        let last_at = now - chrono::Duration::hours(c.messages[c.messages.len() - 1].0);
+        tickets::set_sla(
+            tx,
+            ticket,
+            Some(first_at + chrono::Duration::hours(24)),
+            Some(last_at + chrono::Duration::hours(48)),
+        )
+        .await?;
+        tickets::set_sentiment(tx, ticket, Some(c.sentiment)).await?;
         for (n, (hours_ago, inbound, text)) in c.messages.iter().enumerate() {
             let external_id = format!("demo-{i}-{n}");
             messages::create(

@@ -256,6 +256,24 @@ impl WebDriver {
         }
     }
 
+    /// Presses keys on whatever has focus, as a person would (WebDriver key actions; special
+    /// keys are the spec's code points, e.g. `\u{E007}` Enter, `\u{E009}` Control).
+    async fn press(&self, keys: &[&str]) {
+        let mut actions = Vec::new();
+        for key in keys {
+            actions.push(json!({ "type": "keyDown", "value": key }));
+        }
+        for key in keys.iter().rev() {
+            actions.push(json!({ "type": "keyUp", "value": key }));
+        }
+        self.call(
+            reqwest::Method::POST,
+            "/actions",
+            json!({ "actions": [{ "type": "key", "id": "keyboard", "actions": actions }] }),
+        )
+        .await;
+    }
+
     async fn path(&self) -> String {
         self.script("return location.pathname + location.search")
             .await
@@ -412,4 +430,115 @@ async fn an_agent_answers_a_ticket_and_sees_buyers_write_live() {
         "draft that must survive"
     );
     web.screenshot("ticket-live").await;
+}
+
+#[tokio::test]
+async fn an_agent_works_by_keyboard_inserts_a_template_attaches_a_file_and_sees_a_colleague_typing()
+{
+    let Some(web) = WebDriver::start().await else {
+        return;
+    };
+    let app = spawn_app().await;
+    let owner = app.shop("Keys Shop", "owner@example.com").await;
+    let colleague = app.member(&owner, "agent@example.com", "agent").await;
+    let tenant = app.tenant_of("owner@example.com").await;
+    crate::tickets::seed_for(&app, tenant, 3, "Key").await;
+    owner
+        .post(
+            "/settings/templates",
+            &[
+                ("name", "Tracking"),
+                (
+                    "body",
+                    "Hi {{customer.first_name}}, tracking: {{order.tracking}}.",
+                ),
+            ],
+        )
+        .await;
+
+    web.goto(&format!("{}/login", app.address)).await;
+    web.type_into("#email", "owner@example.com").await;
+    web.type_into("#password", PASSWORD).await;
+    web.click("button[type=submit]").await;
+    web.wait_path("/inbox").await;
+    assert_eq!(
+        web.script("return document.querySelectorAll('#inbox tr.unread').length")
+            .await,
+        3,
+        "all unread at first"
+    );
+
+    // j j k: the highlight moves down twice and back up; o opens that ticket.
+    web.press(&["j"]).await;
+    web.press(&["j"]).await;
+    web.press(&["k"]).await;
+    assert_eq!(
+        web.script("return document.querySelector('#inbox tr.is-current').dataset.number")
+            .await,
+        "1002"
+    );
+    web.press(&["j"]).await;
+    web.press(&["o"]).await;
+    web.wait_path("/tickets/1001").await;
+    web.wait_true(LIVE_CONNECTED).await;
+
+    // A colleague opens the same ticket and starts typing: the notice appears by itself.
+    colleague.page("/tickets/1001").await;
+    colleague
+        .post("/tickets/1001/presence", &[("typing", "1")])
+        .await;
+    web.wait_true(
+        "document.querySelector('#presence').innerText.includes('Member Person is typing')",
+    )
+    .await;
+
+    // ? shows the shortcuts; Escape closes them; r goes to the reply box.
+    web.press(&["?"]).await;
+    web.wait_true("document.querySelector('#shortcuts').open")
+        .await;
+    web.press(&["\u{E00C}"]).await;
+    web.wait_true("!document.querySelector('#shortcuts').open")
+        .await;
+    web.press(&["r"]).await;
+    web.wait_true("document.activeElement.id === 'reply'").await;
+    web.press(&["T", "h", "x", " "]).await;
+
+    // The template goes in at the cursor, filled in, without reloading the page.
+    web.click("#template-form button[type=submit]").await;
+    web.wait_true("document.querySelector('#reply').value.includes('tracking: TRACK123.')")
+        .await;
+    assert_eq!(
+        web.script("return document.querySelector('#reply').value")
+            .await,
+        "Thx Hi Key, tracking: TRACK123."
+    );
+    assert_eq!(web.path().await, "/tickets/1001");
+
+    // Attach a file and send with Ctrl+Enter from the reply box.
+    let file = std::env::temp_dir().join(format!("label-{}.pdf", uuid::Uuid::new_v4().simple()));
+    std::fs::write(&file, b"%PDF-1.4 label").unwrap();
+    web.type_into("#reply-files", file.to_str().unwrap()).await;
+    web.click("#reply").await;
+    web.press(&["\u{E009}", "\u{E007}"]).await;
+    let name = file.file_name().unwrap().to_str().unwrap().to_owned();
+    web.wait_true(&format!(
+        "document.querySelector('#thread-messages').innerText.includes('{name}')"
+    ))
+    .await;
+    std::fs::remove_file(&file).ok();
+    let stored: Vec<u8> = sqlx::query_scalar("SELECT data FROM attachments")
+        .fetch_one(&app.admin)
+        .await
+        .unwrap();
+    assert_eq!(stored, b"%PDF-1.4 label");
+    web.screenshot("ticket-keyboard-attachment").await;
+
+    // Back in the inbox (g i), the ticket just handled is read; the others are not.
+    web.press(&["g"]).await;
+    web.press(&["i"]).await;
+    web.wait_path("/inbox").await;
+    assert_eq!(
+        web.script("return Array.from(document.querySelectorAll('#inbox tr.unread')).map(r => r.dataset.number).join()").await,
+        "1002,1000"
+    );
 }

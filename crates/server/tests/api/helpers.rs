@@ -301,6 +301,34 @@ impl Browser {
             .unwrap()
     }
 
+    /// POSTs a multipart form (as the reply and note forms send): text fields with the
+    /// remembered CSRF token, and files as (field, file name, content type, bytes).
+    pub async fn post_files(
+        &self,
+        path: &str,
+        form: &[(&str, &str)],
+        files: Vec<(&str, &str, &str, Vec<u8>)>,
+    ) -> Response {
+        let token = self.csrf.lock().unwrap().clone();
+        let mut multipart = reqwest::multipart::Form::new().text("_csrf", token);
+        for (name, value) in form {
+            multipart = multipart.text(name.to_string(), value.to_string());
+        }
+        for (field, filename, content_type, bytes) in files {
+            let part = reqwest::multipart::Part::bytes(bytes)
+                .file_name(filename.to_owned())
+                .mime_str(content_type)
+                .unwrap();
+            multipart = multipart.part(field.to_owned(), part);
+        }
+        self.client
+            .post(self.url(path))
+            .multipart(multipart)
+            .send()
+            .await
+            .unwrap()
+    }
+
     pub async fn sign_up(&self, shop: &str, name: &str, email: &str, password: &str) -> Response {
         let token = self.csrf_from("/signup").await;
         self.post_with(

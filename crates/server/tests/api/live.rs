@@ -7,7 +7,7 @@ use reqwest::StatusCode;
 use crate::helpers::*;
 
 /// Reads the event stream until `wanted` appears or `limit` passes; returns what was read.
-async fn read_until(stream: &mut reqwest::Response, wanted: &str, limit: Duration) -> String {
+pub async fn read_until(stream: &mut reqwest::Response, wanted: &str, limit: Duration) -> String {
     let mut seen = String::new();
     let deadline = tokio::time::Instant::now() + limit;
     while !seen.contains(wanted) {

@@ -1,15 +1,19 @@
 //! Integration tests: the real app against real PostgreSQL, driven over HTTP.
 
 mod accounts;
+mod attachments;
 mod binary;
 mod browser;
 mod csrf;
 mod generator;
 mod helpers;
 mod i18n;
+mod inbox_views;
 mod live;
 mod ops;
 mod people;
+mod presence;
+mod reply_templates;
 mod search;
 mod tenancy;
 mod tickets;

@@ -271,3 +271,91 @@ async fn every_table_with_a_tenant_id_has_row_level_security_and_a_composite_key
         "primary keys must lead with tenant_id: {bad_keys:?}"
     );
 }
+
+#[tokio::test]
+async fn another_shops_tickets_files_and_templates_answer_404_and_change_nothing() {
+    let app = spawn_app().await;
+    let (a, b) = two_shops(&app).await;
+    let tenant_a = app.tenant_of("owner-a@example.com").await;
+    crate::tickets::seed_for(&app, tenant_a, 2, "A").await;
+    // B has a ticket #1000 of its own: A's ids must not open through it either.
+    crate::tickets::seed_for(&app, app.tenant_of("owner-b@example.com").await, 1, "B").await;
+    a.post_files(
+        "/tickets/1001/note",
+        &[("body", "A's file")],
+        vec![(
+            "attachments",
+            "secret.txt",
+            "text/plain",
+            b"A only".to_vec(),
+        )],
+    )
+    .await;
+    a.post(
+        "/settings/templates",
+        &[("name", "A's template"), ("body", "A only")],
+    )
+    .await;
+    let attachment: uuid::Uuid = sqlx::query_scalar("SELECT id FROM attachments")
+        .fetch_one(&app.admin)
+        .await
+        .unwrap();
+    let template: uuid::Uuid = sqlx::query_scalar("SELECT id FROM reply_templates")
+        .fetch_one(&app.admin)
+        .await
+        .unwrap();
+    let state = || async {
+        sqlx::query_scalar::<_, String>(
+            "SELECT concat_ws('|',
+                (SELECT string_agg(concat(number, status, priority, tags::text), ',' ORDER BY number) FROM tickets WHERE tenant_id = $1),
+                (SELECT count(*) FROM messages WHERE tenant_id = $1),
+                (SELECT count(*) FROM ticket_reads WHERE tenant_id = $1),
+                (SELECT count(*) FROM ticket_presence WHERE tenant_id = $1),
+                (SELECT string_agg(concat(name, body), ',') FROM reply_templates WHERE tenant_id = $1))",
+        )
+        .bind(tenant_a)
+        .fetch_one(&app.admin)
+        .await
+        .unwrap()
+    };
+    let before = state().await;
+
+    for path in [
+        "/tickets/1001".to_owned(),
+        "/tickets/1001/presence".to_owned(),
+        format!("/tickets/1001/attachments/{attachment}"),
+        format!("/tickets/1000/attachments/{attachment}"),
+        format!("/tickets/1000?template={template}"),
+        format!("/settings/templates/{template}"),
+    ] {
+        assert_eq!(
+            b.get(&path).await.status(),
+            StatusCode::NOT_FOUND,
+            "GET {path}"
+        );
+    }
+    for (path, form) in [
+        ("/tickets/1001/tags".to_owned(), vec![("tags", "pwned")]),
+        ("/tickets/1001/unread".to_owned(), vec![]),
+        ("/tickets/1001/presence".to_owned(), vec![("typing", "1")]),
+        ("/tickets/1001/note".to_owned(), vec![("body", "pwned")]),
+        (
+            "/tickets/bulk".to_owned(),
+            vec![("action", "tag:add"), ("tag", "pwned"), ("ticket", "1001")],
+        ),
+        (
+            format!("/settings/templates/{template}"),
+            vec![("name", "Pwned"), ("body", "pwned")],
+        ),
+        (format!("/settings/templates/{template}/delete"), vec![]),
+    ] {
+        assert_eq!(
+            b.post(&path, &form).await.status(),
+            StatusCode::NOT_FOUND,
+            "POST {path}"
+        );
+    }
+    assert_eq!(state().await, before, "shop A is exactly as it was");
+    let page = b.page("/tickets/1000").await;
+    assert!(!page.contains("A&#39;s template") && !page.contains("A's template"));
+}

@@ -114,7 +114,7 @@ async fn seed_from(
     tx.commit().await.unwrap();
 }
 
-fn numbers_in(html: &str) -> Vec<String> {
+pub fn numbers_in(html: &str) -> Vec<String> {
     html.match_indices(r#"<td class="mono"><a href="/tickets/"#)
         .map(|(i, _)| between(&html[i..], "#", "</a>").unwrap().to_owned())
         .collect()
@@ -223,7 +223,7 @@ async fn each_shop_sees_only_its_own_tickets_returns_and_customers() {
     assert!(a.page("/tickets/1000").await.contains("Alpha subject 000"));
 }
 
-fn idempotency_key(html: &str) -> String {
+pub fn idempotency_key(html: &str) -> String {
     between(html, r#"name="idempotency_key" value=""#, "\"")
         .unwrap()
         .to_owned()

@@ -99,14 +99,9 @@ async fn multipart_field(
     bytes: axum::body::Bytes,
     name: &str,
 ) -> Option<String> {
-    use axum::extract::FromRequest;
-    let request = Request::builder()
-        .header(header::CONTENT_TYPE, content_type)
-        .body(Body::from(bytes))
-        .ok()?;
-    let mut form = axum::extract::Multipart::from_request(request, &())
-        .await
-        .ok()?;
+    let boundary = multer::parse_boundary(content_type).ok()?;
+    let body = futures_util::stream::once(async move { Ok::<_, std::convert::Infallible>(bytes) });
+    let mut form = multer::Multipart::new(body, boundary);
     while let Ok(Some(field)) = form.next_field().await {
         if field.name() == Some(name) {
             return field.text().await.ok();
