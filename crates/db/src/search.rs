@@ -18,6 +18,8 @@ pub struct Hit {
 }
 
 /// Best matches first: exact ticket number, then order number, then customer, then text rank.
+/// The matching itself runs in `search_ticket_ids()` (see the search-at-scale migration for
+/// why it must be a database function); this reads the page of tickets it chose.
 pub async fn tickets(
     tx: &mut TenantTx,
     query: &str,
@@ -27,24 +29,7 @@ pub async fn tickets(
     let tenant = tx.tenant();
     sqlx::query_as(
         "WITH q AS (SELECT plainto_tsquery('simple', search_text($2)) AS query),
-         candidates AS (
-             SELECT t.id, 100::real AS rank FROM tickets t WHERE t.tenant_id = $1 AND t.number = $3
-             UNION ALL
-             SELECT t.id, 50::real FROM orders o
-               JOIN tickets t ON t.tenant_id = o.tenant_id AND t.order_id = o.id
-              WHERE o.tenant_id = $1 AND lower(o.external_id) = lower(trim($2))
-             UNION ALL
-             SELECT t.id, 10 + ts_rank(c.search_vector, q.query) FROM q, customers c
-               JOIN tickets t ON t.tenant_id = c.tenant_id AND t.customer_id = c.id
-              WHERE c.tenant_id = $1 AND c.search_vector @@ q.query
-             UNION ALL
-             SELECT t.id, 2 * ts_rank(t.search_vector, q.query) FROM q, tickets t
-              WHERE t.tenant_id = $1 AND t.search_vector @@ q.query
-             UNION ALL
-             SELECT m.ticket_id, ts_rank(m.search_vector, q.query) FROM q, messages m
-              WHERE m.tenant_id = $1 AND m.search_vector @@ q.query
-         ),
-         best AS (SELECT id, max(rank)::real AS rank FROM candidates GROUP BY id)
+         best AS (SELECT ticket_id AS id, rank FROM search_ticket_ids($2, $3, $4::int))
          SELECT t.number, t.subject, t.status, c.name AS customer_name, t.last_message_at, best.rank,
                 (SELECT m.body_text FROM messages m, q
                   WHERE m.tenant_id = $1 AND m.ticket_id = t.id AND m.search_vector @@ q.query
@@ -52,8 +37,7 @@ pub async fn tickets(
          FROM best
          JOIN tickets t ON t.tenant_id = $1 AND t.id = best.id
          JOIN customers c ON c.tenant_id = t.tenant_id AND c.id = t.customer_id
-         ORDER BY best.rank DESC, t.last_message_at DESC, t.id DESC
-         LIMIT $4",
+         ORDER BY best.rank DESC, t.last_message_at DESC, t.id DESC",
     )
     .bind(tenant)
     .bind(query)

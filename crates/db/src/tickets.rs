@@ -1,6 +1,6 @@
 //! Tickets: one buyer conversation each, numbered per shop (#1000, #1001, …).
 
-use aftersail_domain::ticket::InboxSort;
+use aftersail_domain::ticket::{InboxSort, Status};
 use aftersail_domain::{CustomerId, OrderId, TeamId, TenantId, TicketId, UserId};
 use chrono::{DateTime, Utc};
 use sqlx::{Postgres, QueryBuilder};
@@ -140,9 +140,19 @@ fn push_row_columns(q: &mut QueryBuilder<'_, Postgres>, viewer: Option<UserId>) 
 fn push_filter(q: &mut QueryBuilder<'_, Postgres>, tenant: TenantId, f: &InboxFilter) {
     q.push(" WHERE t.tenant_id = ").push_bind(tenant);
     if !f.statuses.is_empty() {
-        q.push(" AND t.status = ANY(")
-            .push_bind(f.statuses.clone())
-            .push(")");
+        // Written into the SQL (only codes of the closed vocabulary), not bound: the planner
+        // can then see that an open-statuses view fits `tickets_active_inbox_idx`.
+        let codes: Vec<String> = f
+            .statuses
+            .iter()
+            .filter_map(|s| Status::parse(s))
+            .map(|s| format!("'{}'", s.as_str()))
+            .collect();
+        if codes.is_empty() {
+            q.push(" AND false");
+        } else {
+            q.push(format!(" AND t.status IN ({})", codes.join(", ")));
+        }
     }
     match f.assignee {
         Some(Some(user)) => {

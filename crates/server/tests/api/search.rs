@@ -123,3 +123,59 @@ async fn search_stays_inside_the_shop_and_refuses_huge_queries() {
         "an empty query shows just the box"
     );
 }
+
+#[tokio::test]
+async fn a_word_in_thousands_of_messages_finds_the_newest_and_a_rare_one_still_ranks() {
+    let app = spawn_app().await;
+    let owner = app.shop("Busy", "owner@example.com").await;
+    let tenant = app.tenant_of("owner@example.com").await;
+    crate::tickets::seed_for(&app, tenant, 3, "W").await;
+    // 2,100 buyer messages saying "refund" on #1000 and #1001 (more than are ranked one by
+    // one), then the newest on #1002; one message alone says "zeltstange".
+    sqlx::query(
+        "INSERT INTO messages (tenant_id, id, ticket_id, kind, body_text, channel, created_at)
+         SELECT t.tenant_id, gen_random_uuid(), t.id, 'inbound', 'please refund order ' || i, 'amazon',
+                now() - interval '1 day' + i * interval '1 second'
+         FROM generate_series(1, 2100) i
+         JOIN tickets t ON t.number = 1000 + i % 2
+         UNION ALL
+         SELECT t.tenant_id, gen_random_uuid(), t.id, 'inbound', 'refund now, and the zeltstange is broken',
+                'amazon', now()
+         FROM tickets t WHERE t.number = 1002",
+    )
+    .execute(&app.admin)
+    .await
+    .unwrap();
+    let html = search(&owner, "refund").await;
+    assert_eq!(result_numbers(&html)[0], "1002", "the newest match leads");
+    let mut found = result_numbers(&html);
+    found.sort();
+    assert_eq!(found, ["1000", "1001", "1002"]);
+    assert_eq!(
+        result_numbers(&search(&owner, "Zeltstange").await),
+        ["1002"]
+    );
+
+    // The database function searches only the shop of the transaction it runs in.
+    let mut tx = aftersail_db::TenantTx::begin(
+        &app.pool,
+        aftersail_domain::TenantId(app.tenant_of("owner@example.com").await),
+    )
+    .await
+    .unwrap();
+    let mine: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM search_ticket_ids('refund', NULL, 50)")
+            .fetch_one(tx.conn())
+            .await
+            .unwrap();
+    assert_eq!(mine, 3);
+    drop(tx);
+    let nobody: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM search_ticket_ids('refund', NULL, 50)")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(nobody, 0, "no tenant set: nothing");
+    let other = app.shop("Other", "other@example.com").await;
+    assert!(result_numbers(&search(&other, "refund").await).is_empty());
+}

@@ -39,8 +39,8 @@ struct InboxPage<'a> {
     rows: Vec<InboxRow>,
     view: InboxView,
     sort: InboxSort,
-    /// (view, capped count) for the tabs.
-    views: Vec<(InboxView, i64)>,
+    /// (view, capped count) for the tabs; no counts after the first page.
+    views: Vec<(InboxView, Option<i64>)>,
     count_cap: i64,
     /// The shop has no tickets at all (as opposed to none matching the filters).
     shop_empty: bool,
@@ -261,9 +261,14 @@ async fn inbox(
         ),
     };
     let mut rows = tickets::inbox(&mut tx, &filter, sort, after, PAGE_SIZE + 1).await?;
+    // The tab counts cost more than the page; they are read on the first page only (later
+    // pages are reached from it, and the live refresh reloads the first page).
     let mut views = Vec::with_capacity(InboxView::ALL.len());
     for v in InboxView::ALL {
-        let count = tickets::count(&mut tx, &view_filter(*v, &user, now), COUNT_CAP).await?;
+        let count = match after {
+            None => Some(tickets::count(&mut tx, &view_filter(*v, &user, now), COUNT_CAP).await?),
+            Some(_) => None,
+        };
         views.push((*v, count));
     }
     tx.commit().await?;
@@ -282,7 +287,9 @@ async fn inbox(
         rows,
         view,
         sort,
-        shop_empty: views.iter().any(|(v, n)| *v == InboxView::All && *n == 0),
+        shop_empty: views
+            .iter()
+            .any(|(v, n)| *v == InboxView::All && *n == Some(0)),
         views,
         count_cap: COUNT_CAP,
         q,
