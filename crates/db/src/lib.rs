@@ -60,7 +60,10 @@ pub async fn connect(options: PgConnectOptions, max_connections: u32) -> Result<
 /// Applies pending migrations as the connecting (owner) role. Safe to run from several
 /// processes at once: sqlx serialises them with an advisory lock.
 pub async fn migrate(options: &PgConnectOptions) -> Result<(), sqlx::migrate::MigrateError> {
-    let mut conn = PgConnection::connect_with(options).await?;
+    // A migration over a big shop takes minutes by design; logging each whole file as a
+    // "slow statement" would only bury the progress lines.
+    let quiet = options.clone().disable_statement_logging();
+    let mut conn = PgConnection::connect_with(&quiet).await?;
     MIGRATOR.run(&mut conn).await?;
     conn.close().await?;
     Ok(())
