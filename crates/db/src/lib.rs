@@ -26,6 +26,7 @@ use std::time::Duration;
 use aftersail_domain::TenantId;
 use sqlx::migrate::Migrator;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::ConnectOptions as _;
 use sqlx::{Connection, Executor, PgConnection, PgPool, Postgres, Transaction};
 
 pub use sqlx::Error;
