@@ -112,8 +112,8 @@ pub enum InboxCursor {
     AfterSla { at: DateTime<Utc>, id: TicketId },
 }
 
-/// The columns of an [`InboxRow`] for the tickets of the `page` CTE (a list of ids); `unread`
-/// needs the viewer bound, so it is pushed here.
+/// The columns of an [`InboxRow`]; `unread` needs the viewer as `$viewer`-style bind, so the
+/// caller pushes it.
 fn push_row_columns(q: &mut QueryBuilder<'_, Postgres>, viewer: Option<UserId>) {
     q.push(
         "SELECT t.id, t.number, t.channel, t.subject, t.status, t.priority, t.language, t.tags,
@@ -131,26 +131,10 @@ fn push_row_columns(q: &mut QueryBuilder<'_, Postgres>, viewer: Option<UserId>) 
     }
     q.push(
         "c.name AS customer_name, u.name AS assignee_name, t.last_message_at
-         FROM page p
-         JOIN tickets t ON t.tenant_id = p.tenant_id AND t.id = p.id
+         FROM tickets t
          JOIN customers c ON c.tenant_id = t.tenant_id AND c.id = t.customer_id
          LEFT JOIN users u ON u.tenant_id = t.tenant_id AND u.id = t.assignee_id",
     );
-}
-
-/// Starts a page query: `WITH page AS (SELECT ids FROM tickets t WHERE <filter>`; the caller
-/// adds its keyset, order and limit, then [`finish_page`]. Choosing the page from ids alone lets
-/// the covering inbox indexes answer it without reading the tickets it skips.
-fn start_page<'a>(tenant: TenantId, filter: &InboxFilter) -> QueryBuilder<'a, Postgres> {
-    let mut q = QueryBuilder::new("WITH page AS (SELECT t.tenant_id, t.id FROM tickets t");
-    push_filter(&mut q, tenant, filter);
-    q
-}
-
-fn finish_page(q: &mut QueryBuilder<'_, Postgres>, viewer: Option<UserId>, order: &str) {
-    q.push(") ");
-    push_row_columns(q, viewer);
-    q.push(" ORDER BY ").push(order);
 }
 
 fn push_filter(q: &mut QueryBuilder<'_, Postgres>, tenant: TenantId, f: &InboxFilter) {
@@ -225,7 +209,10 @@ pub async fn inbox(
     let by_deadline =
         sort == InboxSort::SlaDue && !matches!(after, Some(InboxCursor::AfterSla { .. }));
     if by_deadline {
-        let mut q = start_page(tx.tenant(), filter);
+        let tenant = tx.tenant();
+        let mut q = QueryBuilder::new("");
+        push_row_columns(&mut q, filter.viewer);
+        push_filter(&mut q, tenant, filter);
         q.push(" AND t.sla_due_at IS NOT NULL");
         if let Some(InboxCursor::Sla { due, id }) = after {
             q.push(" AND (t.sla_due_at, t.id) > (")
@@ -236,13 +223,15 @@ pub async fn inbox(
         }
         q.push(" ORDER BY t.sla_due_at, t.id LIMIT ")
             .push_bind(limit);
-        finish_page(&mut q, filter.viewer, "t.sla_due_at, t.id");
         rows = q.build_query_as().fetch_all(tx.conn()).await?;
         if rows.len() as i64 == limit || filter.needs_sla() {
             return Ok(rows);
         }
     }
-    let mut q = start_page(tx.tenant(), filter);
+    let tenant = tx.tenant();
+    let mut q = QueryBuilder::new("");
+    push_row_columns(&mut q, filter.viewer);
+    push_filter(&mut q, tenant, filter);
     if sort == InboxSort::SlaDue {
         q.push(" AND t.sla_due_at IS NULL");
     }
@@ -258,7 +247,6 @@ pub async fn inbox(
     }
     q.push(" ORDER BY t.last_message_at DESC, t.id DESC LIMIT ")
         .push_bind(limit - rows.len() as i64);
-    finish_page(&mut q, filter.viewer, "t.last_message_at DESC, t.id DESC");
     rows.extend(q.build_query_as::<InboxRow>().fetch_all(tx.conn()).await?);
     Ok(rows)
 }
