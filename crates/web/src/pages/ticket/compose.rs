@@ -3,7 +3,8 @@
 //! multipart; the limits live in [`aftersail_domain::attachment`].
 
 use aftersail_db::attachments::{self, NewAttachment};
-use aftersail_db::{messages, outbox, ticket_events, tickets};
+use aftersail_db::tickets::Ticket;
+use aftersail_db::{messages, outbox, ticket_events, tickets, TenantTx};
 use aftersail_domain::attachment::{self as limits, human_size};
 use aftersail_domain::ticket::{Status, MAX_BODY_CHARS};
 use aftersail_domain::MessageId;
@@ -183,11 +184,7 @@ async fn invalid(
     Ok((status, render(&page)?).into_response())
 }
 
-async fn store_files(
-    tx: &mut aftersail_db::TenantTx,
-    message: MessageId,
-    files: &[Upload],
-) -> AppResult<()> {
+async fn store_files(tx: &mut TenantTx, message: MessageId, files: &[Upload]) -> AppResult<()> {
     for file in files {
         let new = NewAttachment {
             filename: &file.filename,
@@ -199,32 +196,51 @@ async fn store_files(
     Ok(())
 }
 
+/// What both forms do first: read and check the form and find the ticket. The inner `Err` is
+/// the page shown again with the problems (nothing was written).
+async fn begin(
+    state: &AppState,
+    user: &CurrentUser,
+    number: i64,
+    request: Request,
+    field: &'static str,
+) -> AppResult<Result<(TenantTx, Ticket, String, Composed), Response>> {
+    let mut errors = FormErrors::default();
+    let form = read_form(user, request, &mut errors).await?;
+    let body = check_body(user, field, &form.body, &mut errors);
+    let mut tx = user.tx(state).await?;
+    let ticket = tickets::get_by_number(&mut tx, number)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    match body.filter(|_| errors.is_empty()) {
+        Some(body) => Ok(Ok((tx, ticket, body, form))),
+        None => {
+            drop(tx);
+            Ok(Err(
+                invalid(state, user, number, &form, field, errors).await?
+            ))
+        }
+    }
+}
+
 async fn reply(
     State(state): State<AppState>,
     user: CurrentUser,
     Path(number): Path<i64>,
-    form: Request,
+    request: Request,
 ) -> AppResult<Response> {
-    let mut errors = FormErrors::default();
-    let form = read_form(&user, form, &mut errors).await?;
-    let body = check_body(&user, "reply", &form.body, &mut errors);
+    let (mut tx, ticket, body, form) = match begin(&state, &user, number, request, "reply").await? {
+        Ok(ready) => ready,
+        Err(page) => return Ok(page),
+    };
+    let bad = || AppError::BadRequest(user.t().err_400.into());
     let status = match form.status.as_str() {
         "" => None,
-        code => {
-            Some(Status::parse(code).ok_or_else(|| AppError::BadRequest(user.t().err_400.into()))?)
-        }
+        code => Some(Status::parse(code).ok_or_else(bad)?),
     };
     if form.idempotency_key.len() < 16 || form.idempotency_key.len() > 100 {
-        return Err(AppError::BadRequest(user.t().err_400.into()));
+        return Err(bad());
     }
-    let mut tx = user.tx(&state).await?;
-    let ticket = tickets::get_by_number(&mut tx, number)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let Some(body) = body.filter(|_| errors.is_empty()) else {
-        drop(tx);
-        return invalid(&state, &user, number, &form, "reply", errors).await;
-    };
     let reply = outbox::Reply {
         ticket_id: ticket.id,
         author: user.id(),
@@ -264,18 +280,11 @@ async fn note(
     State(state): State<AppState>,
     user: CurrentUser,
     Path(number): Path<i64>,
-    form: Request,
+    request: Request,
 ) -> AppResult<Response> {
-    let mut errors = FormErrors::default();
-    let form = read_form(&user, form, &mut errors).await?;
-    let body = check_body(&user, "note", &form.body, &mut errors);
-    let mut tx = user.tx(&state).await?;
-    let ticket = tickets::get_by_number(&mut tx, number)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let Some(body) = body.filter(|_| errors.is_empty()) else {
-        drop(tx);
-        return invalid(&state, &user, number, &form, "note", errors).await;
+    let (mut tx, ticket, body, form) = match begin(&state, &user, number, request, "note").await? {
+        Ok(ready) => ready,
+        Err(page) => return Ok(page),
     };
     let note = messages::NewMessage {
         ticket_id: ticket.id,
