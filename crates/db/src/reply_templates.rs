@@ -16,25 +16,23 @@ pub struct ReplyTemplate {
     pub updated_at: DateTime<Utc>,
 }
 
+const SELECT: &str = "SELECT id, name, body, updated_at FROM reply_templates WHERE tenant_id = $1";
+
 pub async fn list(tx: &mut TenantTx) -> Result<Vec<ReplyTemplate>, Error> {
     let tenant = tx.tenant();
-    sqlx::query_as(
-        "SELECT id, name, body, updated_at FROM reply_templates WHERE tenant_id = $1 ORDER BY lower(name), id",
-    )
-    .bind(tenant)
-    .fetch_all(tx.conn())
-    .await
+    sqlx::query_as(&format!("{SELECT} ORDER BY lower(name), id"))
+        .bind(tenant)
+        .fetch_all(tx.conn())
+        .await
 }
 
 pub async fn get(tx: &mut TenantTx, id: ReplyTemplateId) -> Result<Option<ReplyTemplate>, Error> {
     let tenant = tx.tenant();
-    sqlx::query_as(
-        "SELECT id, name, body, updated_at FROM reply_templates WHERE tenant_id = $1 AND id = $2",
-    )
-    .bind(tenant)
-    .bind(id)
-    .fetch_optional(tx.conn())
-    .await
+    sqlx::query_as(&format!("{SELECT} AND id = $2"))
+        .bind(tenant)
+        .bind(id)
+        .fetch_optional(tx.conn())
+        .await
 }
 
 pub async fn create(tx: &mut TenantTx, name: &str, body: &str) -> Result<ReplyTemplateId, Error> {

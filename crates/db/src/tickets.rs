@@ -121,9 +121,8 @@ fn push_row_columns(q: &mut QueryBuilder<'_, Postgres>, viewer: Option<UserId>) 
     );
     match viewer {
         Some(user) => {
-            q.push("NOT EXISTS (SELECT 1 FROM ticket_reads r WHERE r.tenant_id = t.tenant_id AND r.user_id = ")
-                .push_bind(user)
-                .push(" AND r.ticket_id = t.id AND r.read_at >= t.last_message_at) AS unread, ");
+            push_unread(q, user);
+            q.push(" AS unread, ");
         }
         None => {
             q.push("false AS unread, ");
@@ -188,10 +187,18 @@ fn push_filter(q: &mut QueryBuilder<'_, Postgres>, tenant: TenantId, f: &InboxFi
         q.push(" AND t.sla_due_at >= ").push_bind(from);
     }
     if let (true, Some(user)) = (f.unread_only, f.viewer) {
-        q.push(" AND NOT EXISTS (SELECT 1 FROM ticket_reads r WHERE r.tenant_id = t.tenant_id AND r.user_id = ")
-            .push_bind(user)
-            .push(" AND r.ticket_id = t.id AND r.read_at >= t.last_message_at)");
+        q.push(" AND ");
+        push_unread(q, user);
     }
+}
+
+/// Whether ticket `t` has activity `user` has not seen: they never opened it, or not since.
+fn push_unread(q: &mut QueryBuilder<'_, Postgres>, user: UserId) {
+    q.push(
+        "NOT EXISTS (SELECT 1 FROM ticket_reads r WHERE r.tenant_id = t.tenant_id AND r.user_id = ",
+    )
+    .push_bind(user)
+    .push(" AND r.ticket_id = t.id AND r.read_at >= t.last_message_at)");
 }
 
 /// One page of the inbox, `limit` rows after `after`, so pages stay stable while new

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use aftersail_db::tickets::{BulkField, BulkTagged};
-use aftersail_db::{ticket_events, tickets, users};
+use aftersail_db::{ticket_events, tickets, users, TenantTx};
 use aftersail_domain::ticket::{Priority, Status};
 use aftersail_domain::{tags, UserId};
 use axum::extract::State;
@@ -15,6 +15,7 @@ use axum::Router;
 use super::safe_next;
 use crate::auth::CurrentUser;
 use crate::error::{AppError, AppResult};
+use crate::i18n::Tr;
 use crate::state::AppState;
 
 /// More than a page or two at once is a job for rules, not a click.
@@ -56,72 +57,96 @@ async fn apply(
     if numbers.len() > MAX_TICKETS {
         return Err(bad(t.bulk_too_many));
     }
-    let action = field_value("action");
-    if let Some(("tag", op)) = action.split_once(':') {
-        let add = match op {
-            "add" => true,
-            "remove" => false,
-            _ => return Err(bad(t.bulk_choose_action)),
-        };
-        let tag = tags::normalize(field_value("tag"))
-            .map_err(|_| bad(t.err_tag_invalid))?
-            .ok_or_else(|| bad(t.bulk_tag_required))?;
-        let mut tx = user.tx(&state).await?;
-        if tickets::count_numbers(&mut tx, &numbers).await? != numbers.len() as i64 {
-            return Err(AppError::NotFound);
-        }
-        let changed =
-            match tickets::bulk_tag(&mut tx, &numbers, &tag, add, tags::MAX_TAGS as i64).await? {
-                BulkTagged::Changed(changed) => changed,
-                BulkTagged::Refused(_) => return Err(bad(t.err_tags_too_many)),
-            };
-        let kind = if add { "tag_added" } else { "tag_removed" };
-        for ticket in changed {
-            ticket_events::record(&mut tx, ticket, Some(user.id()), kind, None, Some(&tag)).await?;
-        }
-        tx.commit().await?;
-        return Ok(back(field_value("return_to")));
-    }
-    let (field, value): (BulkField, Option<String>) = match action.split_once(':') {
-        Some(("status", s)) => (
-            BulkField::Status,
-            Some(
-                Status::parse(s)
-                    .ok_or_else(|| bad(t.err_400))?
-                    .as_str()
-                    .into(),
-            ),
-        ),
-        Some(("priority", p)) => (
-            BulkField::Priority,
-            Some(
-                Priority::parse(p)
-                    .ok_or_else(|| bad(t.err_400))?
-                    .as_str()
-                    .into(),
-            ),
-        ),
-        Some(("assign", "")) => (BulkField::Assignee, None),
-        Some(("assign", id)) => (
-            BulkField::Assignee,
-            Some(
-                id.parse::<UserId>()
-                    .map_err(|_| bad(t.err_400))?
-                    .to_string(),
-            ),
-        ),
-        _ => return Err(bad(t.bulk_choose_action)),
-    };
+    let action = parse_action(t, field_value("action"), field_value("tag"))?;
 
     let mut tx = user.tx(&state).await?;
     // Every selected ticket must be this shop's; otherwise nothing changes.
     if tickets::count_numbers(&mut tx, &numbers).await? != numbers.len() as i64 {
         return Err(AppError::NotFound);
     }
+    match action {
+        Action::Tag { tag, add } => tag_tickets(&mut tx, &user, &numbers, &tag, add).await?,
+        Action::Set(field, value) => set_field(&mut tx, &user, &numbers, field, value).await?,
+    }
+    tx.commit().await?;
+    Ok(back(field_value("return_to")))
+}
+
+/// What the form asked for, checked against the vocabularies.
+enum Action {
+    /// Set one field (a code, a user id, or `None` to clear).
+    Set(BulkField, Option<String>),
+    /// Add or remove one (normalized) tag.
+    Tag { tag: String, add: bool },
+}
+
+fn parse_action(t: &Tr, action: &str, tag: &str) -> AppResult<Action> {
+    let bad = |msg: &str| AppError::BadRequest(msg.to_owned());
+    let set = |field, value: Option<&str>| Ok(Action::Set(field, value.map(str::to_owned)));
+    match action.split_once(':') {
+        Some(("tag", op)) => {
+            let add = match op {
+                "add" => true,
+                "remove" => false,
+                _ => return Err(bad(t.bulk_choose_action)),
+            };
+            let tag = tags::normalize(tag)
+                .map_err(|_| bad(t.err_tag_invalid))?
+                .ok_or_else(|| bad(t.bulk_tag_required))?;
+            Ok(Action::Tag { tag, add })
+        }
+        Some(("status", s)) => set(
+            BulkField::Status,
+            Some(Status::parse(s).ok_or_else(|| bad(t.err_400))?.as_str()),
+        ),
+        Some(("priority", p)) => set(
+            BulkField::Priority,
+            Some(Priority::parse(p).ok_or_else(|| bad(t.err_400))?.as_str()),
+        ),
+        Some(("assign", "")) => set(BulkField::Assignee, None),
+        Some(("assign", id)) => Ok(Action::Set(
+            BulkField::Assignee,
+            Some(
+                id.parse::<UserId>()
+                    .map_err(|_| bad(t.err_400))?
+                    .to_string(),
+            ),
+        )),
+        _ => Err(bad(t.bulk_choose_action)),
+    }
+}
+
+async fn tag_tickets(
+    tx: &mut TenantTx,
+    user: &CurrentUser,
+    numbers: &[i64],
+    tag: &str,
+    add: bool,
+) -> AppResult<()> {
+    let changed = match tickets::bulk_tag(tx, numbers, tag, add, tags::MAX_TAGS as i64).await? {
+        BulkTagged::Changed(changed) => changed,
+        BulkTagged::Refused(_) => {
+            return Err(AppError::BadRequest(user.t().err_tags_too_many.into()))
+        }
+    };
+    let kind = if add { "tag_added" } else { "tag_removed" };
+    for ticket in changed {
+        ticket_events::record(tx, ticket, Some(user.id()), kind, None, Some(tag)).await?;
+    }
+    Ok(())
+}
+
+async fn set_field(
+    tx: &mut TenantTx,
+    user: &CurrentUser,
+    numbers: &[i64],
+    field: BulkField,
+    value: Option<String>,
+) -> AppResult<()> {
     // Assignee changes name people in the history: one query for the shop's people, not one
     // per ticket.
     let names: HashMap<String, (String, bool)> = if field == BulkField::Assignee {
-        users::list(&mut tx)
+        users::list(tx)
             .await?
             .into_iter()
             .map(|u| (u.id.to_string(), (u.name, u.active)))
@@ -140,7 +165,7 @@ async fn apply(
         ),
         _ => value.clone(),
     };
-    let changed = tickets::bulk_set(&mut tx, &numbers, field, value.as_deref()).await?;
+    let changed = tickets::bulk_set(tx, numbers, field, value.as_deref()).await?;
     let kind = match field {
         BulkField::Status => "status",
         BulkField::Priority => "priority",
@@ -153,7 +178,7 @@ async fn apply(
                 (_, old) => old,
             };
             ticket_events::record(
-                &mut tx,
+                tx,
                 ticket,
                 Some(user.id()),
                 kind,
@@ -163,8 +188,7 @@ async fn apply(
             .await?;
         }
     }
-    tx.commit().await?;
-    Ok(back(field_value("return_to")))
+    Ok(())
 }
 
 /// Back to the inbox list the form was on.

@@ -26,7 +26,7 @@ const PAGE_SIZE: i64 = 50;
 /// Counts stop here; beyond it the tab says "1000+".
 const COUNT_CAP: i64 = 1000;
 /// Channels a ticket can come from (the channels issue makes these configurable per shop).
-pub const CHANNELS: &[&str] = &["amazon", "ebay", "shopify", "shopee", "email"];
+const CHANNELS: &[&str] = &["amazon", "ebay", "shopify", "shopee", "email"];
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/inbox", get(inbox))

@@ -46,6 +46,18 @@ struct Composed {
     too_large: bool,
 }
 
+impl Composed {
+    /// Takes a text field by name; others (the CSRF token) are not ours.
+    fn set_text(&mut self, name: &str, value: String) {
+        match name {
+            "body" => self.body = value,
+            "idempotency_key" => self.idempotency_key = value,
+            "status" => self.status = value,
+            _ => {}
+        }
+    }
+}
+
 /// Reads the form: multipart (the page's own, files allowed) or URL-encoded (scripts, text
 /// only). Problems with files are collected in `errors` under "attachments" (every file is
 /// read to the end, so all problems are reported at once); an unreadable form is a 400.
@@ -67,12 +79,7 @@ async fn read_form(
             .await
             .map_err(|_| unreadable())?;
         for (name, value) in fields {
-            match name.as_str() {
-                "body" => composed.body = value,
-                "idempotency_key" => composed.idempotency_key = value,
-                "status" => composed.status = value,
-                _ => {}
-            }
+            composed.set_text(&name, value);
         }
         return Ok(composed);
     }
@@ -84,13 +91,7 @@ async fn read_form(
     while let Some(mut field) = form.next_field().await.map_err(|_| unreadable())? {
         let name = field.name().unwrap_or_default().to_owned();
         if name != "attachments" {
-            let text = field.text().await.map_err(|_| unreadable())?;
-            match name.as_str() {
-                "body" => composed.body = text,
-                "idempotency_key" => composed.idempotency_key = text,
-                "status" => composed.status = text,
-                _ => {}
-            }
+            composed.set_text(&name, field.text().await.map_err(|_| unreadable())?);
             continue;
         }
         let raw_name = field.file_name().unwrap_or_default().to_owned();
