@@ -1,1 +1,18 @@
-//! placeholder
+//! Channel connectors: where buyer messages and orders come from and where replies go.
+//!
+//! Every connector implements [`Connector`]: poll since a cursor, send one outbound message,
+//! verify a webhook. Errors are typed ([`ConnectorError`]) so the worker knows whether to back
+//! off, retry or give up. Connectors do no database work: the worker stores what they return
+//! in one transaction (`aftersail_db::ingest`). Base URLs and hosts are configuration, so
+//! tests point connectors at local servers.
+
+pub mod connector;
+pub mod crypto;
+pub mod email;
+pub mod shopify;
+
+pub use connector::{
+    Automated, Batch, Connector, ConnectorError, Inbound, InboundAttachment, InboundCustomer,
+    InboundMessage, InboundOrder, InboundOrderItem, Outbound, OutboundAttachment, Party, Sent,
+    ThreadHints,
+};

@@ -1,0 +1,1 @@
+//! Shopify: OAuth install, Admin GraphQL polling, webhooks. (in progress)
