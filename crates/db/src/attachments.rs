@@ -19,6 +19,9 @@ pub struct NewAttachment<'a> {
     pub filename: &'a str,
     pub content_type: &'a str,
     pub data: &'a [u8],
+    /// `Content-ID` of an inline image in received HTML (`cid:` references).
+    pub content_id: Option<&'a str>,
+    pub inline: bool,
 }
 
 pub async fn create(
@@ -29,8 +32,9 @@ pub async fn create(
     let tenant = tx.tenant();
     let id = AttachmentId::new();
     sqlx::query(
-        "INSERT INTO attachments (tenant_id, id, message_id, filename, content_type, size_bytes, sha256, data)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        "INSERT INTO attachments (tenant_id, id, message_id, filename, content_type, size_bytes, sha256, data,
+                                  content_id, inline)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
     )
     .bind(tenant)
     .bind(id)
@@ -40,6 +44,8 @@ pub async fn create(
     .bind(file.data.len() as i64)
     .bind(hex::encode(Sha256::digest(file.data)))
     .bind(file.data)
+    .bind(file.content_id)
+    .bind(file.inline)
     .execute(tx.conn())
     .await?;
     Ok(id)

@@ -100,3 +100,80 @@ pub async fn record_order(
     .await?;
     Ok(())
 }
+
+/// How a channel knows a buyer (a mail address, a relay alias, a marketplace buyer id).
+pub struct Identity<'a> {
+    pub channel: &'a str,
+    pub address: &'a str,
+    pub name: &'a str,
+    pub email: Option<&'a str>,
+    pub country: Option<&'a str>,
+    pub currency: &'a str,
+}
+
+/// The customer this identity belongs to: known by the identity, else by the same email
+/// address, else a new customer. The identity is recorded either way, so the next message
+/// from it finds the customer directly.
+pub async fn find_or_create_by_identity(
+    tx: &mut TenantTx,
+    who: Identity<'_>,
+) -> Result<CustomerId, Error> {
+    let tenant = tx.tenant();
+    let address = who.address.trim().to_lowercase();
+    let known: Option<CustomerId> = sqlx::query_scalar(
+        "SELECT customer_id FROM customer_identities WHERE tenant_id = $1 AND channel = $2 AND address = $3",
+    )
+    .bind(tenant)
+    .bind(who.channel)
+    .bind(&address)
+    .fetch_optional(tx.conn())
+    .await?;
+    if let Some(id) = known {
+        return Ok(id);
+    }
+    let by_email: Option<CustomerId> = match who.email {
+        Some(email) => {
+            sqlx::query_scalar(
+                "SELECT id FROM customers WHERE tenant_id = $1 AND lower(email) = lower($2)
+                 ORDER BY created_at LIMIT 1",
+            )
+            .bind(tenant)
+            .bind(email)
+            .fetch_optional(tx.conn())
+            .await?
+        }
+        None => None,
+    };
+    let id = match by_email {
+        Some(id) => id,
+        None => {
+            let name = if who.name.trim().is_empty() {
+                address.as_str()
+            } else {
+                who.name.trim()
+            };
+            create(
+                tx,
+                NewCustomer {
+                    name,
+                    email: who.email,
+                    country: who.country,
+                    language: None,
+                    currency: who.currency,
+                },
+            )
+            .await?
+        }
+    };
+    sqlx::query(
+        "INSERT INTO customer_identities (tenant_id, customer_id, channel, address) VALUES ($1, $2, $3, $4)
+         ON CONFLICT DO NOTHING",
+    )
+    .bind(tenant)
+    .bind(id)
+    .bind(who.channel)
+    .bind(&address)
+    .execute(tx.conn())
+    .await?;
+    Ok(id)
+}

@@ -4,7 +4,9 @@
 
 pub mod attachments;
 pub mod audit;
+pub mod channels;
 pub mod customers;
+pub mod inbound_payloads;
 pub mod invitations;
 pub mod login_attempts;
 pub mod messages;
@@ -20,6 +22,7 @@ pub mod tenants;
 pub mod ticket_events;
 pub mod tickets;
 pub mod users;
+pub mod webhook_events;
 
 use std::time::Duration;
 

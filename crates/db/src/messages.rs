@@ -1,6 +1,6 @@
 //! Messages of a ticket: inbound from the buyer, outbound replies, internal notes.
 
-use aftersail_domain::{MessageId, TicketId, UserId};
+use aftersail_domain::{ChannelId, MessageId, TicketId, UserId};
 use chrono::{DateTime, Utc};
 
 use crate::{Error, TenantTx};
@@ -63,6 +63,18 @@ pub async fn create_with_id(
     .bind(m.at)
     .execute(tx.conn())
     .await?;
+    touch_ticket(tx, m.ticket_id, m.kind, m.at).await
+}
+
+/// Moves the ticket's last activity forward (and its first response, for a reply) and
+/// announces the activity to live listeners once the transaction commits.
+async fn touch_ticket(
+    tx: &mut TenantTx,
+    ticket: TicketId,
+    kind: &str,
+    at: DateTime<Utc>,
+) -> Result<(), Error> {
+    let tenant = tx.tenant();
     sqlx::query(
         "WITH t AS (UPDATE tickets SET last_message_at = greatest(last_message_at, $3),
                         first_response_at = CASE WHEN $5 = 'outbound'
@@ -71,13 +83,121 @@ pub async fn create_with_id(
          SELECT pg_notify($4, $1::text || ':' || t.number) FROM t",
     )
     .bind(tenant)
-    .bind(m.ticket_id)
-    .bind(m.at)
+    .bind(ticket)
+    .bind(at)
     .bind(crate::LIVE_CHANNEL)
-    .bind(m.kind)
+    .bind(kind)
     .execute(tx.conn())
     .await?;
     Ok(())
+}
+
+/// A buyer's message as a channel delivered it.
+pub struct NewInbound<'a> {
+    pub ticket_id: TicketId,
+    pub channel: &'a str,
+    pub channel_id: ChannelId,
+    pub external_id: &'a str,
+    pub subject: &'a str,
+    pub body_text: &'a str,
+    pub body_html: Option<&'a str>,
+    pub language: Option<&'a str>,
+    pub automated: Option<&'a str>,
+    pub raw_payload_id: uuid::Uuid,
+    pub at: DateTime<Utc>,
+}
+
+/// Stores an inbound message unless the channel delivered it before (same external id):
+/// then nothing is written and `None` comes back.
+pub async fn create_inbound(
+    tx: &mut TenantTx,
+    m: NewInbound<'_>,
+) -> Result<Option<MessageId>, Error> {
+    let tenant = tx.tenant();
+    let id: Option<MessageId> = sqlx::query_scalar(
+        "INSERT INTO messages (tenant_id, id, ticket_id, kind, body_text, body_html, language, channel,
+                               channel_id, external_id, subject, automated, raw_payload_id, created_at)
+         VALUES ($1, $2, $3, 'inbound', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+         ON CONFLICT (tenant_id, channel, external_id) WHERE external_id IS NOT NULL DO NOTHING
+         RETURNING id",
+    )
+    .bind(tenant)
+    .bind(MessageId::new())
+    .bind(m.ticket_id)
+    .bind(m.body_text)
+    .bind(m.body_html)
+    .bind(m.language)
+    .bind(m.channel)
+    .bind(m.channel_id)
+    .bind(m.external_id)
+    .bind(m.subject)
+    .bind(m.automated)
+    .bind(m.raw_payload_id)
+    .bind(m.at)
+    .fetch_optional(tx.conn())
+    .await?;
+    if id.is_some() {
+        touch_ticket(tx, m.ticket_id, "inbound", m.at).await?;
+    }
+    Ok(id)
+}
+
+/// Whether the channel delivered a message with this id before.
+pub async fn external_exists(
+    tx: &mut TenantTx,
+    channel: &str,
+    external_id: &str,
+) -> Result<bool, Error> {
+    let tenant = tx.tenant();
+    sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM messages WHERE tenant_id = $1 AND channel = $2 AND external_id = $3)",
+    )
+    .bind(tenant)
+    .bind(channel)
+    .bind(external_id)
+    .fetch_one(tx.conn())
+    .await
+}
+
+/// The ticket holding the newest of these messages (by their channel ids), with its status,
+/// for threading a reply by `In-Reply-To`/`References`.
+pub async fn ticket_of_external(
+    tx: &mut TenantTx,
+    channel: &str,
+    external_ids: &[String],
+) -> Result<Option<(TicketId, String)>, Error> {
+    if external_ids.is_empty() {
+        return Ok(None);
+    }
+    let tenant = tx.tenant();
+    sqlx::query_as(
+        "SELECT t.id, t.status FROM messages m
+         JOIN tickets t ON t.tenant_id = m.tenant_id AND t.id = m.ticket_id
+         WHERE m.tenant_id = $1 AND m.channel = $2 AND m.external_id = ANY($3)
+         ORDER BY m.created_at DESC LIMIT 1",
+    )
+    .bind(tenant)
+    .bind(channel)
+    .bind(external_ids)
+    .fetch_optional(tx.conn())
+    .await
+}
+
+/// The channel ids of a ticket's messages, oldest first: the `References` of a reply.
+pub async fn external_ids_of_ticket(
+    tx: &mut TenantTx,
+    ticket: TicketId,
+) -> Result<Vec<String>, Error> {
+    let tenant = tx.tenant();
+    sqlx::query_scalar(
+        "SELECT external_id FROM messages
+         WHERE tenant_id = $1 AND ticket_id = $2 AND external_id IS NOT NULL AND kind <> 'note'
+         ORDER BY created_at, id",
+    )
+    .bind(tenant)
+    .bind(ticket)
+    .fetch_all(tx.conn())
+    .await
 }
 
 /// The thread, oldest first.

@@ -119,3 +119,100 @@ pub async fn items(tx: &mut TenantTx, order: OrderId) -> Result<Vec<OrderItem>, 
     .fetch_all(tx.conn())
     .await
 }
+
+/// An order as a channel reports it, created or brought up to date.
+pub struct ExternalOrder<'a> {
+    pub customer_id: CustomerId,
+    pub channel: &'a str,
+    pub external_id: &'a str,
+    pub status: &'a str,
+    pub total_minor: i64,
+    pub currency: &'a str,
+    pub shipping_country: Option<&'a str>,
+    pub carrier: Option<&'a str>,
+    pub tracking_number: Option<&'a str>,
+    pub ordered_at: DateTime<Utc>,
+    pub delivered_at: Option<DateTime<Utc>>,
+    /// (sku, title, quantity, unit price in minor units); replaces the stored items.
+    pub items: &'a [(&'a str, &'a str, i32, i64)],
+}
+
+/// Inserts or updates the order by `(channel, external_id)` and replaces its items. A new
+/// order counts towards the customer's totals once; an update changes only the order.
+pub async fn upsert_external(tx: &mut TenantTx, o: ExternalOrder<'_>) -> Result<OrderId, Error> {
+    let tenant = tx.tenant();
+    let (id, inserted): (OrderId, bool) = sqlx::query_as(
+        "INSERT INTO orders (tenant_id, id, customer_id, channel, external_id, status, total_minor, currency,
+                             shipping_country, carrier, tracking_number, ordered_at, delivered_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+         ON CONFLICT (tenant_id, channel, external_id) DO UPDATE SET
+             status = EXCLUDED.status, total_minor = EXCLUDED.total_minor, currency = EXCLUDED.currency,
+             shipping_country = coalesce(EXCLUDED.shipping_country, orders.shipping_country),
+             carrier = coalesce(EXCLUDED.carrier, orders.carrier),
+             tracking_number = coalesce(EXCLUDED.tracking_number, orders.tracking_number),
+             delivered_at = coalesce(EXCLUDED.delivered_at, orders.delivered_at)
+         RETURNING id, (xmax = 0) AS inserted",
+    )
+    .bind(tenant)
+    .bind(OrderId::new())
+    .bind(o.customer_id)
+    .bind(o.channel)
+    .bind(o.external_id)
+    .bind(o.status)
+    .bind(o.total_minor)
+    .bind(o.currency)
+    .bind(o.shipping_country)
+    .bind(o.carrier)
+    .bind(o.tracking_number)
+    .bind(o.ordered_at)
+    .bind(o.delivered_at)
+    .fetch_one(tx.conn())
+    .await?;
+    if !o.items.is_empty() {
+        sqlx::query("DELETE FROM order_items WHERE tenant_id = $1 AND order_id = $2")
+            .bind(tenant)
+            .bind(id)
+            .execute(tx.conn())
+            .await?;
+        let skus: Vec<&str> = o.items.iter().map(|i| i.0).collect();
+        let titles: Vec<&str> = o.items.iter().map(|i| i.1).collect();
+        let quantities: Vec<i32> = o.items.iter().map(|i| i.2).collect();
+        let prices: Vec<i64> = o.items.iter().map(|i| i.3).collect();
+        let ids: Vec<uuid::Uuid> = o.items.iter().map(|_| OrderItemId::new().0).collect();
+        sqlx::query(
+            "INSERT INTO order_items (tenant_id, id, order_id, sku, title, quantity, unit_price_minor)
+             SELECT $1, i, $2, s, t, q, p
+             FROM unnest($7::uuid[], $3::text[], $4::text[], $5::int[], $6::bigint[]) AS x(i, s, t, q, p)",
+        )
+        .bind(tenant)
+        .bind(id)
+        .bind(&skus)
+        .bind(&titles)
+        .bind(&quantities)
+        .bind(&prices)
+        .bind(&ids)
+        .execute(tx.conn())
+        .await?;
+    }
+    if inserted {
+        crate::customers::record_order(tx, o.customer_id, o.total_minor).await?;
+    }
+    Ok(id)
+}
+
+/// The order a channel knows by this id (e.g. an Amazon order number in a relay mail).
+pub async fn find_external(
+    tx: &mut TenantTx,
+    channel: &str,
+    external_id: &str,
+) -> Result<Option<OrderId>, Error> {
+    let tenant = tx.tenant();
+    sqlx::query_scalar(
+        "SELECT id FROM orders WHERE tenant_id = $1 AND channel = $2 AND external_id = $3",
+    )
+    .bind(tenant)
+    .bind(channel)
+    .bind(external_id)
+    .fetch_optional(tx.conn())
+    .await
+}

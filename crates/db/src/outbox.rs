@@ -1,7 +1,12 @@
-//! Outgoing messages waiting for their channel. Delivery (with retries and dead letters)
-//! belongs to the channel workers; here replies are enqueued exactly once.
+//! Outgoing messages waiting for their channel: enqueued exactly once per idempotency key,
+//! claimed by delivery workers with a lease, then sent, failed (retried later) or dead.
 
-use aftersail_domain::{MessageId, TicketId, UserId};
+use std::time::Duration;
+
+use aftersail_domain::{ChannelId, MessageId, OutboxId, TenantId, TicketId, UserId};
+use chrono::{DateTime, Utc};
+use sqlx::PgPool;
+use uuid::Uuid;
 
 use crate::messages::{self, NewMessage};
 use crate::{Error, TenantTx};
@@ -52,4 +57,193 @@ pub async fn enqueue_reply(tx: &mut TenantTx, r: Reply<'_>) -> Result<Option<Mes
     )
     .await?;
     Ok(Some(message))
+}
+
+/// An outbox row claimed for one delivery attempt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::FromRow)]
+pub struct Claim {
+    pub tenant_id: TenantId,
+    pub id: OutboxId,
+    pub lease_id: Uuid,
+}
+
+/// Claims up to `limit` due rows of any shop for `lease`, spending one request of each
+/// row's channel budget (FOR UPDATE SKIP LOCKED: concurrent workers never share a row).
+pub async fn claim_due(pool: &PgPool, limit: i32, lease: Duration) -> Result<Vec<Claim>, Error> {
+    sqlx::query_as("SELECT tenant_id, id, lease_id FROM claim_due_outbox($1, $2)")
+        .bind(limit)
+        .bind(lease)
+        .fetch_all(pool)
+        .await
+}
+
+/// What a delivery needs: the reply, where it goes and what it answers.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Delivery {
+    pub id: OutboxId,
+    pub message_id: MessageId,
+    pub idempotency_key: String,
+    pub attempts: i32,
+    pub channel: String,
+    pub channel_id: Option<ChannelId>,
+    pub ticket_id: TicketId,
+    pub ticket_number: i64,
+    pub subject: String,
+    pub body_text: String,
+    /// The ticket's reply address (relay alias or Reply-To), else the customer's email.
+    pub to_address: Option<String>,
+    pub order_external_id: Option<String>,
+}
+
+/// The claimed row's delivery, if the lease is still ours.
+pub async fn get_leased(
+    tx: &mut TenantTx,
+    id: OutboxId,
+    lease: Uuid,
+) -> Result<Option<Delivery>, Error> {
+    let tenant = tx.tenant();
+    sqlx::query_as(
+        "SELECT o.id, o.message_id, o.idempotency_key, o.attempts, o.channel, t.channel_id, t.id AS ticket_id,
+                t.number AS ticket_number, t.subject, m.body_text,
+                coalesce(t.reply_to, c.email) AS to_address, ord.external_id AS order_external_id
+         FROM outbox o
+         JOIN messages m ON m.tenant_id = o.tenant_id AND m.id = o.message_id
+         JOIN tickets t ON t.tenant_id = m.tenant_id AND t.id = m.ticket_id
+         JOIN customers c ON c.tenant_id = t.tenant_id AND c.id = t.customer_id
+         LEFT JOIN orders ord ON ord.tenant_id = t.tenant_id AND ord.id = t.order_id
+         WHERE o.tenant_id = $1 AND o.id = $2 AND o.lease_id = $3
+         FOR UPDATE OF o",
+    )
+    .bind(tenant)
+    .bind(id)
+    .bind(lease)
+    .fetch_optional(tx.conn())
+    .await
+}
+
+/// Records a delivered message and the id the channel knows it by. False when the lease was lost.
+pub async fn mark_sent(
+    tx: &mut TenantTx,
+    id: OutboxId,
+    lease: Uuid,
+    external_id: &str,
+) -> Result<bool, Error> {
+    let tenant = tx.tenant();
+    let message: Option<MessageId> = sqlx::query_scalar(
+        "UPDATE outbox SET state = 'sent', sent_at = now(), last_error = NULL, lease_id = NULL, lease_until = NULL
+         WHERE tenant_id = $1 AND id = $2 AND lease_id = $3 RETURNING message_id",
+    )
+    .bind(tenant)
+    .bind(id)
+    .bind(lease)
+    .fetch_optional(tx.conn())
+    .await?;
+    let Some(message) = message else {
+        return Ok(false);
+    };
+    sqlx::query(
+        "UPDATE messages SET delivery_state = 'sent', external_id = $3 WHERE tenant_id = $1 AND id = $2",
+    )
+    .bind(tenant)
+    .bind(message)
+    .bind(external_id)
+    .execute(tx.conn())
+    .await?;
+    notify_ticket_of(tx, message).await?;
+    Ok(true)
+}
+
+/// Records a failed attempt: `failed` with the next attempt time, or `dead` when retrying
+/// cannot help or the attempts are used up. False when the lease was lost.
+pub async fn mark_failed(
+    tx: &mut TenantTx,
+    id: OutboxId,
+    lease: Uuid,
+    error: &str,
+    retry_at: Option<DateTime<Utc>>,
+) -> Result<bool, Error> {
+    let tenant = tx.tenant();
+    let state = if retry_at.is_some() { "failed" } else { "dead" };
+    let message: Option<MessageId> = sqlx::query_scalar(
+        "UPDATE outbox SET state = $4, last_error = $5, next_attempt_at = coalesce($6, next_attempt_at),
+                lease_id = NULL, lease_until = NULL
+         WHERE tenant_id = $1 AND id = $2 AND lease_id = $3 RETURNING message_id",
+    )
+    .bind(tenant)
+    .bind(id)
+    .bind(lease)
+    .bind(state)
+    .bind(error)
+    .bind(retry_at)
+    .fetch_optional(tx.conn())
+    .await?;
+    let Some(message) = message else {
+        return Ok(false);
+    };
+    sqlx::query("UPDATE messages SET delivery_state = $3 WHERE tenant_id = $1 AND id = $2")
+        .bind(tenant)
+        .bind(message)
+        .bind(state)
+        .execute(tx.conn())
+        .await?;
+    notify_ticket_of(tx, message).await?;
+    Ok(true)
+}
+
+/// An agent sends a dead (or failed) reply again: it is queued now with fresh attempts.
+/// Returns false when the message has no such outbox row.
+pub async fn retry(tx: &mut TenantTx, message: MessageId) -> Result<bool, Error> {
+    let tenant = tx.tenant();
+    let done = sqlx::query(
+        "UPDATE outbox SET state = 'queued', attempts = 0, next_attempt_at = now(), lease_id = NULL,
+                lease_until = NULL
+         WHERE tenant_id = $1 AND message_id = $2 AND state IN ('dead', 'failed')",
+    )
+    .bind(tenant)
+    .bind(message)
+    .execute(tx.conn())
+    .await?;
+    if done.rows_affected() == 0 {
+        return Ok(false);
+    }
+    sqlx::query(
+        "UPDATE messages SET delivery_state = 'queued' WHERE tenant_id = $1 AND id = $2",
+    )
+    .bind(tenant)
+    .bind(message)
+    .execute(tx.conn())
+    .await?;
+    Ok(true)
+}
+
+/// The delivery errors of a ticket's replies, by message, for the thread.
+pub async fn errors_of_ticket(
+    tx: &mut TenantTx,
+    ticket: TicketId,
+) -> Result<Vec<(MessageId, i32, Option<String>)>, Error> {
+    let tenant = tx.tenant();
+    sqlx::query_as(
+        "SELECT o.message_id, o.attempts, o.last_error FROM outbox o
+         JOIN messages m ON m.tenant_id = o.tenant_id AND m.id = o.message_id
+         WHERE o.tenant_id = $1 AND m.ticket_id = $2",
+    )
+    .bind(tenant)
+    .bind(ticket)
+    .fetch_all(tx.conn())
+    .await
+}
+
+async fn notify_ticket_of(tx: &mut TenantTx, message: MessageId) -> Result<(), Error> {
+    let tenant = tx.tenant();
+    sqlx::query(
+        "SELECT pg_notify($3, $1::text || ':' || t.number) FROM messages m
+         JOIN tickets t ON t.tenant_id = m.tenant_id AND t.id = m.ticket_id
+         WHERE m.tenant_id = $1 AND m.id = $2",
+    )
+    .bind(tenant)
+    .bind(message)
+    .bind(crate::LIVE_CHANNEL)
+    .execute(tx.conn())
+    .await?;
+    Ok(())
 }

@@ -615,3 +615,64 @@ pub async fn set_sentiment(
         .await?;
     Ok(())
 }
+
+/// The ticket with this number if it belongs to this customer (a `[#1042]` subject token
+/// from anyone else threads nothing), with its status.
+pub async fn of_customer_by_number(
+    tx: &mut TenantTx,
+    number: i64,
+    customer: CustomerId,
+) -> Result<Option<(TicketId, String)>, Error> {
+    let tenant = tx.tenant();
+    sqlx::query_as(
+        "SELECT id, status FROM tickets WHERE tenant_id = $1 AND number = $2 AND customer_id = $3",
+    )
+    .bind(tenant)
+    .bind(number)
+    .bind(customer)
+    .fetch_optional(tx.conn())
+    .await
+}
+
+/// The customer's tickets still being worked on (not closed), newest activity first, as
+/// (id, subject), for threading by subject.
+pub async fn open_subjects_of_customer(
+    tx: &mut TenantTx,
+    customer: CustomerId,
+) -> Result<Vec<(TicketId, String)>, Error> {
+    let tenant = tx.tenant();
+    sqlx::query_as(
+        "SELECT id, subject FROM tickets WHERE tenant_id = $1 AND customer_id = $2 AND status <> 'closed'
+         ORDER BY last_message_at DESC LIMIT 20",
+    )
+    .bind(tenant)
+    .bind(customer)
+    .fetch_all(tx.conn())
+    .await
+}
+
+/// A buyer wrote: a ticket waiting on them (pending), on hold or solved opens again; the
+/// channel and address replies go to follow the newest message; an order found in the
+/// message is linked when the ticket has none.
+pub async fn record_inbound(
+    tx: &mut TenantTx,
+    id: TicketId,
+    channel_id: aftersail_domain::ChannelId,
+    reply_to: &str,
+    order: Option<OrderId>,
+) -> Result<(), Error> {
+    let tenant = tx.tenant();
+    sqlx::query(
+        "UPDATE tickets SET status = CASE WHEN status IN ('pending', 'on_hold', 'solved') THEN 'open' ELSE status END,
+                channel_id = $3, reply_to = $4, order_id = coalesce(order_id, $5)
+         WHERE tenant_id = $1 AND id = $2",
+    )
+    .bind(tenant)
+    .bind(id)
+    .bind(channel_id)
+    .bind(reply_to)
+    .bind(order)
+    .execute(tx.conn())
+    .await?;
+    Ok(())
+}

@@ -55,6 +55,8 @@ id_type!(MessageId);
 id_type!(RmaId);
 id_type!(AttachmentId);
 id_type!(ReplyTemplateId);
+id_type!(ChannelId);
+id_type!(OutboxId);
 
 #[cfg(test)]
 mod tests {

@@ -191,6 +191,8 @@ async fn store_files(tx: &mut TenantTx, message: MessageId, files: &[Upload]) ->
             filename: &file.filename,
             content_type: &file.content_type,
             data: &file.data,
+            content_id: None,
+            inline: false,
         };
         attachments::create(tx, message, &new).await?;
     }

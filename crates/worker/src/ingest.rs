@@ -1,0 +1,297 @@
+//! Ingest: a connector's batch stored in ONE tenant transaction — customers and orders
+//! upserted, each message deduplicated by `(channel, external id)`, threaded into a ticket,
+//! its raw payload and attachments stored — together with the channel's new cursor. A crash
+//! anywhere before the commit leaves the cursor where it was, so the next poll brings the
+//! same items again and the dedup makes that harmless.
+
+use aftersail_channels::email::thread::normalize_subject;
+use aftersail_channels::{Batch, Inbound, InboundMessage, InboundOrder};
+use aftersail_db::channels::{self, Channel, PollResult};
+use aftersail_db::customers::{self, Identity};
+use aftersail_db::inbound_payloads::{self, NewPayload};
+use aftersail_db::messages::{self, NewInbound};
+use aftersail_db::orders::{self, ExternalOrder};
+use aftersail_db::tickets::{self, NewTicket};
+use aftersail_db::{attachments, TenantTx};
+use aftersail_domain::{CustomerId, TenantId, TicketId};
+use sqlx::PgPool;
+use uuid::Uuid;
+
+/// Customers created without a currency of their own start with this one.
+const DEFAULT_CURRENCY: &str = "EUR";
+
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Ingested {
+    /// New messages stored.
+    pub messages: i64,
+    /// Messages the channel had delivered before (skipped).
+    pub duplicates: i64,
+    /// Orders created or updated.
+    pub orders: i64,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum IngestError {
+    /// Another worker holds the channel now (our lease ran out): nothing was written.
+    #[error("the channel's lease was lost; the batch was not stored")]
+    LeaseLost,
+    #[error(transparent)]
+    Db(#[from] sqlx::Error),
+}
+
+/// Stores `batch` for the leased channel and advances its cursor, all or nothing.
+pub async fn apply(
+    pool: &PgPool,
+    tenant: TenantId,
+    channel: &Channel,
+    lease: Uuid,
+    batch: &Batch,
+) -> Result<Ingested, IngestError> {
+    let mut tx = TenantTx::begin(pool, tenant).await?;
+    // Lock the channel row first: a worker whose lease ran out cannot write alongside us.
+    if channels::get_leased(&mut tx, channel.id, lease).await?.is_none() {
+        return Err(IngestError::LeaseLost);
+    }
+    let mut done = Ingested::default();
+    for item in &batch.items {
+        match item {
+            Inbound::Message(m) => {
+                if store_message(&mut tx, channel, m).await? {
+                    done.messages += 1;
+                } else {
+                    done.duplicates += 1;
+                }
+            }
+            Inbound::Order(o) => {
+                store_order(&mut tx, channel, o).await?;
+                done.orders += 1;
+            }
+        }
+    }
+    let recorded = channels::record_poll(
+        &mut tx,
+        channel.id,
+        lease,
+        PollResult {
+            cursor: batch.cursor.as_deref(),
+            more: batch.more,
+            backlog: batch.backlog,
+            ingested: done.messages + done.orders,
+        },
+    )
+    .await?;
+    if !recorded {
+        return Err(IngestError::LeaseLost);
+    }
+    tx.commit().await?;
+    Ok(done)
+}
+
+/// Stores one message; false when the channel delivered it before.
+async fn store_message(
+    tx: &mut TenantTx,
+    channel: &Channel,
+    m: &InboundMessage,
+) -> Result<bool, sqlx::Error> {
+    if messages::external_exists(tx, &m.channel, &m.external_id).await? {
+        return Ok(false);
+    }
+    let raw = inbound_payloads::store(
+        tx,
+        NewPayload {
+            channel_id: channel.id,
+            kind: "message",
+            external_id: &m.external_id,
+            content_type: m.raw_content_type,
+            body: &m.raw,
+        },
+    )
+    .await?;
+    // Plain mail identifies a buyer by address; relay mail by its alias (the buyer's real
+    // address is hidden by the marketplace).
+    let email = (m.channel == "email").then_some(m.from.address.as_str());
+    let customer = customers::find_or_create_by_identity(
+        tx,
+        Identity {
+            channel: &m.channel,
+            address: &m.from.address,
+            name: m.from.name.as_deref().unwrap_or(""),
+            email,
+            country: None,
+            currency: DEFAULT_CURRENCY,
+        },
+    )
+    .await?;
+    let order = match &m.order_external_id {
+        Some(number) => orders::find_external(tx, &m.channel, number).await?,
+        None => None,
+    };
+    let ticket = match thread(tx, m, customer).await? {
+        Some(ticket) => ticket,
+        None => {
+            let subject = if m.subject.trim().is_empty() {
+                "(no subject)"
+            } else {
+                m.subject.trim()
+            };
+            let (id, _number) = tickets::create(
+                tx,
+                NewTicket {
+                    channel: &m.channel,
+                    customer_id: customer,
+                    order_id: order,
+                    subject,
+                    status: "new",
+                    priority: "normal",
+                    kind: None,
+                    language: m.language.as_deref(),
+                    at: m.sent_at,
+                },
+            )
+            .await?;
+            id
+        }
+    };
+    let Some(message) = messages::create_inbound(
+        tx,
+        NewInbound {
+            ticket_id: ticket,
+            channel: &m.channel,
+            channel_id: channel.id,
+            external_id: &m.external_id,
+            subject: &m.subject,
+            body_text: &m.display_text,
+            body_html: m.body_html.as_deref(),
+            language: m.language.as_deref(),
+            automated: m.automated.map(|a| a.as_str()),
+            raw_payload_id: raw,
+            at: m.sent_at,
+        },
+    )
+    .await?
+    else {
+        // Checked above in this transaction; only a concurrent writer outside the channel's
+        // lease could get here, and then its copy stands.
+        return Ok(false);
+    };
+    for file in &m.attachments {
+        attachments::create(
+            tx,
+            message,
+            &attachments::NewAttachment {
+                filename: &file.filename,
+                content_type: &file.content_type,
+                data: &file.bytes,
+                content_id: file.content_id.as_deref(),
+                inline: file.inline,
+            },
+        )
+        .await?;
+    }
+    let reply_to = m.reply_to.as_deref().unwrap_or(&m.from.address);
+    tickets::record_inbound(tx, ticket, channel.id, reply_to, order).await?;
+    Ok(true)
+}
+
+/// The ticket a message continues, if any: by the ids it answers, then by a `[#1042]`
+/// token of the sender's own ticket, then by the sender's open ticket with the same subject
+/// (without Re:/AW:/回复: prefixes). Closed tickets are never continued: a buyer writing
+/// after closure starts a new conversation.
+async fn thread(
+    tx: &mut TenantTx,
+    m: &InboundMessage,
+    customer: CustomerId,
+) -> Result<Option<TicketId>, sqlx::Error> {
+    if let Some((ticket, status)) =
+        messages::ticket_of_external(tx, &m.channel, &m.thread.replies_to).await?
+    {
+        if status != "closed" {
+            return Ok(Some(ticket));
+        }
+    }
+    if let Some(number) = m.thread.ticket_number {
+        if let Some((ticket, status)) =
+            tickets::of_customer_by_number(tx, number, customer).await?
+        {
+            if status != "closed" {
+                return Ok(Some(ticket));
+            }
+        }
+    }
+    if m.thread.normalized_subject.is_empty() {
+        return Ok(None);
+    }
+    let open = tickets::open_subjects_of_customer(tx, customer).await?;
+    Ok(open
+        .into_iter()
+        .find(|(_, subject)| normalize_subject(subject) == m.thread.normalized_subject)
+        .map(|(id, _)| id))
+}
+
+async fn store_order(
+    tx: &mut TenantTx,
+    channel: &Channel,
+    o: &InboundOrder,
+) -> Result<(), sqlx::Error> {
+    inbound_payloads::store(
+        tx,
+        NewPayload {
+            channel_id: channel.id,
+            kind: "order",
+            external_id: &o.external_id,
+            content_type: "application/json",
+            body: &o.raw,
+        },
+    )
+    .await?;
+    let fallback_address = format!("order:{}", o.external_id);
+    let address = o
+        .customer
+        .external_id
+        .as_deref()
+        .or(o.customer.email.as_deref())
+        .unwrap_or(&fallback_address);
+    let customer = customers::find_or_create_by_identity(
+        tx,
+        Identity {
+            channel: &o.channel,
+            address,
+            name: &o.customer.name,
+            email: o.customer.email.as_deref(),
+            country: o.customer.country.as_deref(),
+            currency: &o.currency,
+        },
+    )
+    .await?;
+    let items: Vec<(&str, &str, i32, i64)> = o
+        .items
+        .iter()
+        .map(|i| {
+            (
+                i.sku.as_str(),
+                i.title.as_str(),
+                i.quantity,
+                i.unit_price_minor,
+            )
+        })
+        .collect();
+    orders::upsert_external(
+        tx,
+        ExternalOrder {
+            customer_id: customer,
+            channel: &o.channel,
+            external_id: &o.external_id,
+            status: &o.status,
+            total_minor: o.total_minor,
+            currency: &o.currency,
+            shipping_country: o.shipping_country.as_deref(),
+            carrier: o.carrier.as_deref(),
+            tracking_number: o.tracking_number.as_deref(),
+            ordered_at: o.ordered_at,
+            delivered_at: o.delivered_at,
+            items: &items,
+        },
+    )
+    .await?;
+    Ok(())
+}
