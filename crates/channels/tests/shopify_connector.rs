@@ -50,7 +50,11 @@ fn cost(requested: f64, available: f64) -> Value {
 }
 
 async fn graphql(State(mock): State<Arc<Mock>>, headers: HeaderMap, body: String) -> Response {
-    if headers.get("x-shopify-access-token").and_then(|v| v.to_str().ok()) != Some(TOKEN) {
+    if headers
+        .get("x-shopify-access-token")
+        .and_then(|v| v.to_str().ok())
+        != Some(TOKEN)
+    {
         return (
             StatusCode::UNAUTHORIZED,
             Json(json!({ "errors": "[API] Invalid API key or access token (unrecognized login or wrong password)" })),
@@ -113,12 +117,18 @@ async fn graphql(State(mock): State<Arc<Mock>>, headers: HeaderMap, body: String
         || !filter.starts_with("updated_at:>='")
         || !vars["first"].is_u64()
     {
-        return (StatusCode::BAD_REQUEST, format!("unexpected orders request: {request}")).into_response();
+        return (
+            StatusCode::BAD_REQUEST,
+            format!("unexpected orders request: {request}"),
+        )
+            .into_response();
     }
     let mut page: Value = match vars["after"].as_str() {
         None => serde_json::from_str(PAGE1).unwrap(),
         Some(PAGE1_END) => serde_json::from_str(PAGE2).unwrap(),
-        Some(other) => return (StatusCode::BAD_REQUEST, format!("unknown cursor {other}")).into_response(),
+        Some(other) => {
+            return (StatusCode::BAD_REQUEST, format!("unknown cursor {other}")).into_response()
+        }
     };
     if mock.mode == Mode::LowBudget {
         page["extensions"]["cost"] = cost(52.0, 2.0);
@@ -127,8 +137,10 @@ async fn graphql(State(mock): State<Arc<Mock>>, headers: HeaderMap, body: String
 }
 
 async fn access_token(Json(body): Json<Value>) -> Response {
-    if body == json!({ "client_id": "app-key", "client_secret": "app-secret", "code": "good-code" }) {
-        Json(json!({ "access_token": "shpat_new", "scope": "read_orders,read_customers" })).into_response()
+    if body == json!({ "client_id": "app-key", "client_secret": "app-secret", "code": "good-code" })
+    {
+        Json(json!({ "access_token": "shpat_new", "scope": "read_orders,read_customers" }))
+            .into_response()
     } else {
         (
             StatusCode::BAD_REQUEST,
@@ -139,7 +151,10 @@ async fn access_token(Json(body): Json<Value>) -> Response {
 }
 
 async fn spawn(mode: Mode) -> (String, Arc<Mock>) {
-    let mock = Arc::new(Mock { mode, requests: Mutex::new(Vec::new()) });
+    let mock = Arc::new(Mock {
+        mode,
+        requests: Mutex::new(Vec::new()),
+    });
     let app = Router::new()
         .route("/admin/api/2025-10/graphql.json", post(graphql))
         .route("/admin/oauth/access_token", post(access_token))
@@ -222,7 +237,10 @@ async fn polls_backfill_pages_then_moves_the_watermark() {
     // The backfill starts 90 days back and the request asked for our page size.
     let cursor = PollCursor::parse(SHOP, first.cursor.as_deref().unwrap()).unwrap();
     let backfill = Utc::now() - chrono::Duration::days(90);
-    assert!((cursor.since - backfill).num_seconds().abs() < 60, "{cursor:?}");
+    assert!(
+        (cursor.since - backfill).num_seconds().abs() < 60,
+        "{cursor:?}"
+    );
     assert_eq!(cursor.after.as_deref(), Some(PAGE1_END));
     assert_eq!(cursor.seen, Some(ts("2026-10-07T08:00:00Z")));
     {
@@ -232,7 +250,12 @@ async fn polls_backfill_pages_then_moves_the_watermark() {
         let filter = requests[0]["variables"]["query"].as_str().unwrap();
         assert_eq!(
             filter,
-            format!("updated_at:>='{}'", cursor.since.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+            format!(
+                "updated_at:>='{}'",
+                cursor
+                    .since
+                    .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+            )
         );
     }
 
@@ -240,11 +263,20 @@ async fn polls_backfill_pages_then_moves_the_watermark() {
     assert!(!second.more);
     let got = orders(&second.items);
     assert_eq!(got.len(), 2);
-    assert_eq!((got[0].external_id.as_str(), got[0].status.as_str()), ("#1003", "cancelled"));
-    assert_eq!((got[0].total_minor, got[0].currency.as_str()), (1550, "GBP"));
+    assert_eq!(
+        (got[0].external_id.as_str(), got[0].status.as_str()),
+        ("#1003", "cancelled")
+    );
+    assert_eq!(
+        (got[0].total_minor, got[0].currency.as_str()),
+        (1550, "GBP")
+    );
     assert_eq!(got[0].customer.email.as_deref(), Some("li.wei@example.cn"));
     let jpy = got[1];
-    assert_eq!((jpy.external_id.as_str(), jpy.status.as_str()), ("#1004", "paid"));
+    assert_eq!(
+        (jpy.external_id.as_str(), jpy.status.as_str()),
+        ("#1004", "paid")
+    );
     assert_eq!((jpy.total_minor, jpy.currency.as_str()), (4500, "JPY"));
     assert_eq!(jpy.items[0].unit_price_minor, 1500);
     assert_eq!(jpy.items[0].quantity, 3);
@@ -253,12 +285,25 @@ async fn polls_backfill_pages_then_moves_the_watermark() {
     // After the last page: a new sweep from the latest update seen, no page cursor.
     let watermark = second.cursor.as_deref().unwrap();
     let cursor = PollCursor::parse(SHOP, watermark).unwrap();
-    assert_eq!(cursor, PollCursor { since: ts("2026-10-09T01:05:00Z"), after: None, seen: None });
-    assert_eq!(mock.requests.lock().unwrap()[1]["variables"]["after"], PAGE1_END);
+    assert_eq!(
+        cursor,
+        PollCursor {
+            since: ts("2026-10-09T01:05:00Z"),
+            after: None,
+            seen: None
+        }
+    );
+    assert_eq!(
+        mock.requests.lock().unwrap()[1]["variables"]["after"],
+        PAGE1_END
+    );
 
     shopify.poll(Some(watermark)).await.unwrap();
     let requests = mock.requests.lock().unwrap();
-    assert_eq!(requests[2]["variables"]["query"], "updated_at:>='2026-10-09T01:05:00Z'");
+    assert_eq!(
+        requests[2]["variables"]["query"],
+        "updated_at:>='2026-10-09T01:05:00Z'"
+    );
     assert_eq!(requests[2]["variables"]["after"], Value::Null);
 }
 
@@ -301,7 +346,9 @@ async fn throttled_error_is_rate_limited_for_the_missing_points() {
     // 252 requested, 52 available, 100 per second back: 2 s.
     assert_eq!(
         connector(&base).poll(None).await.unwrap_err(),
-        ConnectorError::RateLimited { retry_after: Duration::from_secs(2) }
+        ConnectorError::RateLimited {
+            retry_after: Duration::from_secs(2)
+        }
     );
 }
 
@@ -310,12 +357,16 @@ async fn http_429_uses_retry_after_or_two_seconds() {
     let (base, _) = spawn(Mode::TooMany).await;
     assert_eq!(
         connector(&base).poll(None).await.unwrap_err(),
-        ConnectorError::RateLimited { retry_after: Duration::from_secs(7) }
+        ConnectorError::RateLimited {
+            retry_after: Duration::from_secs(7)
+        }
     );
     let (base, _) = spawn(Mode::TooManyNoHeader).await;
     assert_eq!(
         connector(&base).poll(None).await.unwrap_err(),
-        ConnectorError::RateLimited { retry_after: Duration::from_secs(2) }
+        ConnectorError::RateLimited {
+            retry_after: Duration::from_secs(2)
+        }
     );
 }
 
@@ -325,7 +376,10 @@ async fn a_refused_token_is_an_auth_error_for_poll_and_check() {
     let mut config = config(&base);
     config.access_token = "shpat_revoked".into();
     let shopify = ShopifyConnector::new(config).unwrap();
-    for err in [shopify.poll(None).await.unwrap_err(), shopify.check().await.unwrap_err()] {
+    for err in [
+        shopify.poll(None).await.unwrap_err(),
+        shopify.check().await.unwrap_err(),
+    ] {
         match err {
             ConnectorError::Auth(m) => assert!(m.contains(SHOP) && m.contains("401"), "{m}"),
             other => panic!("expected Auth, got {other:?}"),
@@ -337,20 +391,32 @@ async fn a_refused_token_is_an_auth_error_for_poll_and_check() {
 async fn check_passes_with_a_good_token() {
     let (base, mock) = spawn(Mode::Normal).await;
     connector(&base).check().await.unwrap();
-    assert_eq!(mock.requests.lock().unwrap()[0]["query"], "{ shop { name } }");
+    assert_eq!(
+        mock.requests.lock().unwrap()[0]["query"],
+        "{ shop { name } }"
+    );
 }
 
 #[tokio::test]
 async fn server_errors_and_unreachable_hosts_are_transient() {
     let (base, _) = spawn(Mode::ServerError).await;
     let err = connector(&base).poll(None).await.unwrap_err();
-    assert!(matches!(&err, ConnectorError::Transient(m) if m.contains(SHOP) && m.contains("500")), "{err:?}");
+    assert!(
+        matches!(&err, ConnectorError::Transient(m) if m.contains(SHOP) && m.contains("500")),
+        "{err:?}"
+    );
 
     let closed = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = closed.local_addr().unwrap();
     drop(closed);
-    let err = connector(&format!("http://{addr}")).check().await.unwrap_err();
-    assert!(matches!(&err, ConnectorError::Transient(m) if m.contains("could not connect")), "{err:?}");
+    let err = connector(&format!("http://{addr}"))
+        .check()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, ConnectorError::Transient(m) if m.contains("could not connect")),
+        "{err:?}"
+    );
 }
 
 #[tokio::test]
@@ -371,7 +437,10 @@ async fn other_graphql_errors_are_permanent_and_say_what_was_wrong() {
     let err = connector(&base).poll(None).await.unwrap_err();
     match err {
         ConnectorError::Permanent(m) => {
-            assert!(m.contains(SHOP) && m.contains("Field 'bogus' doesn't exist"), "{m}")
+            assert!(
+                m.contains(SHOP) && m.contains("Field 'bogus' doesn't exist"),
+                "{m}"
+            )
         }
         other => panic!("expected Permanent, got {other:?}"),
     }
@@ -382,8 +451,15 @@ async fn an_unknown_api_version_is_permanent() {
     let (base, _) = spawn(Mode::Normal).await;
     let mut config = config(&base);
     config.api_version = "2019-04".into();
-    let err = ShopifyConnector::new(config).unwrap().check().await.unwrap_err();
-    assert!(matches!(&err, ConnectorError::Permanent(m) if m.contains("404") && m.contains("API version")), "{err:?}");
+    let err = ShopifyConnector::new(config)
+        .unwrap()
+        .check()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, ConnectorError::Permanent(m) if m.contains("404") && m.contains("API version")),
+        "{err:?}"
+    );
 }
 
 #[tokio::test]
@@ -391,7 +467,10 @@ async fn bad_cursors_shops_and_sends_are_refused() {
     let (base, mock) = spawn(Mode::Normal).await;
     let shopify = connector(&base);
     let err = shopify.poll(Some("17")).await.unwrap_err();
-    assert!(matches!(&err, ConnectorError::Permanent(m) if m.contains("cursor")), "{err:?}");
+    assert!(
+        matches!(&err, ConnectorError::Permanent(m) if m.contains("cursor")),
+        "{err:?}"
+    );
     assert!(mock.requests.lock().unwrap().is_empty());
 
     let err = shopify.send(&Outbound::default()).await.unwrap_err();
@@ -427,7 +506,9 @@ async fn verifies_webhooks_with_the_api_secret() {
 async fn exchanges_the_install_code_for_a_token() {
     let (base, _) = spawn(Mode::Normal).await;
     let http = reqwest::Client::new();
-    let token = exchange_code(&http, &base, "app-key", "app-secret", "good-code").await.unwrap();
+    let token = exchange_code(&http, &base, "app-key", "app-secret", "good-code")
+        .await
+        .unwrap();
     assert_eq!(
         token,
         AccessToken {
@@ -435,6 +516,11 @@ async fn exchanges_the_install_code_for_a_token() {
             scopes: vec!["read_orders".into(), "read_customers".into()],
         }
     );
-    let err = exchange_code(&http, &base, "app-key", "app-secret", "used-code").await.unwrap_err();
-    assert!(matches!(&err, ConnectorError::Auth(m) if m.contains("already used")), "{err:?}");
+    let err = exchange_code(&http, &base, "app-key", "app-secret", "used-code")
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, ConnectorError::Auth(m) if m.contains("already used")),
+        "{err:?}"
+    );
 }
