@@ -39,8 +39,10 @@ static SEPARATOR: LazyLock<Regex> = LazyLock::new(|| {
 
 /// First line of an Outlook-style header block.
 static OUTLOOK_FROM: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^\*?\s*(?:from|von|de|van|da|od|från|fra|发件人|寄件者|差出人)\s*\*?\s*[:：]\s*\S")
-        .expect("valid regex")
+    Regex::new(
+        r"(?i)^\*?\s*(?:from|von|de|van|da|od|från|fra|发件人|寄件者|差出人)\s*\*?\s*[:：]\s*\S",
+    )
+    .expect("valid regex")
 });
 
 /// A line in the same block that proves it is a header block and not prose.
