@@ -483,3 +483,29 @@ fn folded_headers_and_split_encoded_words() {
         Utc.with_ymd_and_hms(2026, 3, 21, 10, 0, 0).unwrap()
     );
 }
+
+#[test]
+fn text_attachments_stay_out_of_the_body() {
+    let raw = b"From: a@example.com\r\nSubject: log\r\nMessage-ID: <txt@example.com>\r\n\
+Content-Type: multipart/mixed; boundary=\"m\"\r\n\r\n--m\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n\
+Please see the log.\r\n--m\r\nContent-Type: text/plain; charset=utf-8; name=\"error.log\"\r\n\
+Content-Disposition: attachment; filename=\"../../etc/error.log\"\r\n\r\nERROR 42\r\n--m\r\n\
+Content-Type: text/html; charset=utf-8\r\nContent-Disposition: attachment\r\n\r\n<p>page</p>\r\n--m--\r\n";
+    let m = parse(raw);
+    assert_eq!(m.body_text, "Please see the log.");
+    assert_eq!(m.body_html, None);
+    let names: Vec<(&str, &str)> = m
+        .attachments
+        .iter()
+        .map(|a| (a.filename.as_str(), a.content_type.as_str()))
+        .collect();
+    // Directory parts are dropped from file names.
+    assert_eq!(
+        names,
+        [
+            ("error.log", "text/plain"),
+            ("attachment-2.html", "text/html")
+        ]
+    );
+    assert!(m.attachments[0].bytes.starts_with(b"ERROR 42"));
+}

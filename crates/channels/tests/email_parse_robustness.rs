@@ -49,6 +49,11 @@ fn truncations_and_mutations_never_panic() {
     let interesting = [
         b'\0', b'\r', b'\n', b':', b'=', b'?', b'<', b'>', b'"', b';', b'-', 0x80, 0xff, b' ',
     ];
+    // EMAIL_PARSE_MUTATIONS=5000 for a longer local soak.
+    let mutations: usize = std::env::var("EMAIL_PARSE_MUTATIONS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(150);
     let mut runs = 0usize;
     for (name, raw) in corpus() {
         // Truncations: every byte near the start (headers), then evenly spread points.
@@ -60,7 +65,7 @@ fn truncations_and_mutations_never_panic() {
             runs += 1;
         }
         // Mutations: flip, replace with a delimiter, delete or duplicate a range.
-        for _ in 0..150 {
+        for _ in 0..mutations {
             let mut bytes = raw.clone();
             for _ in 0..1 + rng.next() % 4 {
                 if bytes.is_empty() {

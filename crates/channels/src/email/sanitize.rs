@@ -298,7 +298,8 @@ fn decode_entities(text: &str) -> Cow<'_, str> {
     while let Some(amp) = rest.find('&') {
         out.push_str(&rest[..amp]);
         rest = &rest[amp..];
-        let end = rest[..rest.len().min(12)].find(';');
+        // Byte search: `;` is ASCII, so the index is always a char boundary.
+        let end = rest.bytes().take(12).position(|b| b == b';');
         let decoded = end.and_then(|end| {
             let entity = &rest[1..end];
             let c = match entity {
@@ -460,6 +461,8 @@ mod tests {
             ("<b>bold</b> and <i>it</i>alic", "bold and italic"),
             ("<!-- comment -->x", "x"),
             ("unclosed <b>tags <p>para", "unclosed tags\n\npara"),
+            ("Tom &amp; Jörg &ééééééé; ü&", "Tom & Jörg &ééééééé; ü&"),
+            ("&#xZZ; &#99999999; &unknown;", "&#xZZ; \u{fffd} &unknown;"),
             ("", ""),
         ];
         for (html, expected) in cases {
