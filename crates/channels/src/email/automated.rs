@@ -66,7 +66,10 @@ pub fn classify(s: &Signals<'_>) -> Option<Automated> {
 
     // Bounces.
     if let Some(ct) = header("content-type") {
-        let compact: String = ct.chars().filter(|c| !c.is_whitespace() && *c != '"').collect();
+        let compact: String = ct
+            .chars()
+            .filter(|c| !c.is_whitespace() && *c != '"')
+            .collect();
         if compact.starts_with("multipart/report")
             && compact.contains("report-type=delivery-status")
         {
@@ -98,10 +101,8 @@ pub fn classify(s: &Signals<'_>) -> Option<Automated> {
     let subject = s.subject.trim().to_lowercase();
     let vacation_prefix = VACATION_SUBJECTS.iter().any(|p| subject.starts_with(p));
     let vacation_anywhere = VACATION_SUBJECTS.iter().any(|p| subject.contains(p));
-    let suppress_oof = header("x-auto-response-suppress").is_some_and(|v| {
-        v.split(',')
-            .any(|t| matches!(t.trim(), "all" | "oof"))
-    });
+    let suppress_oof = header("x-auto-response-suppress")
+        .is_some_and(|v| v.split(',').any(|t| matches!(t.trim(), "all" | "oof")));
     if vacation_prefix || (suppress_oof && vacation_anywhere) {
         return Some(Automated::AutoReply);
     }
@@ -134,53 +135,246 @@ mod tests {
         })
     }
 
+    /// (headers, from, subject, relay, expected)
+    type Case<'a> = (
+        &'a [(&'a str, &'a str)],
+        &'a str,
+        &'a str,
+        bool,
+        Option<Automated>,
+    );
+
     #[test]
     fn table() {
         use Automated::*;
         let person = "anna@example.com";
-        let cases: &[(&[(&str, &str)], &str, &str, bool, Option<Automated>)] = &[
+        let cases: &[Case<'_>] = &[
             (&[], person, "Where is my parcel?", false, None),
             (&[("Auto-Submitted", "no")], person, "Hello", false, None),
-            (&[("Auto-Submitted", "auto-replied")], person, "Hi", false, Some(AutoReply)),
-            (&[("auto-submitted", "Auto-Replied (vacation)")], person, "Hi", false, Some(AutoReply)),
-            (&[("X-Autoreply", "yes")], person, "Hi", false, Some(AutoReply)),
-            (&[("X-Autorespond", "Out")], person, "Hi", false, Some(AutoReply)),
-            (&[("Precedence", "auto_reply")], person, "Hi", false, Some(AutoReply)),
-            (&[], person, "Out of Office: back Monday", false, Some(AutoReply)),
-            (&[], person, "Automatic reply: Your order", false, Some(AutoReply)),
-            (&[], person, "Abwesenheitsnotiz: Bestellung", false, Some(AutoReply)),
+            (
+                &[("Auto-Submitted", "auto-replied")],
+                person,
+                "Hi",
+                false,
+                Some(AutoReply),
+            ),
+            (
+                &[("auto-submitted", "Auto-Replied (vacation)")],
+                person,
+                "Hi",
+                false,
+                Some(AutoReply),
+            ),
+            (
+                &[("X-Autoreply", "yes")],
+                person,
+                "Hi",
+                false,
+                Some(AutoReply),
+            ),
+            (
+                &[("X-Autorespond", "Out")],
+                person,
+                "Hi",
+                false,
+                Some(AutoReply),
+            ),
+            (
+                &[("Precedence", "auto_reply")],
+                person,
+                "Hi",
+                false,
+                Some(AutoReply),
+            ),
+            (
+                &[],
+                person,
+                "Out of Office: back Monday",
+                false,
+                Some(AutoReply),
+            ),
+            (
+                &[],
+                person,
+                "Automatic reply: Your order",
+                false,
+                Some(AutoReply),
+            ),
+            (
+                &[],
+                person,
+                "Abwesenheitsnotiz: Bestellung",
+                false,
+                Some(AutoReply),
+            ),
             (&[], person, "自动回复: 订单", false, Some(AutoReply)),
-            (&[], person, "Réponse automatique : commande", false, Some(AutoReply)),
-            (&[("X-Auto-Response-Suppress", "All")], person, "RE: order - Out of Office", false, Some(AutoReply)),
-            (&[("X-Auto-Response-Suppress", "DR, OOF")], person, "Re: automatic reply", false, Some(AutoReply)),
+            (
+                &[],
+                person,
+                "Réponse automatique : commande",
+                false,
+                Some(AutoReply),
+            ),
+            (
+                &[("X-Auto-Response-Suppress", "All")],
+                person,
+                "RE: order - Out of Office",
+                false,
+                Some(AutoReply),
+            ),
+            (
+                &[("X-Auto-Response-Suppress", "DR, OOF")],
+                person,
+                "Re: automatic reply",
+                false,
+                Some(AutoReply),
+            ),
             // Suppress alone (Outlook sets it on plenty of human mail) is not enough.
-            (&[("X-Auto-Response-Suppress", "All")], person, "RE: refund please", false, None),
+            (
+                &[("X-Auto-Response-Suppress", "All")],
+                person,
+                "RE: refund please",
+                false,
+                None,
+            ),
             // A vacation word in the middle of a human subject is not enough on its own.
-            (&[], person, "My parcel arrived while I was out of office", false, None),
-            (&[("Content-Type", "multipart/report; report-type=delivery-status;\r\n boundary=\"x\"")], person, "Undelivered", false, Some(Bounce)),
-            (&[("Content-Type", "multipart/report; report-type=\"delivery-status\"")], person, "x", false, Some(Bounce)),
-            (&[("Content-Type", "multipart/report; report-type=disposition-notification")], person, "Read", false, None),
-            (&[], "MAILER-DAEMON@mx.example.net", "Undeliverable", false, Some(Bounce)),
-            (&[], "postmaster@example.net", "Delivery failure", false, Some(Bounce)),
+            (
+                &[],
+                person,
+                "My parcel arrived while I was out of office",
+                false,
+                None,
+            ),
+            (
+                &[(
+                    "Content-Type",
+                    "multipart/report; report-type=delivery-status;\r\n boundary=\"x\"",
+                )],
+                person,
+                "Undelivered",
+                false,
+                Some(Bounce),
+            ),
+            (
+                &[(
+                    "Content-Type",
+                    "multipart/report; report-type=\"delivery-status\"",
+                )],
+                person,
+                "x",
+                false,
+                Some(Bounce),
+            ),
+            (
+                &[(
+                    "Content-Type",
+                    "multipart/report; report-type=disposition-notification",
+                )],
+                person,
+                "Read",
+                false,
+                None,
+            ),
+            (
+                &[],
+                "MAILER-DAEMON@mx.example.net",
+                "Undeliverable",
+                false,
+                Some(Bounce),
+            ),
+            (
+                &[],
+                "postmaster@example.net",
+                "Delivery failure",
+                false,
+                Some(Bounce),
+            ),
             (&[], "postmaster-team@example.net", "Hello", false, None),
-            (&[("X-Failed-Recipients", "a@b.c")], person, "x", false, Some(Bounce)),
+            (
+                &[("X-Failed-Recipients", "a@b.c")],
+                person,
+                "x",
+                false,
+                Some(Bounce),
+            ),
             (&[("Precedence", "bulk")], person, "News", false, Some(Bulk)),
             (&[("Precedence", "List")], person, "News", false, Some(Bulk)),
             (&[("Precedence", "junk")], person, "News", false, Some(Bulk)),
-            (&[("Precedence", "first-class")], person, "News", false, None),
-            (&[("List-Id", "<shop.lists.example.com>")], person, "News", false, Some(Bulk)),
-            (&[("List-Unsubscribe", "<mailto:u@x>")], person, "News", false, Some(Bulk)),
-            (&[("Auto-Submitted", "auto-generated")], person, "Report", false, Some(Bulk)),
-            (&[("Auto-Submitted", "auto-notified")], person, "Report", false, Some(Bulk)),
+            (
+                &[("Precedence", "first-class")],
+                person,
+                "News",
+                false,
+                None,
+            ),
+            (
+                &[("List-Id", "<shop.lists.example.com>")],
+                person,
+                "News",
+                false,
+                Some(Bulk),
+            ),
+            (
+                &[("List-Unsubscribe", "<mailto:u@x>")],
+                person,
+                "News",
+                false,
+                Some(Bulk),
+            ),
+            (
+                &[("Auto-Submitted", "auto-generated")],
+                person,
+                "Report",
+                false,
+                Some(Bulk),
+            ),
+            (
+                &[("Auto-Submitted", "auto-notified")],
+                person,
+                "Report",
+                false,
+                Some(Bulk),
+            ),
             // Relay buyer messages with bulk-looking headers stay human.
-            (&[("Precedence", "bulk"), ("Auto-Submitted", "auto-generated")], "x1@marketplace.amazon.com", "Inquiry from Amazon customer", true, None),
-            (&[("X-Autoreply", "yes")], "x1@marketplace.amazon.com", "Auto", true, Some(AutoReply)),
+            (
+                &[("Precedence", "bulk"), ("Auto-Submitted", "auto-generated")],
+                "x1@marketplace.amazon.com",
+                "Inquiry from Amazon customer",
+                true,
+                None,
+            ),
+            (
+                &[("X-Autoreply", "yes")],
+                "x1@marketplace.amazon.com",
+                "Auto",
+                true,
+                Some(AutoReply),
+            ),
             // Bounce wins over auto-reply and bulk.
-            (&[("Auto-Submitted", "auto-replied"), ("X-Failed-Recipients", "a@b")], person, "x", false, Some(Bounce)),
-            (&[("Auto-Submitted", "auto-replied"), ("List-Id", "<l>")], person, "x", false, Some(AutoReply)),
+            (
+                &[
+                    ("Auto-Submitted", "auto-replied"),
+                    ("X-Failed-Recipients", "a@b"),
+                ],
+                person,
+                "x",
+                false,
+                Some(Bounce),
+            ),
+            (
+                &[("Auto-Submitted", "auto-replied"), ("List-Id", "<l>")],
+                person,
+                "x",
+                false,
+                Some(AutoReply),
+            ),
         ];
         for (headers, from, subject, relay, expected) in cases {
-            assert_eq!(run(headers, from, subject, *relay), *expected, "{headers:?} {from} {subject}");
+            assert_eq!(
+                run(headers, from, subject, *relay),
+                *expected,
+                "{headers:?} {from} {subject}"
+            );
         }
     }
 }

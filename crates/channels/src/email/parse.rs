@@ -7,10 +7,10 @@
 //!
 //! Strings are stripped of NUL characters, which PostgreSQL `text` cannot store.
 
-use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use chrono::{DateTime, Utc};
-use mail_parser::{Message, MessageParser, MessagePart, MimeHeaders, PartType};
+use mail_parser::{HeaderName, Message, MessageParser, MessagePart, MimeHeaders, PartType};
 use sha2::{Digest, Sha256};
 
 use super::{automated, quote, relay, sanitize, thread};
@@ -65,10 +65,16 @@ fn from_message(raw: &[u8], message: &Message<'_>) -> InboundMessage {
     let from = sender(message);
     let relay = relay::classify(&from.address);
     let reply_to = reply_to(message, &from, relay);
-    let subject = clean(message.subject().unwrap_or("").trim());
+    let subject = clean(subject(message).trim());
 
     let body_text = body_text(message);
-    let display_text = quote::strip(&body_text);
+    // Relay mail frames the buyer's words in boilerplate: show only those.
+    let display_text = match relay {
+        Some(relay::Relay::Amazon { .. }) => relay::amazon_message_text(&body_text)
+            .map(|text| quote::strip(&text))
+            .unwrap_or_else(|| quote::strip(&body_text)),
+        _ => quote::strip(&body_text),
+    };
     let body_html = body_html(message);
 
     let thread = thread::hints(
@@ -78,8 +84,9 @@ fn from_message(raw: &[u8], message: &Message<'_>) -> InboundMessage {
     );
 
     let order_external_id = match relay {
-        Some(relay::Relay::Amazon { .. }) => relay::amazon_order_id(&subject)
-            .or_else(|| relay::amazon_order_id(&body_text)),
+        Some(relay::Relay::Amazon { .. }) => {
+            relay::amazon_order_id(&subject).or_else(|| relay::amazon_order_id(&body_text))
+        }
         Some(relay::Relay::Ebay) => {
             relay::ebay_order_id(&subject).or_else(|| relay::ebay_order_id(&body_text))
         }
@@ -112,6 +119,14 @@ fn from_message(raw: &[u8], message: &Message<'_>) -> InboundMessage {
         raw: raw.to_vec(),
         raw_content_type: "message/rfc822",
     }
+}
+
+/// The first Subject header (duplicates happen; clients show the first).
+fn subject<'a>(message: &'a Message<'_>) -> &'a str {
+    message
+        .header_values(HeaderName::Subject)
+        .find_map(|v| v.as_text())
+        .unwrap_or("")
 }
 
 /// The Message-ID without `<>`, from the raw header so odd values are kept as sent.
@@ -193,7 +208,7 @@ fn body_html(message: &Message<'_>) -> Option<String> {
     if html.is_empty() {
         return None;
     }
-    Some(sanitize::sanitize(&html.join("\n")))
+    Some(sanitize::sanitize(&html.join("\n")).trim().to_string())
 }
 
 fn language(message: &Message<'_>) -> Option<String> {
@@ -240,9 +255,7 @@ fn attachments(message: &Message<'_>) -> Vec<InboundAttachment> {
 
 fn attachment(n: usize, part: &MessagePart<'_>) -> Option<InboundAttachment> {
     let (bytes, default_type): (Vec<u8>, &str) = match &part.body {
-        PartType::Binary(b) | PartType::InlineBinary(b) => {
-            (b.to_vec(), "application/octet-stream")
-        }
+        PartType::Binary(b) | PartType::InlineBinary(b) => (b.to_vec(), "application/octet-stream"),
         PartType::Text(t) => (t.as_bytes().to_vec(), "text/plain"),
         PartType::Html(h) => (h.as_bytes().to_vec(), "text/html"),
         PartType::Message(m) => (m.raw_message().to_vec(), "message/rfc822"),

@@ -39,8 +39,10 @@ static SEPARATOR: LazyLock<Regex> = LazyLock::new(|| {
 
 /// First line of an Outlook-style header block.
 static OUTLOOK_FROM: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^\*?\s*(?:from|von|de|van|da|od|från|fra|发件人|寄件者|差出人)\s*\*?\s*[:：]\s*\S")
-        .expect("valid regex")
+    Regex::new(
+        r"(?i)^\*?\s*(?:from|von|de|van|da|od|från|fra|发件人|寄件者|差出人)\s*\*?\s*[:：]\s*\S",
+    )
+    .expect("valid regex")
 });
 
 /// A line in the same block that proves it is a header block and not prose.
@@ -83,7 +85,8 @@ pub fn strip(text: &str) -> String {
 fn cut_index(lines: &[&str]) -> usize {
     for (i, raw) in lines.iter().enumerate() {
         let line = raw.trim();
-        if raw.trim_end_matches([' ', '\t']) == "-- " || raw.trim_end() == "--" || *raw == "-- " {
+        // The signature delimiter is "-- "; many clients drop the trailing space.
+        if raw.trim_end() == "--" {
             return i;
         }
         if line.is_empty() || line.starts_with('>') {
@@ -191,6 +194,8 @@ mod tests {
             ("From: my side it is fine.\nThanks", "From: my side it is fine.\nThanks"),
             ("Best,\nAnna\n-- \nAnna Example\n+49 30 1234", "Best,\nAnna"),
             ("Best,\nAnna\n--\nAnna Example", "Best,\nAnna"),
+            ("Best,\r\nAnna\r\n-- \r\nAnna Example", "Best,\nAnna"),
+            ("Size --  XL\n--- \nkept", "Size --  XL\n---\nkept"),
             ("Okay\n\nSent from my iPhone\n\n> On ... wrote:\n> old", "Okay"),
             ("Okay\n\nSent from my Android phone", "Okay"),
             ("Ok\n\nVon meinem iPhone gesendet", "Ok"),

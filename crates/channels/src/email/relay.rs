@@ -101,6 +101,25 @@ fn first_standalone(re: &Regex, text: &str) -> Option<String> {
         .map(|m| m.as_str().to_string())
 }
 
+/// The buyer's own words in an Amazon relay mail: Amazon frames them between
+/// `------------- Message: -------------` and `------------- End message -------------`
+/// (localised: `Nachricht:`/`Ende der Nachricht`, `Message :`/`Fin du message`, …) and adds
+/// boilerplate around. `None` when the frame is not there.
+pub fn amazon_message_text(body: &str) -> Option<String> {
+    let is_rule = |line: &str| {
+        let t = line.trim();
+        t.starts_with("----") && t.ends_with("----")
+    };
+    let lines: Vec<&str> = body.lines().collect();
+    let start = lines.iter().position(|l| is_rule(l) && l.contains(':'))?;
+    let end = lines[start + 1..]
+        .iter()
+        .position(|l| is_rule(l))
+        .map_or(lines.len(), |i| start + 1 + i);
+    let text = lines[start + 1..end].join("\n").trim().to_string();
+    (!text.is_empty()).then_some(text)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -110,23 +129,33 @@ mod tests {
         let cases: &[(&str, Option<Relay>)] = &[
             (
                 "abc123xyz@marketplace.amazon.com",
-                Some(Relay::Amazon { marketplace_tld: "com" }),
+                Some(Relay::Amazon {
+                    marketplace_tld: "com",
+                }),
             ),
             (
                 "<0kq2m9x4v1@Marketplace.Amazon.DE>",
-                Some(Relay::Amazon { marketplace_tld: "de" }),
+                Some(Relay::Amazon {
+                    marketplace_tld: "de",
+                }),
             ),
             (
                 "q7r@marketplace.amazon.co.jp",
-                Some(Relay::Amazon { marketplace_tld: "co.jp" }),
+                Some(Relay::Amazon {
+                    marketplace_tld: "co.jp",
+                }),
             ),
             (
                 "q7r@marketplace.amazon.com.mx",
-                Some(Relay::Amazon { marketplace_tld: "com.mx" }),
+                Some(Relay::Amazon {
+                    marketplace_tld: "com.mx",
+                }),
             ),
             (
                 "q7r@marketplace.amazon.sg",
-                Some(Relay::Amazon { marketplace_tld: "sg" }),
+                Some(Relay::Amazon {
+                    marketplace_tld: "sg",
+                }),
             ),
             ("buyer-x1@members.ebay.com", Some(Relay::Ebay)),
             ("buyer-x1@members.ebay.co.uk", Some(Relay::Ebay)),
@@ -160,11 +189,19 @@ mod tests {
                 Some("111-2223334-5556667"),
                 None,
             ),
-            ("Bestellung: 302-1234567-7654321.", Some("302-1234567-7654321"), None),
+            (
+                "Bestellung: 302-1234567-7654321.",
+                Some("302-1234567-7654321"),
+                None,
+            ),
             ("1111-2223334-5556667", None, None),
             ("111-2223334-55566678", None, None),
             ("9-111-2223334-5556667", None, None),
-            ("eBay order 12-34567-89012 shipped", None, Some("12-34567-89012")),
+            (
+                "eBay order 12-34567-89012 shipped",
+                None,
+                Some("12-34567-89012"),
+            ),
             ("(12-34567-89012)", None, Some("12-34567-89012")),
             ("123-34567-89012", None, None),
             ("nothing here 12345", None, None),
@@ -174,5 +211,25 @@ mod tests {
             assert_eq!(amazon_order_id(text).as_deref(), *amazon, "{text}");
             assert_eq!(ebay_order_id(text).as_deref(), *ebay, "{text}");
         }
+    }
+
+    #[test]
+    fn extracts_amazon_message_frame() {
+        let body = "------------- Message: -------------\n\nHello, where is it?\nThanks\n\n------------- End message -------------\n\nFor Your Information: boilerplate";
+        assert_eq!(
+            amazon_message_text(body).as_deref(),
+            Some("Hello, where is it?\nThanks")
+        );
+        let de = "------------- Nachricht: -------------\nHallo\n------------- Ende der Nachricht -------------";
+        assert_eq!(amazon_message_text(de).as_deref(), Some("Hallo"));
+        assert_eq!(amazon_message_text("plain text\n-----\n"), None);
+        assert_eq!(
+            amazon_message_text("---- Message: ----\n\n---- End ----"),
+            None
+        );
+        assert_eq!(
+            amazon_message_text("---- Message: ----\nunterminated"),
+            Some("unterminated".into())
+        );
     }
 }

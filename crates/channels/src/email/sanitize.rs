@@ -12,16 +12,54 @@ use ammonia::{Builder, UrlRelative};
 
 /// Tags whose content is dropped together with the tag.
 const DROPPED_WITH_CONTENT: &[&str] = &[
-    "script", "style", "iframe", "object", "embed", "noscript", "template", "title", "svg",
-    "math", "xmp", "noembed", "noframes", "frameset", "frame", "applet", "textarea", "select",
-    "head",
+    "script", "style", "iframe", "object", "embed", "noscript", "template", "title", "svg", "math",
+    "xmp", "noembed", "noframes", "frameset", "frame", "applet", "textarea", "select", "head",
 ];
 
 const FORMATTING_TAGS: &[&str] = &[
-    "p", "br", "div", "span", "b", "i", "u", "s", "strong", "em", "small", "sub", "sup", "hr",
-    "ul", "ol", "li", "dl", "dt", "dd", "table", "thead", "tbody", "tfoot", "tr", "td", "th",
-    "caption", "colgroup", "col", "blockquote", "pre", "code", "h1", "h2", "h3", "h4", "h5", "h6",
-    "img", "a", "font", "center",
+    "p",
+    "br",
+    "div",
+    "span",
+    "b",
+    "i",
+    "u",
+    "s",
+    "strong",
+    "em",
+    "small",
+    "sub",
+    "sup",
+    "hr",
+    "ul",
+    "ol",
+    "li",
+    "dl",
+    "dt",
+    "dd",
+    "table",
+    "thead",
+    "tbody",
+    "tfoot",
+    "tr",
+    "td",
+    "th",
+    "caption",
+    "colgroup",
+    "col",
+    "blockquote",
+    "pre",
+    "code",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "img",
+    "a",
+    "font",
+    "center",
 ];
 
 /// CSS that can run code or fetch things (old IE `expression()`, `behavior`, XBL bindings,
@@ -29,8 +67,17 @@ const FORMATTING_TAGS: &[&str] = &[
 fn dangerous_css(value: &str) -> bool {
     let v = value.to_ascii_lowercase();
     [
-        "expression", "javascript", "vbscript", "url(", "behavior", "-moz-binding", "@import",
-        "\\", "/*", "<", "&",
+        "expression",
+        "javascript",
+        "vbscript",
+        "url(",
+        "behavior",
+        "-moz-binding",
+        "@import",
+        "\\",
+        "/*",
+        "<",
+        "&",
     ]
     .iter()
     .any(|bad| v.contains(bad))
@@ -51,9 +98,15 @@ static SANITIZER: LazyLock<Builder<'static>> = LazyLock::new(|| {
     attrs.insert("a", ["href", "title"].into());
     attrs.insert("img", ["src", "alt", "width", "height", "title"].into());
     for cell in ["td", "th"] {
-        attrs.insert(cell, ["colspan", "rowspan", "align", "valign", "width"].into());
+        attrs.insert(
+            cell,
+            ["colspan", "rowspan", "align", "valign", "width"].into(),
+        );
     }
-    attrs.insert("table", ["width", "border", "cellpadding", "cellspacing", "align"].into());
+    attrs.insert(
+        "table",
+        ["width", "border", "cellpadding", "cellspacing", "align"].into(),
+    );
     attrs.insert("font", ["color", "size"].into());
     b.tags(FORMATTING_TAGS.iter().copied().collect())
         .clean_content_tags(DROPPED_WITH_CONTENT.iter().copied().collect())
@@ -89,8 +142,31 @@ pub fn sanitize(html: &str) -> String {
 
 /// Tags kept when normalising HTML before turning it into text.
 const TEXT_STRUCTURE_TAGS: &[&str] = &[
-    "p", "br", "div", "li", "tr", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote",
-    "pre", "hr", "table", "ul", "ol", "dt", "dd", "section", "article", "header", "footer",
+    "p",
+    "br",
+    "div",
+    "li",
+    "tr",
+    "td",
+    "th",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "blockquote",
+    "pre",
+    "hr",
+    "table",
+    "ul",
+    "ol",
+    "dt",
+    "dd",
+    "section",
+    "article",
+    "header",
+    "footer",
 ];
 
 static TEXT_NORMALIZER: LazyLock<Builder<'static>> = LazyLock::new(|| {
@@ -157,8 +233,12 @@ pub fn html_to_text(html: &str) -> String {
             out.push_str(&text);
         } else {
             for (i, word) in text.split_ascii_whitespace().enumerate() {
-                let starts_with_space = i == 0 && text.starts_with(|c: char| c.is_ascii_whitespace());
-                if (i > 0 || starts_with_space) && !out.is_empty() && !out.ends_with(['\n', ' ', '\t']) {
+                let starts_with_space =
+                    i == 0 && text.starts_with(|c: char| c.is_ascii_whitespace());
+                if (i > 0 || starts_with_space)
+                    && !out.is_empty()
+                    && !out.ends_with(['\n', ' ', '\t'])
+                {
                     out.push(' ');
                 }
                 out.push_str(word);
@@ -218,7 +298,8 @@ fn decode_entities(text: &str) -> Cow<'_, str> {
     while let Some(amp) = rest.find('&') {
         out.push_str(&rest[..amp]);
         rest = &rest[amp..];
-        let end = rest[..rest.len().min(12)].find(';');
+        // Byte search: `;` is ASCII, so the index is always a char boundary.
+        let end = rest.bytes().take(12).position(|b| b == b';');
         let decoded = end.and_then(|end| {
             let entity = &rest[1..end];
             let c = match entity {
@@ -300,6 +381,7 @@ mod tests {
 
     #[test]
     fn xss_vectors_are_neutralised() {
+        let attr_on = regex::Regex::new(r"\son[a-z]+\s*=").expect("valid regex");
         for vector in VECTORS {
             let out = sanitize(vector).to_ascii_lowercase();
             assert!(!out.contains("<script"), "{vector} -> {out}");
@@ -307,10 +389,12 @@ mod tests {
             assert!(!out.contains("vbscript:"), "{vector} -> {out}");
             assert!(!out.contains("data:"), "{vector} -> {out}");
             assert!(!out.contains("expression"), "{vector} -> {out}");
-            for tag in ["<svg", "<math", "<iframe", "<meta", "<base", "<link", "<object", "<embed", "<form", "<input", "<style", "<body"] {
+            for tag in [
+                "<svg", "<math", "<iframe", "<meta", "<base", "<link", "<object", "<embed",
+                "<form", "<input", "<style", "<body",
+            ] {
                 assert!(!out.contains(tag), "{vector} -> {out}");
             }
-            let attr_on = regex::Regex::new(r"\son[a-z]+\s*=").expect("valid regex");
             assert!(!attr_on.is_match(&out), "{vector} -> {out}");
         }
     }
@@ -327,15 +411,24 @@ mod tests {
         );
         assert!(out.contains("<b>there</b>"), "{out}");
         assert!(out.contains("href=\"https://shop.example/o/1\""), "{out}");
-        assert!(out.contains("rel=\"noopener noreferrer nofollow\""), "{out}");
+        assert!(
+            out.contains("rel=\"noopener noreferrer nofollow\""),
+            "{out}"
+        );
         assert!(!out.contains("target="), "{out}");
-        assert!(out.contains("<img src=\"cid:logo@shop\" alt=\"Logo\" width=\"20\" height=\"10\">"), "{out}");
+        assert!(
+            out.contains("<img src=\"cid:logo@shop\" alt=\"Logo\" width=\"20\" height=\"10\">"),
+            "{out}"
+        );
         assert!(out.contains("src=\"https://cdn.example/x.png\""), "{out}");
         assert!(!out.contains("relative.png"), "{out}");
         assert!(out.contains("href=\"mailto:help@shop.example\""), "{out}");
         assert!(out.contains("href=\"tel:+4930123\""), "{out}");
         assert!(!out.contains("href=\"cid:x\""), "{out}");
-        assert!(out.contains("<td colspan=\"2\" style=\"color: red\">cell</td>"), "{out}");
+        assert!(
+            out.contains("<td colspan=\"2\" style=\"color: red\">cell</td>"),
+            "{out}"
+        );
         assert!(out.contains("<blockquote>q</blockquote>"), "{out}");
     }
 
@@ -347,15 +440,29 @@ mod tests {
             ("<div>a</div><div>b</div>", "a\n\nb"),
             ("<ul><li>one</li><li>two</li></ul>", "- one\n- two"),
             ("<a href=\"https://x\">the link</a> text", "the link text"),
-            ("Fish &amp; Chips &lt;3 &eacute;&#233;&#xE9;&nbsp;!", "Fish & Chips <3 ééé !"),
-            ("<script>alert(1)</script><style>p{}</style>Visible", "Visible"),
-            ("<html><head><title>T</title></head><body>Body</body></html>", "Body"),
+            (
+                "Fish &amp; Chips &lt;3 &eacute;&#233;&#xE9;&nbsp;!",
+                "Fish & Chips <3 ééé !",
+            ),
+            (
+                "<script>alert(1)</script><style>p{}</style>Visible",
+                "Visible",
+            ),
+            (
+                "<html><head><title>T</title></head><body>Body</body></html>",
+                "Body",
+            ),
             ("  lots   of\n\n  space  ", "lots of space"),
-            ("<table><tr><td>a</td><td>b</td></tr><tr><td>c</td><td>d</td></tr></table>", "a\tb\nc\td"),
+            (
+                "<table><tr><td>a</td><td>b</td></tr><tr><td>c</td><td>d</td></tr></table>",
+                "a\tb\nc\td",
+            ),
             ("<pre>  keep\n  this</pre>", "  keep\n  this"),
             ("<b>bold</b> and <i>it</i>alic", "bold and italic"),
             ("<!-- comment -->x", "x"),
             ("unclosed <b>tags <p>para", "unclosed tags\n\npara"),
+            ("Tom &amp; Jörg &ééééééé; ü&", "Tom & Jörg &ééééééé; ü&"),
+            ("&#xZZ; &#99999999; &unknown;", "&#xZZ; \u{fffd} &unknown;"),
             ("", ""),
         ];
         for (html, expected) in cases {
