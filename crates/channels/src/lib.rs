@@ -9,6 +9,7 @@
 pub mod connector;
 pub mod crypto;
 pub mod email;
+pub mod kinds;
 pub mod shopify;
 
 pub use connector::{

@@ -41,7 +41,8 @@ pub async fn run(
 ) -> anyhow::Result<()> {
     let tracker = TaskTracker::new();
     if roles.worker {
-        aftersail_worker::spawn_all(pool.clone(), token.clone(), &tracker);
+        let connectors = Arc::new(aftersail_worker::Connectors::new(config.secret_key()));
+        aftersail_worker::spawn_all(pool.clone(), connectors, token.clone(), &tracker);
         tracing::info!("background workers started");
     }
     if let (true, Some(listener)) = (roles.http, listener) {

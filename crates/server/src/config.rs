@@ -4,6 +4,7 @@
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
+use aftersail_channels::crypto::SecretKey;
 use anyhow::Context;
 use figment::providers::{Env, Format, Serialized, Toml};
 use figment::Figment;
@@ -41,6 +42,14 @@ pub struct Config {
     pub lockout_minutes: i64,
     pub login_ip_max_failures: i64,
     pub login_ip_window_minutes: i64,
+    /// Seals channel credentials at rest (AES-256-GCM): 64 hex digits or base64 of 32 bytes.
+    /// When unset, `serve`/`worker`/`all`/`demo` read `data_dir/secret.key`, creating it once.
+    pub secret_key: Option<String>,
+    /// The Shopify app's API key and secret, for the install flow and webhooks.
+    pub shopify_api_key: Option<String>,
+    pub shopify_api_secret: Option<String>,
+    /// Tests only: talk to this URL instead of `https://{shop}`.
+    pub shopify_base_url: Option<String>,
 }
 
 impl Default for Config {
@@ -62,6 +71,10 @@ impl Default for Config {
             lockout_minutes: 15,
             login_ip_max_failures: 30,
             login_ip_window_minutes: 15,
+            secret_key: None,
+            shopify_api_key: None,
+            shopify_api_secret: None,
+            shopify_base_url: None,
         }
     }
 }
@@ -99,6 +112,38 @@ impl Config {
             .context("invalid configuration")
     }
 
+    /// The key sealing channel credentials, when one is configured and valid.
+    pub fn secret_key(&self) -> Option<SecretKey> {
+        self.secret_key
+            .as_deref()
+            .and_then(|k| SecretKey::parse(k).ok())
+    }
+
+    /// Fills `secret_key` from `data_dir/secret.key` when it is unset, writing a new random
+    /// key there (mode 0600) the first time, and checks a configured key is usable.
+    pub fn ensure_secret_key(&mut self) -> anyhow::Result<()> {
+        if let Some(key) = &self.secret_key {
+            SecretKey::parse(key).context("AFTERSAIL_SECRET_KEY")?;
+            return Ok(());
+        }
+        let path = self.data_dir.join("secret.key");
+        let key = match std::fs::read_to_string(&path) {
+            Ok(text) => text.trim().to_owned(),
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+                std::fs::create_dir_all(&self.data_dir)
+                    .with_context(|| format!("creating {}", self.data_dir.display()))?;
+                let key = SecretKey::generate_hex();
+                write_private(&path, &key)?;
+                tracing::info!(path = %path.display(), "created a secret key for channel credentials");
+                key
+            }
+            Err(err) => return Err(err).with_context(|| format!("reading {}", path.display())),
+        };
+        SecretKey::parse(&key).with_context(|| format!("{} holds no valid key", path.display()))?;
+        self.secret_key = Some(key);
+        Ok(())
+    }
+
     pub fn web(&self) -> aftersail_web::WebConfig {
         aftersail_web::WebConfig {
             static_dir: self.static_dir.clone(),
@@ -109,9 +154,34 @@ impl Config {
             lockout_duration: chrono::Duration::minutes(self.lockout_minutes),
             ip_max_failures: self.login_ip_max_failures,
             ip_window: chrono::Duration::minutes(self.login_ip_window_minutes),
+            secret_key: self.secret_key(),
+            shopify: match (&self.shopify_api_key, &self.shopify_api_secret) {
+                (Some(key), Some(secret)) => Some(aftersail_web::ShopifyApp {
+                    api_key: key.clone(),
+                    api_secret: secret.clone(),
+                    base_url: self.shopify_base_url.clone(),
+                }),
+                _ => None,
+            },
             ..aftersail_web::WebConfig::default()
         }
     }
+}
+
+fn write_private(path: &Path, text: &str) -> anyhow::Result<()> {
+    use std::io::Write as _;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        options.mode(0o600);
+    }
+    let mut file = options
+        .open(path)
+        .with_context(|| format!("creating {}", path.display()))?;
+    file.write_all(text.as_bytes())?;
+    Ok(())
 }
 
 #[cfg(test)]

@@ -35,7 +35,10 @@ fn main() -> ExitCode {
     }
 }
 
-async fn run(command: Command, config: Config) -> anyhow::Result<()> {
+async fn run(command: Command, mut config: Config) -> anyhow::Result<()> {
+    if !matches!(command, Command::Migrate) {
+        config.ensure_secret_key()?;
+    }
     let token = CancellationToken::new();
     shutdown::on_signals(token.clone());
     let (options, embedded) = match &config.database_url {

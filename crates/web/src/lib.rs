@@ -21,7 +21,7 @@ use tower_http::trace::TraceLayer;
 
 pub use error::{AppError, AppResult};
 pub use ops::metrics_handle;
-pub use state::{AppState, WebConfig};
+pub use state::{AppState, ShopifyApp, WebConfig};
 
 const CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; \
                    frame-ancestors 'none'; form-action 'self'; base-uri 'none'";

@@ -32,6 +32,27 @@ pub struct WebConfig {
     pub ip_max_failures: i64,
     pub ip_window: chrono::Duration,
     pub invitation_ttl: chrono::Duration,
+    /// Seals channel credentials; without it channels with credentials cannot be saved.
+    pub secret_key: Option<aftersail_channels::crypto::SecretKey>,
+    /// The Shopify app this installation is, when configured.
+    pub shopify: Option<ShopifyApp>,
+}
+
+/// A Shopify app's credentials (Partner dashboard → App → Client credentials).
+#[derive(Clone)]
+pub struct ShopifyApp {
+    pub api_key: String,
+    pub api_secret: String,
+    /// Tests only: this URL instead of `https://{shop}`.
+    pub base_url: Option<String>,
+}
+
+impl std::fmt::Debug for ShopifyApp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ShopifyApp")
+            .field("api_key", &self.api_key)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Default for WebConfig {
@@ -46,6 +67,8 @@ impl Default for WebConfig {
             ip_max_failures: 30,
             ip_window: chrono::Duration::minutes(15),
             invitation_ttl: chrono::Duration::days(7),
+            secret_key: None,
+            shopify: None,
         }
     }
 }

@@ -56,7 +56,7 @@ impl Connectors {
         if let Some(factory) = &self.factory {
             return factory(channel, &secrets);
         }
-        crate::channel_kinds::build(channel, &secrets)
+        aftersail_channels::kinds::build(&channel.kind, &channel.settings, &secrets)
     }
 
     /// The domain our Message-IDs use: the channel's sending address's, else a fixed one.

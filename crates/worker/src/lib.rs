@@ -3,7 +3,6 @@
 //! only through Postgres, so any number of worker processes may run.
 
 pub mod backoff;
-pub mod channel_kinds;
 pub mod channel_sync;
 pub mod connectors;
 pub mod housekeeping;

@@ -13,6 +13,8 @@ use sqlx::{Connection, Executor, PgConnection, PgPool};
 use tokio_util::sync::CancellationToken;
 
 pub const PASSWORD: &str = "correct horse battery";
+/// The key test apps seal channel credentials with.
+pub const TEST_SECRET_KEY: &str = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
 
 /// The server every test database lives on (CI and dev machines: local trust auth).
 pub fn server_url() -> String {
@@ -101,6 +103,7 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Config)) -> TestApp {
     let mut config = Config {
         static_dir: concat!(env!("CARGO_MANIFEST_DIR"), "/../../static").into(),
         shutdown_grace_secs: 5,
+        secret_key: Some(TEST_SECRET_KEY.into()),
         ..Config::default()
     };
     configure(&mut config);
