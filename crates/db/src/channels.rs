@@ -258,3 +258,31 @@ pub async fn webhook_target(pool: &PgPool, id: ChannelId) -> Result<Option<Webho
         .fetch_optional(pool)
         .await
 }
+
+/// Polls the channel at once (a webhook said something changed), unless it is paused.
+pub async fn poll_soon(tx: &mut TenantTx, id: ChannelId) -> Result<(), Error> {
+    let tenant = tx.tenant();
+    sqlx::query(
+        "UPDATE channels SET next_poll_at = least(next_poll_at, now()) WHERE tenant_id = $1 AND id = $2",
+    )
+    .bind(tenant)
+    .bind(id)
+    .execute(tx.conn())
+    .await?;
+    Ok(())
+}
+
+/// Stops polling a channel whose access was withdrawn on the other side (an app uninstalled).
+pub async fn revoke(tx: &mut TenantTx, id: ChannelId, reason: &str) -> Result<(), Error> {
+    let tenant = tx.tenant();
+    sqlx::query(
+        "UPDATE channels SET status = 'auth_failed', last_error = $3, last_error_at = now()
+         WHERE tenant_id = $1 AND id = $2",
+    )
+    .bind(tenant)
+    .bind(id)
+    .bind(reason)
+    .execute(tx.conn())
+    .await?;
+    Ok(())
+}

@@ -206,13 +206,11 @@ pub async fn retry(tx: &mut TenantTx, message: MessageId) -> Result<bool, Error>
     if done.rows_affected() == 0 {
         return Ok(false);
     }
-    sqlx::query(
-        "UPDATE messages SET delivery_state = 'queued' WHERE tenant_id = $1 AND id = $2",
-    )
-    .bind(tenant)
-    .bind(message)
-    .execute(tx.conn())
-    .await?;
+    sqlx::query("UPDATE messages SET delivery_state = 'queued' WHERE tenant_id = $1 AND id = $2")
+        .bind(tenant)
+        .bind(message)
+        .execute(tx.conn())
+        .await?;
     Ok(true)
 }
 

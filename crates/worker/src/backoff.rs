@@ -52,6 +52,10 @@ mod tests {
         let waits: std::collections::BTreeSet<u128> = (0..50)
             .map(|_| delay(3, BASE, MAX, &mut rng).as_millis())
             .collect();
-        assert!(waits.len() > 40, "50 retries should not bunch: {}", waits.len());
+        assert!(
+            waits.len() > 40,
+            "50 retries should not bunch: {}",
+            waits.len()
+        );
     }
 }

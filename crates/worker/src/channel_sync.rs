@@ -13,9 +13,9 @@ use chrono::Utc;
 use sqlx::PgPool;
 use tokio_util::sync::CancellationToken;
 
+use crate::backoff;
 use crate::connectors::Connectors;
 use crate::ingest::{self, IngestError, Ingested};
-use crate::backoff;
 
 /// How long a claimed channel is ours; a poll and its ingest must finish within it.
 pub const LEASE: Duration = Duration::from_secs(120);
@@ -33,7 +33,11 @@ pub struct Round {
 }
 
 /// One round: every channel due now (up to a claim's worth) is polled once.
-pub async fn run_once(pool: &PgPool, connectors: &Connectors, lease: Duration) -> anyhow::Result<Round> {
+pub async fn run_once(
+    pool: &PgPool,
+    connectors: &Connectors,
+    lease: Duration,
+) -> anyhow::Result<Round> {
     let mut round = Round::default();
     for claim in channels::claim_due(pool, CLAIM, lease).await? {
         let mut tx = TenantTx::begin(pool, claim.tenant_id).await?;
@@ -96,9 +100,18 @@ async fn record_failure(
         _ => backoff::delay(failures, BACKOFF_BASE, BACKOFF_MAX, &mut rand::thread_rng()),
     };
     let auth_failed = matches!(err, SyncError::Connector(ConnectorError::Auth(_)));
-    let retry_at = Utc::now() + chrono::Duration::from_std(wait).unwrap_or(chrono::Duration::hours(1));
+    let retry_at =
+        Utc::now() + chrono::Duration::from_std(wait).unwrap_or(chrono::Duration::hours(1));
     let mut tx = TenantTx::begin(pool, claim.tenant_id).await?;
-    channels::record_failure(&mut tx, channel.id, claim.lease_id, &err.to_string(), retry_at, auth_failed).await?;
+    channels::record_failure(
+        &mut tx,
+        channel.id,
+        claim.lease_id,
+        &err.to_string(),
+        retry_at,
+        auth_failed,
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }

@@ -37,14 +37,17 @@ impl Connectors {
     }
 
     /// The channel's credentials, opened.
-    pub fn secrets(&self, tenant: TenantId, channel: &Channel) -> Result<serde_json::Value, String> {
+    pub fn secrets(
+        &self,
+        tenant: TenantId,
+        channel: &Channel,
+    ) -> Result<serde_json::Value, String> {
         let Some(sealed) = &channel.secrets_sealed else {
             return Ok(serde_json::Value::Object(Default::default()));
         };
-        let key = self
-            .key
-            .as_ref()
-            .ok_or("no secret key is configured (AFTERSAIL_SECRET_KEY), so credentials cannot be opened")?;
+        let key = self.key.as_ref().ok_or(
+            "no secret key is configured (AFTERSAIL_SECRET_KEY), so credentials cannot be opened",
+        )?;
         let plain = key
             .open(sealed, &secret_owner(tenant, channel.id))
             .map_err(|e| e.to_string())?;

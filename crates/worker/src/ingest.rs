@@ -49,7 +49,10 @@ pub async fn apply(
 ) -> Result<Ingested, IngestError> {
     let mut tx = TenantTx::begin(pool, tenant).await?;
     // Lock the channel row first: a worker whose lease ran out cannot write alongside us.
-    if channels::get_leased(&mut tx, channel.id, lease).await?.is_none() {
+    if channels::get_leased(&mut tx, channel.id, lease)
+        .await?
+        .is_none()
+    {
         return Err(IngestError::LeaseLost);
     }
     let mut done = Ingested::default();
@@ -210,8 +213,7 @@ async fn thread(
         }
     }
     if let Some(number) = m.thread.ticket_number {
-        if let Some((ticket, status)) =
-            tickets::of_customer_by_number(tx, number, customer).await?
+        if let Some((ticket, status)) = tickets::of_customer_by_number(tx, number, customer).await?
         {
             if status != "closed" {
                 return Ok(Some(ticket));
@@ -228,7 +230,8 @@ async fn thread(
         .map(|(id, _)| id))
 }
 
-async fn store_order(
+/// Upserts an order (with its customer) and keeps its raw JSON.
+pub async fn store_order(
     tx: &mut TenantTx,
     channel: &Channel,
     o: &InboundOrder,
@@ -244,6 +247,26 @@ async fn store_order(
         },
     )
     .await?;
+    // Values the schema would refuse are dropped here rather than failing the whole batch
+    // (the raw JSON above keeps them): a channel must not stall on one odd order.
+    let items: Vec<(&str, &str, i32, i64)> = o
+        .items
+        .iter()
+        .filter(|i| i.quantity > 0 && i.unit_price_minor >= 0)
+        .map(|i| {
+            (
+                i.sku.as_str(),
+                i.title.as_str(),
+                i.quantity,
+                i.unit_price_minor,
+            )
+        })
+        .collect();
+    let currency = Some(o.currency.as_str())
+        .filter(|c| is_code(c, 3))
+        .unwrap_or(DEFAULT_CURRENCY);
+    let country = o.customer.country.as_deref().filter(|c| is_code(c, 2));
+    let shipping_country = o.shipping_country.as_deref().filter(|c| is_code(c, 2));
     let fallback_address = format!("order:{}", o.external_id);
     let address = o
         .customer
@@ -258,23 +281,12 @@ async fn store_order(
             address,
             name: &o.customer.name,
             email: o.customer.email.as_deref(),
-            country: o.customer.country.as_deref(),
-            currency: &o.currency,
+            country,
+            currency,
         },
     )
     .await?;
-    let items: Vec<(&str, &str, i32, i64)> = o
-        .items
-        .iter()
-        .map(|i| {
-            (
-                i.sku.as_str(),
-                i.title.as_str(),
-                i.quantity,
-                i.unit_price_minor,
-            )
-        })
-        .collect();
+
     orders::upsert_external(
         tx,
         ExternalOrder {
@@ -283,8 +295,8 @@ async fn store_order(
             external_id: &o.external_id,
             status: &o.status,
             total_minor: o.total_minor,
-            currency: &o.currency,
-            shipping_country: o.shipping_country.as_deref(),
+            currency,
+            shipping_country,
             carrier: o.carrier.as_deref(),
             tracking_number: o.tracking_number.as_deref(),
             ordered_at: o.ordered_at,
@@ -294,4 +306,9 @@ async fn store_order(
     )
     .await?;
     Ok(())
+}
+
+/// An ISO code of `len` upper-case ASCII letters (country: 2, currency: 3).
+fn is_code(code: &str, len: usize) -> bool {
+    code.len() == len && code.bytes().all(|b| b.is_ascii_uppercase())
 }

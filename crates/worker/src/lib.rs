@@ -8,6 +8,7 @@ pub mod connectors;
 pub mod housekeeping;
 pub mod ingest;
 pub mod outbox_delivery;
+pub mod webhook_processing;
 
 use std::sync::Arc;
 
@@ -30,5 +31,6 @@ pub fn spawn_all(
         connectors.clone(),
         token.clone(),
     ));
+    tracker.spawn(webhook_processing::run(pool.clone(), token.clone()));
     tracker.spawn(outbox_delivery::run(pool, connectors, token));
 }

@@ -32,7 +32,11 @@ pub struct Round {
     pub dead: usize,
 }
 
-pub async fn run_once(pool: &PgPool, connectors: &Connectors, lease: Duration) -> anyhow::Result<Round> {
+pub async fn run_once(
+    pool: &PgPool,
+    connectors: &Connectors,
+    lease: Duration,
+) -> anyhow::Result<Round> {
     let mut round = Round::default();
     for claim in outbox::claim_due(pool, CLAIM, lease).await? {
         match deliver(pool, connectors, &claim).await? {
@@ -100,12 +104,24 @@ async fn deliver(pool: &PgPool, connectors: &Connectors, claim: &Claim) -> anyho
                             &mut rand::thread_rng(),
                         ),
                     };
-                    Utc::now() + chrono::Duration::from_std(wait).unwrap_or(chrono::Duration::hours(1))
+                    Utc::now()
+                        + chrono::Duration::from_std(wait).unwrap_or(chrono::Duration::hours(1))
                 });
             tracing::warn!(outbox = %claim.id, attempts = delivery.attempts, error = %err, dead = retry_at.is_none(), "reply not delivered");
-            let outcome = if retry_at.is_some() { Outcome::Failed } else { Outcome::Dead };
+            let outcome = if retry_at.is_some() {
+                Outcome::Failed
+            } else {
+                Outcome::Dead
+            };
             (
-                outbox::mark_failed(&mut tx, claim.id, claim.lease_id, &err.to_string(), retry_at).await?,
+                outbox::mark_failed(
+                    &mut tx,
+                    claim.id,
+                    claim.lease_id,
+                    &err.to_string(),
+                    retry_at,
+                )
+                .await?,
                 outcome,
             )
         }

@@ -14,7 +14,8 @@ use tokio_util::sync::CancellationToken;
 
 pub const PASSWORD: &str = "correct horse battery";
 /// The key test apps seal channel credentials with.
-pub const TEST_SECRET_KEY: &str = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+pub const TEST_SECRET_KEY: &str =
+    "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
 
 /// The server every test database lives on (CI and dev machines: local trust auth).
 pub fn server_url() -> String {

@@ -1,0 +1,98 @@
+//! Webhook deliveries, stored by the web layer as received, processed here: orders are
+//! upserted like polled ones; fulfillment, refund and return events make the channel poll
+//! at once (the order's new state arrives through the normal sync); an uninstalled app
+//! stops the channel. A delivery that fails is tried again next round (up to 10 times).
+
+use std::time::Duration;
+
+use aftersail_channels::shopify::webhook::{self, WebhookEvent};
+use aftersail_db::{channels, webhook_events, TenantTx};
+use sqlx::PgPool;
+use tokio_util::sync::CancellationToken;
+
+use crate::ingest;
+
+const CLAIM: i32 = 32;
+const IDLE_WAIT: Duration = Duration::from_secs(1);
+
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Round {
+    pub processed: usize,
+    pub failed: usize,
+}
+
+pub async fn run_once(pool: &PgPool) -> anyhow::Result<Round> {
+    let mut round = Round::default();
+    for claim in webhook_events::claim_pending(pool, CLAIM).await? {
+        let mut tx = TenantTx::begin(pool, claim.tenant_id).await?;
+        let Some(event) = webhook_events::get_pending(&mut tx, claim.id).await? else {
+            continue;
+        };
+        let Some(channel) = channels::get(&mut tx, event.channel_id).await? else {
+            continue;
+        };
+        let outcome = match channel.kind.as_str() {
+            "shopify" => match webhook::parse(&event.topic, &event.body) {
+                Ok(WebhookEvent::Order(order)) => {
+                    ingest::store_order(&mut tx, &channel, &order).await?;
+                    Ok(())
+                }
+                Ok(
+                    WebhookEvent::Fulfillment(_)
+                    | WebhookEvent::Refund(_)
+                    | WebhookEvent::Return(_),
+                ) => {
+                    channels::poll_soon(&mut tx, channel.id).await?;
+                    Ok(())
+                }
+                Ok(WebhookEvent::AppUninstalled { .. }) => {
+                    channels::revoke(
+                        &mut tx,
+                        channel.id,
+                        "the Shopify app was uninstalled from the shop; connect it again",
+                    )
+                    .await?;
+                    Ok(())
+                }
+                Err(err) => Err(err.to_string()),
+            },
+            other => Err(format!("channels of kind {other} take no webhooks")),
+        };
+        match outcome {
+            Ok(()) => {
+                webhook_events::mark_processed(&mut tx, event.id).await?;
+                tx.commit().await?;
+                round.processed += 1;
+            }
+            Err(problem) => {
+                // Roll back whatever the event did, then record the problem on its own.
+                drop(tx);
+                tracing::warn!(webhook = %event.id, topic = %event.topic, problem = %problem, "webhook not processed");
+                let mut tx = TenantTx::begin(pool, claim.tenant_id).await?;
+                webhook_events::mark_failed(&mut tx, event.id, &problem).await?;
+                tx.commit().await?;
+                round.failed += 1;
+            }
+        }
+    }
+    Ok(round)
+}
+
+pub async fn run(pool: PgPool, token: CancellationToken) {
+    loop {
+        let busy = match run_once(&pool).await {
+            Ok(round) => round != Round::default(),
+            Err(err) => {
+                tracing::warn!(error = ?err, "webhook round failed; retrying");
+                false
+            }
+        };
+        if busy && !token.is_cancelled() {
+            continue;
+        }
+        tokio::select! {
+            () = token.cancelled() => break,
+            () = tokio::time::sleep(IDLE_WAIT) => {}
+        }
+    }
+}
