@@ -5,7 +5,8 @@
 //! Settings and credentials by kind:
 //! - `email`: settings `{"imap": {host, port, security, username, mailbox?}, "smtp": {host,
 //!   port, security, username?, from_address, from_name?}, "extra_root_pem"?}`, credentials
-//!   `{"imap_password", "smtp_password"?}`; `security` is `tls`, `starttls` or `plain`.
+//!   `{"imap_password", "smtp_password"?}`; `security` is `tls`, `starttls` or `plain`
+//!   (default `tls`); ports are numbers; `imap.batch_size` (1–500, default 50) bounds a poll.
 //! - `shopify`: settings `{"shop", "api_version"?, "base_url"?}`, credentials
 //!   `{"access_token", "api_secret"}`.
 
@@ -13,6 +14,9 @@ use std::sync::Arc;
 
 use serde_json::Value;
 
+use crate::email::imap::ImapConfig;
+use crate::email::smtp::SmtpConfig;
+use crate::email::{EmailConnector, Security};
 use crate::shopify::{ShopifyConfig, ShopifyConnector};
 use crate::Connector;
 
@@ -50,7 +54,50 @@ fn shopify(settings: &Value, secrets: &Value) -> Result<Arc<dyn Connector>, Stri
     Ok(Arc::new(connector))
 }
 
+fn security(v: &Value, pointer: &str) -> Result<Security, String> {
+    match text(v, pointer).unwrap_or("tls") {
+        "tls" => Ok(Security::Tls),
+        "starttls" => Ok(Security::StartTls),
+        "plain" => Ok(Security::Plain),
+        other => Err(format!(
+            "unknown connection security {other:?} (tls, starttls or plain)"
+        )),
+    }
+}
+
+fn port(v: &Value, pointer: &str, what: &str) -> Result<u16, String> {
+    v.pointer(pointer)
+        .and_then(Value::as_u64)
+        .and_then(|p| u16::try_from(p).ok())
+        .filter(|p| *p > 0)
+        .ok_or_else(|| format!("{what} is missing or not a port number"))
+}
+
 fn email(settings: &Value, secrets: &Value) -> Result<Arc<dyn Connector>, String> {
-    let _ = (settings, secrets);
-    Err("email channels are not available in this build".into())
+    let extra_root_pem = text(settings, "/extra_root_pem").map(str::to_owned);
+    let mut imap = ImapConfig::new(
+        required(settings, "/imap/host", "the IMAP server")?,
+        port(settings, "/imap/port", "the IMAP port")?,
+        required(settings, "/imap/username", "the IMAP user name")?,
+        required(secrets, "/imap_password", "the IMAP password")?,
+    );
+    imap.security = security(settings, "/imap/security")?;
+    if let Some(mailbox) = text(settings, "/imap/mailbox") {
+        imap.mailbox = mailbox.to_owned();
+    }
+    imap.extra_root_pem.clone_from(&extra_root_pem);
+    if let Some(size) = settings.pointer("/imap/batch_size").and_then(Value::as_u64) {
+        imap.batch_size = usize::try_from(size.clamp(1, 500)).unwrap_or(50);
+    }
+    let mut smtp = SmtpConfig::new(
+        required(settings, "/smtp/host", "the SMTP server")?,
+        port(settings, "/smtp/port", "the SMTP port")?,
+        required(settings, "/smtp/from_address", "the sending address")?,
+    );
+    smtp.security = security(settings, "/smtp/security")?;
+    smtp.username = text(settings, "/smtp/username").map(str::to_owned);
+    smtp.password = text(secrets, "/smtp_password").map(str::to_owned);
+    smtp.from_name = text(settings, "/smtp/from_name").map(str::to_owned);
+    smtp.extra_root_pem = extra_root_pem;
+    Ok(Arc::new(EmailConnector::new(imap, smtp)))
 }

@@ -42,7 +42,13 @@ pub async fn run(
     let tracker = TaskTracker::new();
     if roles.worker {
         let connectors = Arc::new(aftersail_worker::Connectors::new(config.secret_key()));
-        aftersail_worker::spawn_all(pool.clone(), connectors, token.clone(), &tracker);
+        aftersail_worker::spawn_all(
+            pool.clone(),
+            connectors,
+            Duration::from_secs(config.worker_lease_secs.max(1)),
+            token.clone(),
+            &tracker,
+        );
         tracing::info!("background workers started");
     }
     if let (true, Some(listener)) = (roles.http, listener) {

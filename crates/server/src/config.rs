@@ -37,6 +37,9 @@ pub struct Config {
     pub trust_proxy: bool,
     /// How long in-flight requests and jobs get to finish after SIGTERM.
     pub shutdown_grace_secs: u64,
+    /// How long a worker's claim on a channel poll or a reply delivery lasts; one that dies
+    /// holding a claim delays that work by at most this long.
+    pub worker_lease_secs: u64,
     pub session_ttl_hours: i64,
     pub lockout_failures: i32,
     pub lockout_minutes: i64,
@@ -66,6 +69,7 @@ impl Default for Config {
             secure_cookies: false,
             trust_proxy: false,
             shutdown_grace_secs: 30,
+            worker_lease_secs: 120,
             session_ttl_hours: 14 * 24,
             lockout_failures: 5,
             lockout_minutes: 15,

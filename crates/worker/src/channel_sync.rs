@@ -17,8 +17,6 @@ use crate::backoff;
 use crate::connectors::Connectors;
 use crate::ingest::{self, IngestError, Ingested};
 
-/// How long a claimed channel is ours; a poll and its ingest must finish within it.
-pub const LEASE: Duration = Duration::from_secs(120);
 /// Channels claimed per round.
 const CLAIM: i32 = 8;
 const IDLE_WAIT: Duration = Duration::from_secs(2);
@@ -116,9 +114,14 @@ async fn record_failure(
     Ok(())
 }
 
-pub async fn run(pool: PgPool, connectors: Arc<Connectors>, token: CancellationToken) {
+pub async fn run(
+    pool: PgPool,
+    connectors: Arc<Connectors>,
+    lease: Duration,
+    token: CancellationToken,
+) {
     loop {
-        let busy = match run_once(&pool, &connectors, LEASE).await {
+        let busy = match run_once(&pool, &connectors, lease).await {
             Ok(round) => {
                 if round.ingested.messages + round.ingested.orders > 0 {
                     tracing::info!(?round, "channels synced");

@@ -11,6 +11,7 @@ pub mod outbox_delivery;
 pub mod webhook_processing;
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use sqlx::PgPool;
 use tokio_util::sync::CancellationToken;
@@ -18,10 +19,15 @@ use tokio_util::task::TaskTracker;
 
 pub use connectors::Connectors;
 
+/// How long a claimed channel or reply belongs to the worker that claimed it. A worker that
+/// dies holding a claim delays that channel or reply by at most this long.
+pub const DEFAULT_LEASE: Duration = Duration::from_secs(120);
+
 /// Starts every job on `tracker`; they finish their current pass and stop when `token` is cancelled.
 pub fn spawn_all(
     pool: PgPool,
     connectors: Arc<Connectors>,
+    lease: Duration,
     token: CancellationToken,
     tracker: &TaskTracker,
 ) {
@@ -29,8 +35,9 @@ pub fn spawn_all(
     tracker.spawn(channel_sync::run(
         pool.clone(),
         connectors.clone(),
+        lease,
         token.clone(),
     ));
     tracker.spawn(webhook_processing::run(pool.clone(), token.clone()));
-    tracker.spawn(outbox_delivery::run(pool, connectors, token));
+    tracker.spawn(outbox_delivery::run(pool, connectors, lease, token));
 }

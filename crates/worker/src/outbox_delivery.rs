@@ -17,7 +17,6 @@ use tokio_util::sync::CancellationToken;
 use crate::backoff;
 use crate::connectors::Connectors;
 
-pub const LEASE: Duration = Duration::from_secs(120);
 /// After this many attempts a reply is dead; an agent can send it again.
 pub const MAX_ATTEMPTS: i32 = 8;
 const CLAIM: i32 = 16;
@@ -155,9 +154,14 @@ fn outbound(d: &Delivery, to: &str, references: Vec<String>, domain: String) -> 
     }
 }
 
-pub async fn run(pool: PgPool, connectors: Arc<Connectors>, token: CancellationToken) {
+pub async fn run(
+    pool: PgPool,
+    connectors: Arc<Connectors>,
+    lease: Duration,
+    token: CancellationToken,
+) {
     loop {
-        let busy = match run_once(&pool, &connectors, LEASE).await {
+        let busy = match run_once(&pool, &connectors, lease).await {
             Ok(round) => round != Round::default(),
             Err(err) => {
                 tracing::warn!(error = ?err, "outbox round failed; retrying");

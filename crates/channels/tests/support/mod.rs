@@ -382,7 +382,10 @@ impl SmtpSink {
             .unwrap();
         let out = dir.path().join("mail");
         std::fs::create_dir(&out).unwrap();
-        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/support/smtp_sink.py");
+        let script = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../channels/tests/support/smtp_sink.py"
+        );
         let python = python();
         let mut command = Command::new(&python);
         command

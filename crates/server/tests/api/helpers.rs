@@ -210,6 +210,11 @@ impl TestApp {
             .unwrap()
     }
 
+    /// The test database's URL, for processes of the binary.
+    pub fn database_url(&self) -> String {
+        self._db.url()
+    }
+
     pub async fn tenant_of(&self, email: &str) -> uuid::Uuid {
         sqlx::query_scalar("SELECT tenant_id FROM users WHERE email = $1")
             .bind(email)

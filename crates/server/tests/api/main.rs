@@ -6,11 +6,14 @@ mod binary;
 mod browser;
 mod channel_sync;
 mod csrf;
+mod email_channel;
 mod generator;
 mod helpers;
 mod i18n;
 mod inbox_views;
 mod live;
+#[path = "../../../channels/tests/support/mod.rs"]
+mod mail_servers;
 mod ops;
 mod people;
 mod presence;
