@@ -98,3 +98,19 @@ pub async fn get(
         },
     ))
 }
+
+/// The inline parts of a message by `Content-ID`, for resolving `cid:` references in its HTML.
+pub async fn content_ids_of_message(
+    tx: &mut TenantTx,
+    message: MessageId,
+) -> Result<Vec<(String, AttachmentId)>, Error> {
+    let tenant = tx.tenant();
+    sqlx::query_as(
+        "SELECT content_id, id FROM attachments
+         WHERE tenant_id = $1 AND message_id = $2 AND content_id IS NOT NULL",
+    )
+    .bind(tenant)
+    .bind(message)
+    .fetch_all(tx.conn())
+    .await
+}

@@ -34,19 +34,21 @@ pub async fn store(tx: &mut TenantTx, p: NewPayload<'_>) -> Result<Uuid, Error> 
     Ok(id)
 }
 
-/// The raw payload of a message, for "show original" and the evidence pack.
+/// The raw payload of a message on this ticket, for "show original" and the evidence pack.
 pub async fn of_message(
     tx: &mut TenantTx,
+    ticket: aftersail_domain::TicketId,
     message: aftersail_domain::MessageId,
 ) -> Result<Option<(String, Vec<u8>)>, Error> {
     let tenant = tx.tenant();
     sqlx::query_as(
         "SELECT p.content_type, p.body FROM messages m
          JOIN inbound_payloads p ON p.tenant_id = m.tenant_id AND p.id = m.raw_payload_id
-         WHERE m.tenant_id = $1 AND m.id = $2",
+         WHERE m.tenant_id = $1 AND m.id = $2 AND m.ticket_id = $3",
     )
     .bind(tenant)
     .bind(message)
+    .bind(ticket)
     .fetch_optional(tx.conn())
     .await
 }

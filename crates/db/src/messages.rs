@@ -17,6 +17,12 @@ pub struct Message {
     pub translated_language: Option<String>,
     pub delivery_state: Option<String>,
     pub created_at: DateTime<Utc>,
+    /// The sender's formatting is kept (sanitized HTML).
+    pub has_html: bool,
+    /// The message as received is kept (raw mail or API JSON).
+    pub has_raw: bool,
+    /// `auto_reply`, `bounce` or `bulk` when a machine wrote it.
+    pub automated: Option<String>,
 }
 
 pub struct NewMessage<'a> {
@@ -205,7 +211,8 @@ pub async fn for_ticket(tx: &mut TenantTx, ticket: TicketId) -> Result<Vec<Messa
     let tenant = tx.tenant();
     sqlx::query_as(
         "SELECT m.id, m.kind, u.name AS author_name, m.body_text, m.language, m.translated_text,
-                m.translated_language, m.delivery_state, m.created_at
+                m.translated_language, m.delivery_state, m.created_at,
+                m.body_html IS NOT NULL AS has_html, m.raw_payload_id IS NOT NULL AS has_raw, m.automated
          FROM messages m LEFT JOIN users u ON u.tenant_id = m.tenant_id AND u.id = m.author_user_id
          WHERE m.tenant_id = $1 AND m.ticket_id = $2 ORDER BY m.created_at, m.id",
     )
@@ -213,4 +220,22 @@ pub async fn for_ticket(tx: &mut TenantTx, ticket: TicketId) -> Result<Vec<Messa
     .bind(ticket)
     .fetch_all(tx.conn())
     .await
+}
+
+/// A message's sanitized HTML, if it is on this ticket and has any.
+pub async fn html_of(
+    tx: &mut TenantTx,
+    ticket: TicketId,
+    id: MessageId,
+) -> Result<Option<String>, Error> {
+    let tenant = tx.tenant();
+    let html: Option<Option<String>> = sqlx::query_scalar(
+        "SELECT body_html FROM messages WHERE tenant_id = $1 AND id = $2 AND ticket_id = $3",
+    )
+    .bind(tenant)
+    .bind(id)
+    .bind(ticket)
+    .fetch_optional(tx.conn())
+    .await?;
+    Ok(html.flatten())
 }

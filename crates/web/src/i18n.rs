@@ -49,6 +49,9 @@ impl Tr {
             "sent" => self.delivery_sent,
             "failed" => self.delivery_failed,
             "dead" => self.delivery_dead,
+            "auto_reply" => self.automated_auto_reply,
+            "bounce" => self.automated_bounce,
+            "bulk" => self.automated_bulk,
             "question" => self.type_question,
             "technical" => self.type_technical,
             "return" => self.type_return,
@@ -177,6 +180,11 @@ strings! {
     delivery_sent: "Sent", "已发送";
     delivery_failed: "Failed, retrying", "发送失败，重试中";
     delivery_dead: "Not delivered", "未送达";
+    automated_auto_reply: "Auto-reply", "自动回复";
+    automated_bounce: "Bounce", "退信";
+    automated_bulk: "Bulk mail", "群发邮件";
+    show_formatted: "Show the sender's formatting", "显示原始格式";
+    show_original: "Download the original message", "下载原始邮件";
     side_customer: "Customer", "客户";
     side_order: "Order", "订单";
     side_items: "Items", "商品";

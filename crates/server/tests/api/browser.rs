@@ -542,3 +542,147 @@ async fn an_agent_works_by_keyboard_inserts_a_template_attaches_a_file_and_sees_
         "1002,1000"
     );
 }
+
+/// Hostile mail, as it arrives: script, event handlers, SVG, javascript: links, CSS tricks and
+/// a mutation-XSS classic. Every payload tries to reach `PROBE` or change the agent's page.
+fn hostile_mail(probe: &str) -> Vec<u8> {
+    let html = format!(
+        r#"<html><body onload="fetch('{probe}/onload')">
+<p>Hello, <b>my parcel</b> is damaged.</p>
+<script>parent.document.title='XSS'; new Image().src='{probe}/script';</script>
+<img src="x" onerror="top.document.title='XSS';fetch('{probe}/onerror')">
+<svg onload="fetch('{probe}/svg')"><script>fetch('{probe}/svg-script')</script></svg>
+<a id="js" href="javascript:fetch('{probe}/href')">click me</a>
+<div style="background:url(javascript:fetch('{probe}/css'))">styled</div>
+<iframe srcdoc="<script>fetch('{probe}/srcdoc')</script>"></iframe>
+<math><mtext></form><form><mglyph><style></math><img src onerror="fetch('{probe}/mxss')">
+<img src="{probe}/remote-image.png" alt="tracking pixel">
+<object data="{probe}/object"></object><embed src="{probe}/embed">
+<meta http-equiv="refresh" content="0;url={probe}/refresh">
+</body></html>"#
+    );
+    format!(
+        "Message-ID: <hostile-1@attacker.example>\r\nFrom: Mallory <mallory@attacker.example>\r\n\
+         To: support@shop.example\r\nSubject: Damaged parcel\r\nDate: Mon, 23 Nov 2026 10:00:00 +0000\r\n\
+         MIME-Version: 1.0\r\nContent-Type: multipart/alternative; boundary=\"b\"\r\n\r\n\
+         --b\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nHello, my parcel is damaged.\r\n\
+         --b\r\nContent-Type: text/html; charset=utf-8\r\n\r\n{html}\r\n--b--\r\n"
+    )
+    .into_bytes()
+}
+
+#[tokio::test]
+async fn hostile_html_mail_is_shown_without_running_anything() {
+    let Some(web) = WebDriver::start().await else {
+        return;
+    };
+    // Anything that runs and reaches out lands here.
+    let probe = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let probe_url = format!("http://{}", probe.local_addr().unwrap());
+    probe.set_nonblocking(true).unwrap();
+
+    let app = spawn_app().await;
+    app.shop("Shop", "owner@example.com").await;
+    let tenant = app.tenant_of("owner@example.com").await;
+    crate::channel_sync::add_channel(&app, tenant, "Mail").await;
+    let fake = std::sync::Arc::new(crate::channel_sync::FakeChannel {
+        page: 10,
+        ..Default::default()
+    });
+    *fake.mail.lock().unwrap() = vec![hostile_mail(&probe_url)];
+    let connectors =
+        crate::channel_sync::fakes(std::collections::HashMap::from([("Mail".to_owned(), fake)]));
+    let round =
+        aftersail_worker::channel_sync::run_once(&app.pool, &connectors, Duration::from_secs(60))
+            .await
+            .unwrap();
+    assert_eq!(round.ingested.messages, 1);
+    let stored: String = sqlx::query_scalar("SELECT body_html FROM messages")
+        .fetch_one(&app.admin)
+        .await
+        .unwrap();
+    for bad in [
+        "<script",
+        "onerror",
+        "onload",
+        "javascript:",
+        "<iframe",
+        "<object",
+        "<embed",
+        "<meta",
+        "<svg",
+    ] {
+        assert!(
+            !stored.to_lowercase().contains(bad),
+            "stored HTML keeps {bad}: {stored}"
+        );
+    }
+
+    web.goto(&format!("{}/login", app.address)).await;
+    web.type_into("#email", "owner@example.com").await;
+    web.type_into("#password", PASSWORD).await;
+    web.click("button[type=submit]").await;
+    web.wait_path("/inbox").await;
+    web.goto(&format!("{}/tickets/1000", app.address)).await;
+    let title = web.script("return document.title").await;
+    web.click(".original-html summary").await;
+    web.wait_true("document.querySelector('.original-html iframe').offsetHeight > 100")
+        .await;
+    // Let the frame load and anything in it try its luck.
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    web.screenshot("hostile-mail").await;
+    assert_eq!(
+        web.script("return document.title").await,
+        title,
+        "the agent's page is untouched"
+    );
+    assert_eq!(
+        web.script(
+            "return document.querySelector('.original-html iframe').getAttribute('sandbox')"
+        )
+        .await,
+        "allow-popups allow-popups-to-escape-sandbox",
+        "the frame may not run scripts or act as our origin"
+    );
+    assert!(web
+        .text("#thread-messages")
+        .await
+        .contains("my parcel is damaged"));
+
+    // Opened directly, outside the frame, the document is still sandboxed by its CSP.
+    let message: uuid::Uuid = sqlx::query_scalar("SELECT id FROM messages")
+        .fetch_one(&app.admin)
+        .await
+        .unwrap();
+    web.goto(&format!(
+        "{}/tickets/1000/messages/{message}/html",
+        app.address
+    ))
+    .await;
+    tokio::time::sleep(Duration::from_millis(1000)).await;
+    assert!(
+        web.text("body").await.contains("my parcel"),
+        "the text is readable"
+    );
+    web.click("a").await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+
+    let mut reached = Vec::new();
+    while let Ok((mut stream, _)) = probe.accept() {
+        use std::io::Read as _;
+        stream.set_nonblocking(false).ok();
+        stream
+            .set_read_timeout(Some(Duration::from_millis(200)))
+            .ok();
+        let mut buf = [0u8; 256];
+        let n = stream.read(&mut buf).unwrap_or(0);
+        reached.push(
+            String::from_utf8_lossy(&buf[..n])
+                .lines()
+                .next()
+                .unwrap_or("")
+                .to_owned(),
+        );
+    }
+    assert!(reached.is_empty(), "hostile mail reached out: {reached:?}");
+}

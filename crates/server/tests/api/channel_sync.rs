@@ -907,3 +907,77 @@ async fn shopify_webhooks_upsert_orders_poke_the_sync_and_stop_on_uninstall() {
         .unwrap();
     assert_eq!(status, "auth_failed");
 }
+
+#[tokio::test]
+async fn the_formatted_and_original_message_open_for_their_shop_only() {
+    let app = spawn_app().await;
+    let a = app.shop("Shop A", "owner-a@example.com").await;
+    let b = app.shop("Shop B", "owner-b@example.com").await;
+    let tenant = app.tenant_of("owner-a@example.com").await;
+    crate::tickets::seed_for(&app, app.tenant_of("owner-b@example.com").await, 1, "B").await;
+    add_channel(&app, tenant, "Mail").await;
+    let fake = Arc::new(FakeChannel {
+        page: 10,
+        ..FakeChannel::default()
+    });
+    *fake.mail.lock().unwrap() = vec![format!(
+        "Message-ID: <h1@buyer.example>\r\nFrom: a@buyer.example\r\nSubject: Photo\r\nMIME-Version: 1.0\r\n\
+         Content-Type: multipart/related; boundary=\"r\"\r\n\r\n--r\r\nContent-Type: text/html; charset=utf-8\r\n\r\n\
+         <p>See <img src=\"cid:pic1@buyer\"> here</p>\r\n--r\r\nContent-Type: image/png\r\nContent-ID: <pic1@buyer>\r\n\
+         Content-Transfer-Encoding: base64\r\n\r\niVBORw0KGgo=\r\n--r--\r\n"
+    )
+    .into_bytes()];
+    let connectors = fakes(HashMap::from([("Mail".to_owned(), fake)]));
+    sync_until_idle(&app, &connectors).await;
+    let (message, number): (uuid::Uuid, i64) = sqlx::query_as(
+        "SELECT m.id, t.number FROM messages m JOIN tickets t ON t.id = m.ticket_id WHERE t.tenant_id = $1",
+    )
+    .bind(tenant)
+    .fetch_one(&app.admin)
+    .await
+    .unwrap();
+    let attachment: uuid::Uuid =
+        sqlx::query_scalar("SELECT id FROM attachments WHERE content_id = 'pic1@buyer'")
+            .fetch_one(&app.admin)
+            .await
+            .unwrap();
+
+    let html = a
+        .get(&format!("/tickets/{number}/messages/{message}/html"))
+        .await;
+    assert_eq!(html.status(), reqwest::StatusCode::OK);
+    let csp = html.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        csp.starts_with("sandbox") && csp.contains("default-src 'none'"),
+        "{csp}"
+    );
+    let body = html.text().await.unwrap();
+    assert!(
+        body.contains(&format!("/tickets/{number}/attachments/{attachment}")),
+        "inline images point at the stored part: {body}"
+    );
+    let raw = a
+        .get(&format!("/tickets/{number}/messages/{message}/raw"))
+        .await;
+    assert_eq!(raw.status(), reqwest::StatusCode::OK);
+    assert!(raw
+        .text()
+        .await
+        .unwrap()
+        .starts_with("Message-ID: <h1@buyer.example>"));
+
+    for path in [
+        format!("/tickets/{number}/messages/{message}/html"),
+        format!("/tickets/{number}/messages/{message}/raw"),
+        format!("/tickets/{number}/messages/{}/html", uuid::Uuid::now_v7()),
+    ] {
+        assert_eq!(
+            b.get(&path).await.status(),
+            reqwest::StatusCode::NOT_FOUND,
+            "{path}"
+        );
+    }
+}

@@ -8,6 +8,7 @@
 mod changes;
 mod compose;
 mod files;
+mod original;
 mod presence;
 
 use aftersail_db::attachments::AttachmentMeta;
@@ -45,6 +46,7 @@ pub fn router() -> Router<AppState> {
         .merge(compose::router())
         .merge(changes::router())
         .merge(files::router())
+        .merge(original::router())
         .merge(presence::router())
 }
 
