@@ -196,3 +196,11 @@ GRANT EXECUTE ON FUNCTION claim_due_channels(integer, interval) TO aftersail_app
 GRANT EXECUTE ON FUNCTION claim_due_outbox(integer, interval) TO aftersail_app;
 GRANT EXECUTE ON FUNCTION webhook_channel(uuid) TO aftersail_app;
 GRANT EXECUTE ON FUNCTION claim_webhook_events(integer) TO aftersail_app;
+
+-- Channels that can announce new mail (IMAP IDLE), across shops, for the watcher.
+CREATE FUNCTION channels_to_watch()
+    RETURNS TABLE (tenant_id uuid, id uuid)
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp
+    AS $$ SELECT c.tenant_id, c.id FROM channels c WHERE c.status = 'active' AND c.kind = 'email' $$;
+REVOKE ALL ON FUNCTION channels_to_watch() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION channels_to_watch() TO aftersail_app;

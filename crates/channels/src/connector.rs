@@ -218,6 +218,16 @@ pub trait Connector: Send + Sync {
     /// Checks credentials and reachability without changing anything (Settings → "Test connection").
     async fn check(&self) -> Result<(), ConnectorError>;
 
+    /// Waits up to `max_wait` for the remote side to announce new items (IMAP IDLE), so they
+    /// are polled at once instead of at the next interval. `Ok(true)`: something arrived;
+    /// `Ok(false)`: nothing within `max_wait`. Channels that cannot push refuse (the default).
+    async fn wait_for_activity(&self, max_wait: Duration) -> Result<bool, ConnectorError> {
+        let _ = max_wait;
+        Err(ConnectorError::Permanent(
+            "this channel cannot announce new items".into(),
+        ))
+    }
+
     /// Checks a webhook's signature over the raw body. Channels without webhooks refuse all.
     fn verify_webhook(&self, headers: &http::HeaderMap, body: &[u8]) -> Result<(), ConnectorError> {
         let _ = (headers, body);

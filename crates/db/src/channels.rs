@@ -286,3 +286,10 @@ pub async fn revoke(tx: &mut TenantTx, id: ChannelId, reason: &str) -> Result<()
     .await?;
     Ok(())
 }
+
+/// Active channels of any shop that can announce new mail (email), for the IDLE watcher.
+pub async fn to_watch(pool: &PgPool) -> Result<Vec<(TenantId, ChannelId)>, Error> {
+    sqlx::query_as("SELECT tenant_id, id FROM channels_to_watch()")
+        .fetch_all(pool)
+        .await
+}

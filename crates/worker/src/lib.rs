@@ -7,6 +7,7 @@ pub mod channel_sync;
 pub mod connectors;
 pub mod housekeeping;
 pub mod ingest;
+pub mod mail_idle;
 pub mod outbox_delivery;
 pub mod webhook_processing;
 
@@ -36,6 +37,11 @@ pub fn spawn_all(
         pool.clone(),
         connectors.clone(),
         lease,
+        token.clone(),
+    ));
+    tracker.spawn(mail_idle::run(
+        pool.clone(),
+        connectors.clone(),
         token.clone(),
     ));
     tracker.spawn(webhook_processing::run(pool.clone(), token.clone()));

@@ -34,4 +34,12 @@ impl Connector for EmailConnector {
         imap::check(&self.imap).await?;
         smtp::check(&self.smtp).await
     }
+
+    /// IMAP IDLE where the server has it; otherwise this just waits and says nothing came.
+    async fn wait_for_activity(
+        &self,
+        max_wait: std::time::Duration,
+    ) -> Result<bool, ConnectorError> {
+        imap::wait_for_mail(&self.imap, max_wait).await
+    }
 }

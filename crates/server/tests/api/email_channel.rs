@@ -343,3 +343,79 @@ async fn killing_the_worker_mid_batch_loses_and_duplicates_nothing() {
     assert!(done);
     std::fs::remove_dir_all(&data_dir).ok();
 }
+
+#[tokio::test]
+async fn new_mail_announced_by_imap_idle_makes_the_mailbox_due_at_once() {
+    let dovecot = Dovecot::start();
+    let app = spawn_app().await;
+    app.shop("Shop", "owner@example.com").await;
+    let tenant = app.tenant_of("owner@example.com").await;
+    email_channel(&app, tenant, &dovecot, 1, 50).await;
+    sqlx::query("UPDATE channels SET next_poll_at = now() + interval '1 hour'")
+        .execute(&app.admin)
+        .await
+        .unwrap();
+    let connectors = std::sync::Arc::new(Connectors::new(Some(
+        SecretKey::parse(TEST_SECRET_KEY).unwrap(),
+    )));
+    let token = tokio_util::sync::CancellationToken::new();
+    // Two worker processes' watchers: only one may hold the mailbox's IDLE.
+    let watchers = [
+        tokio::spawn(aftersail_worker::mail_idle::run(
+            app.pool.clone(),
+            connectors.clone(),
+            token.clone(),
+        )),
+        tokio::spawn(aftersail_worker::mail_idle::run(
+            app.pool.clone(),
+            connectors.clone(),
+            token.clone(),
+        )),
+    ];
+    let due = || async {
+        count(
+            &app,
+            "SELECT count(*) FROM channels WHERE next_poll_at <= now()",
+        )
+        .await
+    };
+    let idling = || async {
+        count(
+            &app,
+            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted",
+        )
+        .await
+    };
+    let start = Instant::now();
+    while idling().await < 1 {
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "no watcher took the mailbox"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert_eq!(
+        idling().await,
+        1,
+        "one watcher per mailbox across processes"
+    );
+    assert_eq!(due().await, 0, "nothing is due before mail arrives");
+
+    dovecot.deliver("INBOX", &[buyer_mail(1)]).await;
+    let start = Instant::now();
+    while due().await == 0 {
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "IDLE did not announce the new mail"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    token.cancel();
+    for watcher in watchers {
+        tokio::time::timeout(Duration::from_secs(5), watcher)
+            .await
+            .unwrap()
+            .unwrap();
+    }
+}
