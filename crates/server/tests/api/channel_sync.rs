@@ -920,13 +920,12 @@ async fn the_formatted_and_original_message_open_for_their_shop_only() {
         page: 10,
         ..FakeChannel::default()
     });
-    *fake.mail.lock().unwrap() = vec![format!(
-        "Message-ID: <h1@buyer.example>\r\nFrom: a@buyer.example\r\nSubject: Photo\r\nMIME-Version: 1.0\r\n\
+    *fake.mail.lock().unwrap() = vec![        "Message-ID: <h1@buyer.example>\r\nFrom: a@buyer.example\r\nSubject: Photo\r\nMIME-Version: 1.0\r\n\
          Content-Type: multipart/related; boundary=\"r\"\r\n\r\n--r\r\nContent-Type: text/html; charset=utf-8\r\n\r\n\
          <p>See <img src=\"cid:pic1@buyer\"> here</p>\r\n--r\r\nContent-Type: image/png\r\nContent-ID: <pic1@buyer>\r\n\
          Content-Transfer-Encoding: base64\r\n\r\niVBORw0KGgo=\r\n--r--\r\n"
-    )
-    .into_bytes()];
+    .as_bytes()
+    .to_vec()];
     let connectors = fakes(HashMap::from([("Mail".to_owned(), fake)]));
     sync_until_idle(&app, &connectors).await;
     let (message, number): (uuid::Uuid, i64) = sqlx::query_as(
