@@ -486,6 +486,10 @@ async fn a_batch_whose_lease_was_lost_is_not_stored() {
     app.shop("Shop", "owner@example.com").await;
     let tenant = app.tenant_of("owner@example.com").await;
     add_channel(&app, tenant, "Mail").await;
+    sqlx::query("UPDATE channels SET requests_per_minute = 60")
+        .execute(&app.admin)
+        .await
+        .unwrap();
     let claims = aftersail_db::channels::claim_due(&app.pool, 5, LEASE)
         .await
         .unwrap();
