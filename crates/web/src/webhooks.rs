@@ -42,7 +42,9 @@ async fn shopify(
         return Ok(StatusCode::UNAUTHORIZED);
     };
     let key = state.config.secret_key.as_ref().ok_or_else(|| {
-        AppError::Internal(anyhow::anyhow!("webhook for a channel, but no secret key configured"))
+        AppError::Internal(anyhow::anyhow!(
+            "webhook for a channel, but no secret key configured"
+        ))
     })?;
     let secrets = key
         .open(sealed, &secret_owner(target.tenant_id, id))

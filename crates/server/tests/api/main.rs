@@ -4,6 +4,7 @@ mod accounts;
 mod attachments;
 mod binary;
 mod browser;
+mod channels;
 mod csrf;
 mod generator;
 mod helpers;

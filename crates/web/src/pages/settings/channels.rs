@@ -49,7 +49,10 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/settings/channels", get(list))
         .route("/settings/channels/health", get(health))
-        .route("/settings/channels/email", get(new_email).post(create_email))
+        .route(
+            "/settings/channels/email",
+            get(new_email).post(create_email),
+        )
         .route(
             "/settings/channels/shopify/install",
             get(shopify_install).post(shopify_install_form),
@@ -104,7 +107,9 @@ impl HealthTable {
 
     /// The progress bar's maximum, when the backlog is known.
     fn progress_max(&self, c: &Channel) -> Option<i64> {
-        c.backlog.map(|b| c.items_ingested + b.max(0)).filter(|m| *m > 0)
+        c.backlog
+            .map(|b| c.items_ingested + b.max(0))
+            .filter(|m| *m > 0)
     }
 }
 
@@ -533,7 +538,12 @@ fn secret_key<'a>(state: &'a AppState, t: &'static Tr) -> Result<&'a SecretKey, 
 }
 
 /// The channel's opened credentials (`{}` when it has none).
-fn open_secrets(state: &AppState, t: &'static Tr, tenant: TenantId, c: &Channel) -> Result<Value, String> {
+fn open_secrets(
+    state: &AppState,
+    t: &'static Tr,
+    tenant: TenantId,
+    c: &Channel,
+) -> Result<Value, String> {
     let Some(sealed) = &c.secrets_sealed else {
         return Ok(json!({}));
     };
@@ -658,14 +668,16 @@ async fn save_email(
                     )
                     .await
                     .map(|()| true),
-                    Some(_) => channels::update_settings(
-                        &mut tx,
-                        id,
-                        &checked.name,
-                        &checked.settings,
-                        sealed.as_deref(),
-                    )
-                    .await,
+                    Some(_) => {
+                        channels::update_settings(
+                            &mut tx,
+                            id,
+                            &checked.name,
+                            &checked.settings,
+                            sealed.as_deref(),
+                        )
+                        .await
+                    }
                 };
                 match result {
                     Ok(true) => {
@@ -901,7 +913,10 @@ async fn shopify_callback(
         Utc::now(),
     )
     .map_err(|e| AppError::BadRequest(t.fill(t.shopify_callback_invalid, e)))?;
-    let nonce_ok = match (callback.state.as_deref(), cookies::get(&headers, STATE_COOKIE)) {
+    let nonce_ok = match (
+        callback.state.as_deref(),
+        cookies::get(&headers, STATE_COOKIE),
+    ) {
         (Some(sent), Some(kept)) => !kept.is_empty() && tokens::equal(sent, kept),
         _ => false,
     };
@@ -913,15 +928,9 @@ async fn shopify_callback(
         .base_url
         .clone()
         .unwrap_or_else(|| format!("https://{}", callback.shop));
-    let token = oauth::exchange_code(
-        http(),
-        &base,
-        &app.api_key,
-        &app.api_secret,
-        &callback.code,
-    )
-    .await
-    .map_err(|e| AppError::BadRequest(t.fill(t.shopify_exchange_failed, e)))?;
+    let token = oauth::exchange_code(http(), &base, &app.api_key, &app.api_secret, &callback.code)
+        .await
+        .map_err(|e| AppError::BadRequest(t.fill(t.shopify_exchange_failed, e)))?;
     let secrets = json!({ "access_token": token.token, "api_secret": app.api_secret });
     let mut settings = json!({ "shop": callback.shop });
     if let Some(base_url) = &app.base_url {
@@ -930,7 +939,8 @@ async fn shopify_callback(
 
     let mut tx = user.tx(&state).await?;
     let existing = channels::list(&mut tx).await?.into_iter().find(|c| {
-        c.kind == "shopify" && c.settings.get("shop").and_then(Value::as_str) == Some(&callback.shop)
+        c.kind == "shopify"
+            && c.settings.get("shop").and_then(Value::as_str) == Some(&callback.shop)
     });
     let id = match existing {
         Some(c) => {
@@ -987,7 +997,10 @@ mod tests {
 
     #[test]
     fn shop_domains_are_completed_and_checked() {
-        assert_eq!(shop_domain("my-shop").as_deref(), Some("my-shop.myshopify.com"));
+        assert_eq!(
+            shop_domain("my-shop").as_deref(),
+            Some("my-shop.myshopify.com")
+        );
         assert_eq!(
             shop_domain(" https://My-Shop.myshopify.com/ ").as_deref(),
             Some("my-shop.myshopify.com")
