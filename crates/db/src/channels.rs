@@ -121,6 +121,19 @@ pub async fn update_settings(
     Ok(done.rows_affected() == 1)
 }
 
+/// Changes how often the channel is polled (5 s to a day, by the table's check).
+pub async fn set_poll_interval(tx: &mut TenantTx, id: ChannelId, secs: i32) -> Result<bool, Error> {
+    let tenant = tx.tenant();
+    let done =
+        sqlx::query("UPDATE channels SET poll_interval_secs = $3 WHERE tenant_id = $1 AND id = $2")
+            .bind(tenant)
+            .bind(id)
+            .bind(secs)
+            .execute(tx.conn())
+            .await?;
+    Ok(done.rows_affected() == 1)
+}
+
 /// Pauses or resumes polling (resuming polls at once). Returns false for an unknown channel.
 pub async fn set_paused(tx: &mut TenantTx, id: ChannelId, paused: bool) -> Result<bool, Error> {
     let tenant = tx.tenant();

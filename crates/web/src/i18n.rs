@@ -77,6 +77,15 @@ impl Tr {
         template.replacen("{}", &value.to_string(), 1)
     }
 
+    /// The label of a connection security setting (`tls`, `starttls`, `plain`).
+    pub fn security(&self, code: &str) -> &'static str {
+        match code {
+            "tls" => self.security_tls,
+            "starttls" => self.security_starttls,
+            _ => self.security_plain,
+        }
+    }
+
     /// Accepts a role or a reference to one (templates hand over either).
     pub fn role<R: std::borrow::Borrow<aftersail_domain::Role>>(&self, role: R) -> &'static str {
         match *role.borrow() {
@@ -178,7 +187,7 @@ strings! {
     internal_note: "Internal note", "内部备注";
     delivery_queued: "Queued", "排队中";
     delivery_sent: "Sent", "已发送";
-    delivery_failed: "Failed, retrying", "发送失败，重试中";
+    delivery_failed: "Failed — will retry", "发送失败，将自动重试";
     delivery_dead: "Not delivered", "未送达";
     automated_auto_reply: "Auto-reply", "自动回复";
     automated_bounce: "Bounce", "退信";
@@ -408,6 +417,81 @@ strings! {
     template_saved: "Template saved.", "模板已保存。";
     template_deleted: "Template deleted.", "模板已删除。";
     delete: "Delete", "删除";
+
+    // Settings → Channels
+    settings_channels: "Channels", "渠道";
+    channels_lead: "Channels are where buyer messages come from and where your replies go out: a mailbox (IMAP and SMTP) or a connected Shopify store.", "渠道是买家消息的来源，也是回复发出的途径：一个邮箱（IMAP 和 SMTP）或一个已连接的 Shopify 店铺。";
+    channels_none: "No channels yet. Connect a mailbox or a Shopify store and new buyer messages and orders will appear in the inbox; replies go out through the same channel.", "暂无渠道。连接邮箱或 Shopify 店铺后，新的买家消息和订单会出现在收件箱中，回复也会通过同一渠道发出。";
+    channel_col_name: "Name", "名称";
+    channel_col_kind: "Type", "类型";
+    channel_col_last_sync: "Last sync", "上次同步";
+    channel_col_last_error: "Last error", "最近错误";
+    channel_col_backlog: "Backlog", "待处理";
+    channel_col_ingested: "Items imported", "已导入条目";
+    channel_never_synced: "Not yet", "尚未同步";
+    channel_importing: "Importing history… {} so far", "正在导入历史记录…已导入 {} 条";
+    channel_importing_label: "Import progress", "导入进度";
+    channel_status_active: "Active", "运行中";
+    channel_status_paused: "Paused", "已暂停";
+    channel_status_auth_failed: "Credentials refused", "凭据被拒绝";
+    channel_auth_failed_help: "The remote side refused the stored credentials, so syncing has stopped. Enter working credentials (or reconnect) to start it again.", "对方拒绝了已保存的凭据，同步已停止。请填写有效的凭据（或重新连接）以恢复同步。";
+    channel_kind_email: "Email", "邮件";
+    channel_kind_shopify: "Shopify", "Shopify 店铺";
+    ago_just_now: "just now", "刚刚";
+    ago_minutes: "{} min ago", "{} 分钟前";
+    ago_hours: "{} h ago", "{} 小时前";
+    ago_days: "{} d ago", "{} 天前";
+    channel_add_email: "Add email channel", "添加邮件渠道";
+    channel_add_email_help: "Fetch buyer mail from a mailbox over IMAP and send replies over SMTP.", "通过 IMAP 从邮箱收取买家邮件，并通过 SMTP 发送回复。";
+    channel_connect_shopify: "Connect Shopify", "连接 Shopify";
+    channel_shop_domain: "Shop domain", "店铺域名";
+    channel_shop_domain_help: "Your store's myshopify.com address. You will approve access at Shopify and come back here.", "您店铺的 myshopify.com 地址。您将在 Shopify 上授权访问，然后返回此处。";
+    shopify_not_configured: "Shopify is not configured on this server: the administrator must set the Shopify app's API key and secret (shopify_api_key, shopify_api_secret).", "本服务器尚未配置 Shopify：管理员需设置 Shopify 应用的 API 密钥和密钥（shopify_api_key、shopify_api_secret）。";
+    channel_webhook_url: "Webhook address", "Webhook 地址";
+    channel_pause: "Pause", "暂停";
+    channel_resume: "Resume", "恢复";
+    channel_test: "Test connection", "测试连接";
+    channel_testing: "Testing…", "正在测试…";
+    channel_test_ok: "Connection OK.", "连接正常。";
+    channel_test_failed: "Connection failed: {}", "连接失败：{}";
+    channel_test_timeout: "no answer within {} seconds", "{} 秒内无响应";
+    channel_edit: "Channel settings", "渠道设置";
+    field_channel_name: "Channel name", "渠道名称";
+    channel_imap: "Incoming mail (IMAP)", "收信（IMAP）";
+    channel_smtp: "Outgoing mail (SMTP)", "发信（SMTP）";
+    field_host: "Server", "服务器";
+    field_port: "Port", "端口";
+    field_security: "Security", "加密方式";
+    security_tls: "TLS", "TLS 加密";
+    security_starttls: "STARTTLS", "STARTTLS 加密";
+    security_plain: "None (unencrypted)", "无（不加密）";
+    field_username: "User name", "用户名";
+    field_mailbox: "Mailbox", "邮件文件夹";
+    field_from_address: "From address", "发件地址";
+    field_from_name: "From name", "发件人名称";
+    field_poll_interval: "Check for new mail every (seconds)", "检查新邮件间隔（秒）";
+    channel_password_keep: "Leave blank to keep the saved password", "留空则保留已保存的密码";
+    channel_smtp_username_help: "Leave blank if the server sends without signing in.", "如果服务器无需登录即可发信，请留空。";
+    err_too_long: "Too long.", "过长。";
+    err_port: "Enter a port from 1 to 65535.", "请输入 1 到 65535 之间的端口。";
+    err_security: "Choose TLS, STARTTLS or none.", "请选择 TLS、STARTTLS 或不加密。";
+    err_poll_interval: "Enter 5 to 86400 seconds.", "请输入 5 到 86400 秒。";
+    err_shop_domain: "Enter your shop's address, such as your-shop.myshopify.com.", "请输入店铺地址，例如 your-shop.myshopify.com。";
+    channel_no_secret_key: "Credentials cannot be saved: no secret key is configured on this server (secret_key).", "无法保存凭据：本服务器未配置密钥（secret_key）。";
+    channel_name_taken: "A channel with this name already exists.", "已存在同名渠道。";
+    channel_saved: "Channel saved.", "渠道已保存。";
+    channel_paused_notice: "Channel paused.", "渠道已暂停。";
+    channel_resumed_notice: "Channel resumed.", "渠道已恢复。";
+    shopify_connected: "Shopify store connected.", "Shopify 店铺已连接。";
+    shopify_callback_invalid: "The answer from Shopify could not be verified ({}). Start connecting again from Settings → Channels.", "无法验证 Shopify 的返回结果（{}）。请从 设置 → 渠道 重新连接。";
+    shopify_state_mismatch: "This Shopify answer does not belong to a connection started in this browser. Start connecting again from Settings → Channels.", "此 Shopify 返回结果不属于在本浏览器中发起的连接。请从 设置 → 渠道 重新连接。";
+    shopify_exchange_failed: "Shopify did not grant access: {}", "Shopify 未授予访问权限：{}";
+
+    // Ticket: delivery of replies
+    delivery_error: "Delivery error", "发送错误";
+    delivery_attempts: "Attempts: {}", "尝试次数：{}";
+    send_again: "Send again", "重新发送";
+    delivery_requeued: "The reply is queued to be sent again.", "回复已重新排队发送。";
 
     // Keyboard shortcuts
     shortcuts_title: "Keyboard shortcuts", "键盘快捷键";

@@ -11,6 +11,7 @@ pub mod locale;
 pub mod ops;
 pub mod pages;
 pub mod state;
+pub mod webhooks;
 
 use axum::http::{header, HeaderValue};
 use axum::middleware::{from_fn, from_fn_with_state};
@@ -42,6 +43,8 @@ pub fn router(state: AppState) -> Router {
 
     Router::new()
         .merge(ops::router())
+        // Signed by the platform, not by a session: outside the session and CSRF layers.
+        .merge(webhooks::router())
         .nest_service("/static", ServeDir::new(&state.config.static_dir))
         .merge(app)
         .layer(from_fn(error::render_errors))

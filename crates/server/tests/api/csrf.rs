@@ -112,6 +112,7 @@ async fn every_page_form_carries_the_token() {
         "/settings/teams",
         &format!("/settings/teams/{team}"),
         "/settings/audit",
+        "/settings/channels/email",
     ] {
         let html = owner.page(path).await;
         // GET forms (filters) change nothing and carry no token; every POST form must.

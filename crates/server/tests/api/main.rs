@@ -5,6 +5,7 @@ mod attachments;
 mod binary;
 mod browser;
 mod channel_sync;
+mod channels;
 mod csrf;
 mod email_channel;
 mod generator;

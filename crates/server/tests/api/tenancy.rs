@@ -26,6 +26,24 @@ async fn two_shops(app: &TestApp) -> (Browser, Browser) {
                 ],
             )
             .await;
+        owner
+            .post(
+                "/settings/channels/email",
+                &[
+                    ("name", &format!("Mailbox {suffix}")),
+                    ("imap_host", "127.0.0.1"),
+                    ("imap_port", "993"),
+                    ("imap_security", "tls"),
+                    ("imap_username", "u"),
+                    ("imap_password", "p"),
+                    ("smtp_host", "127.0.0.1"),
+                    ("smtp_port", "465"),
+                    ("smtp_security", "tls"),
+                    ("from_address", &format!("mail-{suffix}@example.com")),
+                    ("poll_interval_secs", "60"),
+                ],
+            )
+            .await;
     }
     (a, b)
 }
@@ -37,7 +55,8 @@ async fn snapshot(app: &TestApp, tenant: uuid::Uuid) -> String {
             (SELECT string_agg(name, ',' ORDER BY name) FROM teams WHERE tenant_id = $1),
             (SELECT count(*) FROM team_members WHERE tenant_id = $1),
             (SELECT string_agg(concat(email, revoked_at IS NULL), ',' ORDER BY email) FROM invitations WHERE tenant_id = $1),
-            (SELECT count(*) FROM sessions WHERE tenant_id = $1))",
+            (SELECT count(*) FROM sessions WHERE tenant_id = $1),
+            (SELECT string_agg(concat(name, status, settings::text, secrets_sealed), ',') FROM channels WHERE tenant_id = $1))",
     )
     .bind(tenant)
     .fetch_one(&app.admin)
@@ -70,6 +89,11 @@ async fn another_tenants_ids_answer_404_on_every_route_and_change_nothing() {
         .fetch_one(&app.admin)
         .await
         .unwrap();
+    let channel_a: uuid::Uuid = sqlx::query_scalar("SELECT id FROM channels WHERE tenant_id = $1")
+        .bind(tenant_a)
+        .fetch_one(&app.admin)
+        .await
+        .unwrap();
     let (user_a, team_a, invitation_a) = (
         user_a.to_string(),
         team_a.to_string(),
@@ -77,7 +101,10 @@ async fn another_tenants_ids_answer_404_on_every_route_and_change_nothing() {
     );
 
     // Every route that takes an id. Add new ones here as they are written.
-    let gets = [format!("/settings/teams/{team_a}")];
+    let gets = [
+        format!("/settings/teams/{team_a}"),
+        format!("/settings/channels/{channel_a}"),
+    ];
     let posts: Vec<(String, Vec<(&str, &str)>)> = vec![
         (
             format!("/settings/users/{user_a}/role"),
@@ -102,6 +129,13 @@ async fn another_tenants_ids_answer_404_on_every_route_and_change_nothing() {
             format!("/settings/teams/{team_a}/members/{user_a}/remove"),
             vec![],
         ),
+        (
+            format!("/settings/channels/{channel_a}"),
+            vec![("name", "Pwned")],
+        ),
+        (format!("/settings/channels/{channel_a}/pause"), vec![]),
+        (format!("/settings/channels/{channel_a}/resume"), vec![]),
+        (format!("/settings/channels/{channel_a}/test"), vec![]),
         // B's own team, A's user: still no way in.
         (
             format!("/settings/teams/{team_b}/members"),
@@ -134,6 +168,7 @@ async fn another_tenants_ids_answer_404_on_every_route_and_change_nothing() {
         "/settings/team",
         "/settings/teams",
         "/settings/audit",
+        "/settings/channels",
         "/settings/profile",
     ] {
         let html = b.page(path).await;

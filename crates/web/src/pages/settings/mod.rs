@@ -1,7 +1,8 @@
 //! Settings: the user's own profile, and (for admins and owners) people, teams, reply
-//! templates and the audit log.
+//! templates, channels and the audit log.
 
 mod audit_log;
+mod channels;
 mod people;
 mod profile;
 mod teams;
@@ -23,6 +24,7 @@ pub fn router() -> Router<AppState> {
         .merge(people::router())
         .merge(teams::router())
         .merge(templates::router())
+        .merge(channels::router())
         .merge(audit_log::router())
 }
 
@@ -44,6 +46,10 @@ pub fn notice(t: &'static crate::i18n::Tr, key: Option<&str>) -> Option<&'static
         "team_deleted" => t.team_deleted,
         "template_saved" => t.template_saved,
         "template_deleted" => t.template_deleted,
+        "channel_saved" => t.channel_saved,
+        "channel_paused" => t.channel_paused_notice,
+        "channel_resumed" => t.channel_resumed_notice,
+        "shopify_connected" => t.shopify_connected,
         _ => return None,
     })
 }

@@ -2,11 +2,13 @@
 //!
 //! - [`compose`]: reply and internal note, with attachments.
 //! - [`changes`]: status/priority/type/assignee/team, tags, merge, mark unread.
+//! - [`delivery`]: "Send again" for replies that were not delivered.
 //! - [`files`]: attachment downloads.
 //! - [`presence`]: who else is viewing or typing (the collision notice).
 
 mod changes;
 mod compose;
+mod delivery;
 mod files;
 mod original;
 mod presence;
@@ -44,6 +46,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/tickets/{number}", get(show))
         .merge(compose::router())
+        .merge(delivery::router())
         .merge(changes::router())
         .merge(files::router())
         .merge(original::router())
@@ -56,6 +59,8 @@ struct TicketPage<'a> {
     shell: Shell<'a>,
     ticket: Ticket,
     thread: Vec<Message>,
+    /// Delivery attempts and the last error of each reply: (message, attempts, error).
+    delivery: Vec<(MessageId, i32, Option<String>)>,
     history: Vec<TicketEvent>,
     customer: Customer,
     order: Option<(Order, Vec<OrderItem>)>,
@@ -106,6 +111,18 @@ impl TicketPage<'_> {
             .collect()
     }
 
+    /// Attempts so far and the last error of a reply's delivery.
+    fn delivery_of(&self, message: &MessageId) -> Option<(i32, Option<&str>)> {
+        self.delivery
+            .iter()
+            .find(|(m, _, _)| m == message)
+            .map(|(_, attempts, error)| (*attempts, error.as_deref()))
+    }
+
+    fn attempts(&self, attempts: &i32) -> String {
+        self.shell.t.fill(self.shell.t.delivery_attempts, attempts)
+    }
+
     fn size(&self, bytes: &i64) -> String {
         attachment::human_size(u64::try_from(*bytes).unwrap_or(0))
     }
@@ -154,6 +171,7 @@ async fn load<'a>(
         .await?
         .ok_or(AppError::NotFound)?;
     let thread = messages::for_ticket(tx, ticket.id).await?;
+    let delivery = aftersail_db::outbox::errors_of_ticket(tx, ticket.id).await?;
     let history = ticket_events::for_ticket(tx, ticket.id).await?;
     let customer = customers::get(tx, ticket.customer_id)
         .await?
@@ -203,6 +221,7 @@ async fn load<'a>(
         shell: Shell::new(user, "inbox"),
         ticket,
         thread,
+        delivery,
         history,
         customer,
         order,
