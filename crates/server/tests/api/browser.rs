@@ -686,3 +686,83 @@ async fn hostile_html_mail_is_shown_without_running_anything() {
     }
     assert!(reached.is_empty(), "hostile mail reached out: {reached:?}");
 }
+
+#[tokio::test]
+async fn an_owner_connects_a_mailbox_tests_it_and_its_mail_arrives_in_the_inbox() {
+    let Some(web) = WebDriver::start().await else {
+        return;
+    };
+    let dovecot = crate::mail_servers::Dovecot::start();
+    let sink = crate::mail_servers::SmtpSink::start(crate::mail_servers::SinkOptions::default());
+    dovecot
+        .deliver(
+            "INBOX",
+            &[crate::mail_servers::mail(1), crate::mail_servers::mail(2)],
+        )
+        .await;
+    let app = spawn_app().await;
+    app.shop("Mail Shop", "owner@example.com").await;
+
+    web.goto(&format!("{}/login", app.address)).await;
+    web.type_into("#email", "owner@example.com").await;
+    web.type_into("#password", PASSWORD).await;
+    web.click("button[type=submit]").await;
+    web.wait_path("/inbox").await;
+    web.goto(&format!("{}/settings/channels", app.address))
+        .await;
+    web.click("a[href='/settings/channels/email']").await;
+    web.wait_path("/settings/channels/email").await;
+    web.type_into("#channel-name", "Support mailbox").await;
+    web.type_into("#imap-host", "127.0.0.1").await;
+    web.script("document.querySelector('#imap-port').value = ''")
+        .await;
+    web.type_into("#imap-port", &dovecot.imap_port.to_string())
+        .await;
+    web.script("document.querySelector('#imap-security').value = 'plain'")
+        .await;
+    web.type_into("#imap-username", crate::mail_servers::USER)
+        .await;
+    web.type_into("#imap-password", crate::mail_servers::PASSWORD)
+        .await;
+    web.type_into("#smtp-host", "127.0.0.1").await;
+    web.script("document.querySelector('#smtp-port').value = ''")
+        .await;
+    web.type_into("#smtp-port", &sink.port.to_string()).await;
+    web.script("document.querySelector('#smtp-security').value = 'plain'")
+        .await;
+    web.type_into("#smtp-username", crate::mail_servers::USER)
+        .await;
+    web.type_into("#smtp-password", crate::mail_servers::PASSWORD)
+        .await;
+    web.type_into("#from-address", crate::mail_servers::FROM)
+        .await;
+    web.click("#channel-form button[type=submit]").await;
+    web.wait_true("location.pathname.startsWith('/settings/channels/0')")
+        .await;
+
+    web.click("form[action$='/test'] button").await;
+    web.wait_true(
+        "document.querySelector('#channel-test-result').innerText.includes('Connection OK')",
+    )
+    .await;
+    web.screenshot("channel-connected").await;
+
+    // The worker polls the new mailbox; the buyers' mail is in the inbox.
+    let connectors = aftersail_worker::Connectors::new(Some(
+        aftersail_channels::crypto::SecretKey::parse(TEST_SECRET_KEY).unwrap(),
+    ));
+    let round =
+        aftersail_worker::channel_sync::run_once(&app.pool, &connectors, Duration::from_secs(60))
+            .await
+            .unwrap();
+    assert_eq!(round.ingested.messages, 2, "{round:?}");
+    web.goto(&format!("{}/inbox", app.address)).await;
+    web.wait_true("document.querySelector('#inbox').innerText.includes('Question 2')")
+        .await;
+    assert!(web.text("#inbox").await.contains("Question 1"));
+    web.goto(&format!("{}/settings/channels", app.address))
+        .await;
+    let health = web.text("main").await;
+    assert!(health.contains("Support mailbox"), "{health}");
+    web.screenshot("channels-health").await;
+}
