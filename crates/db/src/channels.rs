@@ -306,3 +306,18 @@ pub async fn to_watch(pool: &PgPool) -> Result<Vec<(TenantId, ChannelId)>, Error
         .fetch_all(pool)
         .await
 }
+
+/// Notes a problem on the channel for the owner (shown with its health) without changing
+/// its schedule.
+pub async fn note_error(tx: &mut TenantTx, id: ChannelId, error: &str) -> Result<(), Error> {
+    let tenant = tx.tenant();
+    sqlx::query(
+        "UPDATE channels SET last_error = $3, last_error_at = now() WHERE tenant_id = $1 AND id = $2",
+    )
+    .bind(tenant)
+    .bind(id)
+    .bind(error)
+    .execute(tx.conn())
+    .await?;
+    Ok(())
+}

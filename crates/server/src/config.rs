@@ -53,6 +53,8 @@ pub struct Config {
     pub shopify_api_secret: Option<String>,
     /// Tests only: talk to this URL instead of `https://{shop}`.
     pub shopify_base_url: Option<String>,
+    /// The public address of this server (for OAuth redirects and webhook URLs).
+    pub public_url: Option<String>,
 }
 
 impl Default for Config {
@@ -79,6 +81,7 @@ impl Default for Config {
             shopify_api_key: None,
             shopify_api_secret: None,
             shopify_base_url: None,
+            public_url: None,
         }
     }
 }
@@ -167,6 +170,7 @@ impl Config {
                 }),
                 _ => None,
             },
+            public_url: self.public_url.clone(),
             ..aftersail_web::WebConfig::default()
         }
     }

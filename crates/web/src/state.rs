@@ -36,6 +36,9 @@ pub struct WebConfig {
     pub secret_key: Option<aftersail_channels::crypto::SecretKey>,
     /// The Shopify app this installation is, when configured.
     pub shopify: Option<ShopifyApp>,
+    /// The address buyers' platforms reach this server at (`https://help.example.com`), for
+    /// OAuth redirects and webhook URLs; unset: taken from the request.
+    pub public_url: Option<String>,
 }
 
 /// A Shopify app's credentials (Partner dashboard → App → Client credentials).
@@ -69,6 +72,7 @@ impl Default for WebConfig {
             invitation_ttl: chrono::Duration::days(7),
             secret_key: None,
             shopify: None,
+            public_url: None,
         }
     }
 }

@@ -151,6 +151,54 @@ impl ShopifyConnector {
         &self.config
     }
 
+    /// Subscribes `callback_url` to every topic in [`TOPICS`](super::webhook::TOPICS) (JSON).
+    /// A topic already subscribed to that address counts as done. Returns the topics
+    /// subscribed now.
+    pub async fn register_webhooks(
+        &self,
+        callback_url: &str,
+    ) -> Result<Vec<String>, ConnectorError> {
+        let shop = self.config.shop.as_str();
+        let mut registered = Vec::new();
+        for topic in super::webhook::TOPICS {
+            // orders/create → ORDERS_CREATE, app/uninstalled → APP_UNINSTALLED
+            let enum_value = topic.replace('/', "_").to_uppercase();
+            let data = self
+                .client
+                .query(
+                    "webhookSubscriptionCreate",
+                    WEBHOOK_SUBSCRIPTION_CREATE,
+                    json!({
+                        "topic": enum_value,
+                        "sub": { "callbackUrl": callback_url, "format": "JSON" },
+                    }),
+                )
+                .await?;
+            let errors = data
+                .pointer("/webhookSubscriptionCreate/userErrors")
+                .and_then(|e| e.as_array())
+                .cloned()
+                .unwrap_or_default();
+            let messages: Vec<String> = errors
+                .iter()
+                .filter_map(|e| e.get("message").and_then(|m| m.as_str()))
+                .map(str::to_owned)
+                .collect();
+            if messages.is_empty() {
+                registered.push((*topic).to_owned());
+            } else if !messages
+                .iter()
+                .all(|m| m.to_lowercase().contains("already been taken"))
+            {
+                return Err(ConnectorError::Permanent(format!(
+                    "Shopify {shop}: subscribing to {topic} failed: {}",
+                    messages.join("; ")
+                )));
+            }
+        }
+        Ok(registered)
+    }
+
     fn first_cursor(&self) -> PollCursor {
         PollCursor {
             since: Utc::now() - chrono::Duration::days(i64::from(self.config.backfill_days)),
@@ -159,6 +207,8 @@ impl ShopifyConnector {
         }
     }
 }
+
+const WEBHOOK_SUBSCRIPTION_CREATE: &str = "mutation webhookSubscriptionCreate($topic: WebhookSubscriptionTopic!, $sub: WebhookSubscriptionInput!) { webhookSubscriptionCreate(topic: $topic, webhookSubscription: $sub) { webhookSubscription { id } userErrors { field message } } }";
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]

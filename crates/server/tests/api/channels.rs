@@ -97,16 +97,32 @@ async fn insert_shopify(
     id
 }
 
+/// Webhook subscriptions the mock shop was asked for: (topic, callback URL).
+static SUBSCRIPTIONS: std::sync::Mutex<Vec<(String, String)>> = std::sync::Mutex::new(Vec::new());
+
 /// Shopify's Admin API and token exchange, as far as the tests need them.
 async fn shopify_mock() -> String {
     let app = axum::Router::new()
         .route(
             "/admin/api/{version}/graphql.json",
-            axum::routing::post(|headers: AxumHeaders| async move {
+            axum::routing::post(|headers: AxumHeaders, Json(body): Json<Value>| async move {
                 let token = headers
                     .get("x-shopify-access-token")
                     .and_then(|v| v.to_str().ok());
-                if token == Some(GOOD_TOKEN) {
+                let query = body["query"].as_str().unwrap_or("");
+                if token == Some(GOOD_TOKEN) && query.contains("webhookSubscriptionCreate") {
+                    let vars = &body["variables"];
+                    SUBSCRIPTIONS.lock().unwrap().push((
+                        vars["topic"].as_str().unwrap_or("").to_owned(),
+                        vars["sub"]["callbackUrl"].as_str().unwrap_or("").to_owned(),
+                    ));
+                    (
+                        AxumStatus::OK,
+                        Json(json!({ "data": { "webhookSubscriptionCreate": {
+                            "webhookSubscription": { "id": "gid://shopify/WebhookSubscription/1" },
+                            "userErrors": [] } } })),
+                    )
+                } else if token == Some(GOOD_TOKEN) {
                     (
                         AxumStatus::OK,
                         Json(json!({ "data": { "shop": { "name": "Mock Shop" } } })),
@@ -667,6 +683,21 @@ async fn the_shopify_install_creates_a_channel_with_a_sealed_token() {
         .post(&format!("/settings/channels/{id}/test"), &[])
         .await;
     assert!(visible(&r.text().await.unwrap()).contains("Connection OK."));
+    let subscribed: Vec<(String, String)> = SUBSCRIPTIONS
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|(_, url)| url.ends_with(&format!("/webhooks/shopify/{id}")))
+        .cloned()
+        .collect();
+    let topics: Vec<&str> = subscribed.iter().map(|(t, _)| t.as_str()).collect();
+    assert_eq!(topics.len(), 11, "every topic is subscribed: {topics:?}");
+    assert!(topics.contains(&"ORDERS_UPDATED") && topics.contains(&"APP_UNINSTALLED"));
+    let last_error: Option<String> = sqlx::query_scalar("SELECT last_error FROM channels")
+        .fetch_one(&app.admin)
+        .await
+        .unwrap();
+    assert_eq!(last_error, None, "webhooks registered without trouble");
     let audit: i64 =
         sqlx::query_scalar("SELECT count(*) FROM audit_events WHERE action = 'channel.connected'")
             .fetch_one(&app.admin)

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use aftersail_channels::crypto::SecretKey;
 use aftersail_channels::kinds;
-use aftersail_channels::shopify::oauth;
+use aftersail_channels::shopify::{oauth, ShopifyConfig, ShopifyConnector};
 use aftersail_db::channels::{self, secret_owner, Channel, NewChannel};
 use aftersail_db::violated_constraint;
 use aftersail_domain::validation::{clean_name, normalize_email};
@@ -439,7 +439,44 @@ async fn health(State(state): State<AppState>, user: CurrentUser) -> AppResult<R
 }
 
 /// `https://host` as the browser reached us, for URLs we hand to Shopify.
+/// Subscribes the shop's webhooks to this channel's endpoint. A failure does not undo the
+/// install (polling still syncs everything); it is noted on the channel for the owner.
+#[allow(clippy::too_many_arguments)]
+async fn register_webhooks(
+    state: &AppState,
+    user: &CurrentUser,
+    headers: &HeaderMap,
+    id: ChannelId,
+    shop: &str,
+    token: &str,
+    api_secret: &str,
+    base: &str,
+) -> AppResult<()> {
+    let mut config = ShopifyConfig::new(shop, token, api_secret);
+    config.base_url = Some(base.to_owned());
+    let callback_url = format!("{}/webhooks/shopify/{id}", origin(state, headers));
+    let outcome = match ShopifyConnector::new(config) {
+        Ok(connector) => connector.register_webhooks(&callback_url).await.map(|_| ()),
+        Err(err) => Err(err),
+    };
+    if let Err(err) = outcome {
+        tracing::warn!(channel = %id, error = %err, "Shopify webhooks not registered");
+        let mut tx = user.tx(state).await?;
+        channels::note_error(
+            &mut tx,
+            id,
+            &format!("webhooks could not be registered (orders still sync by polling): {err}"),
+        )
+        .await?;
+        tx.commit().await?;
+    }
+    Ok(())
+}
+
 fn origin(state: &AppState, headers: &HeaderMap) -> String {
+    if let Some(public) = &state.config.public_url {
+        return public.trim_end_matches('/').to_owned();
+    }
     let scheme = if secure_cookies(state, headers) {
         "https"
     } else {
@@ -982,6 +1019,17 @@ async fn shopify_callback(
     )
     .await?;
     tx.commit().await?;
+    register_webhooks(
+        &state,
+        &user,
+        &headers,
+        id,
+        &callback.shop,
+        &token.token,
+        &app.api_secret,
+        &base,
+    )
+    .await?;
     let mut response =
         Redirect::to(&format!("/settings/channels/{id}?notice=shopify_connected")).into_response();
     response.headers_mut().append(
