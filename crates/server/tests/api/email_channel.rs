@@ -419,3 +419,107 @@ async fn new_mail_announced_by_imap_idle_makes_the_mailbox_due_at_once() {
             .unwrap();
     }
 }
+
+/// `data` as base64 in 76-character lines.
+fn base64_lines(data: &[u8]) -> String {
+    use base64::Engine as _;
+    let text = base64::engine::general_purpose::STANDARD.encode(data);
+    text.as_bytes()
+        .chunks(76)
+        .map(|c| std::str::from_utf8(c).unwrap())
+        .collect::<Vec<_>>()
+        .join("\r\n")
+}
+
+#[tokio::test]
+async fn the_hostile_and_unusual_mail_corpus_goes_through_a_real_mailbox_intact() {
+    let dovecot = Dovecot::start();
+    let app = spawn_app().await;
+    app.shop("Shop", "owner@example.com").await;
+    let tenant = app.tenant_of("owner@example.com").await;
+    email_channel(&app, tenant, &dovecot, 1, 50).await;
+
+    let corpus_dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../channels/tests/mail");
+    let mut corpus: Vec<Vec<u8>> = std::fs::read_dir(corpus_dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "eml"))
+        .map(|p| std::fs::read(p).unwrap())
+        .collect();
+    assert!(corpus.len() >= 15, "the corpus is there");
+    let video: Vec<u8> = (0..8 * 1024 * 1024u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+        .collect();
+    corpus.push(
+        format!(
+            "From: Big Sender <big@example.com>\r\nTo: {MAIL_USER}\r\nSubject: Video of the defect\r\n\
+             Date: Fri, 20 Nov 2026 10:00:00 +0000\r\nMessage-ID: <big-1@example.com>\r\nMIME-Version: 1.0\r\n\
+             Content-Type: multipart/mixed; boundary=\"big\"\r\n\r\n--big\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n\
+             See the attached video.\r\n--big\r\nContent-Type: video/mp4\r\nContent-Disposition: attachment; filename=\"defect.mp4\"\r\n\
+             Content-Transfer-Encoding: base64\r\n\r\n{}\r\n--big--\r\n",
+            base64_lines(&video)
+        )
+        .into_bytes(),
+    );
+    dovecot.deliver("INBOX", &corpus).await;
+
+    let connectors = Connectors::new(Some(SecretKey::parse(TEST_SECRET_KEY).unwrap()));
+    let round = channel_sync::run_once(&app.pool, &connectors, LEASE)
+        .await
+        .unwrap();
+    assert_eq!(round.failed, 0, "{round:?}");
+    let stored = count(&app, "SELECT count(*) FROM messages").await;
+    let distinct_raw = corpus.len() as i64;
+    assert_eq!(
+        stored + round.ingested.duplicates,
+        distinct_raw,
+        "every mail stored or recognised as a repeat: {round:?}"
+    );
+    assert_eq!(
+        count(&app, "SELECT count(*) FROM inbound_payloads").await,
+        stored
+    );
+
+    let (size, sha): (i64, String) =
+        sqlx::query_as("SELECT size_bytes, sha256 FROM attachments WHERE filename = 'defect.mp4'")
+            .fetch_one(&app.admin)
+            .await
+            .unwrap();
+    assert_eq!(
+        size,
+        video.len() as i64,
+        "the 8 MB attachment arrives whole"
+    );
+    use sha2::Digest as _;
+    assert_eq!(sha, hex::encode(sha2::Sha256::digest(&video)));
+
+    let html: Vec<String> =
+        sqlx::query_scalar("SELECT body_html FROM messages WHERE body_html IS NOT NULL")
+            .fetch_all(&app.admin)
+            .await
+            .unwrap();
+    assert!(!html.is_empty());
+    for h in &html {
+        let lower = h.to_lowercase();
+        for bad in ["<script", " onerror", " onload", "javascript:"] {
+            assert!(!lower.contains(bad), "stored HTML keeps {bad}: {h}");
+        }
+    }
+    let channels: Vec<String> =
+        sqlx::query_scalar("SELECT DISTINCT channel FROM tickets ORDER BY 1")
+            .fetch_all(&app.admin)
+            .await
+            .unwrap();
+    assert_eq!(
+        channels,
+        ["amazon", "ebay", "email"],
+        "relay mail becomes its marketplace's conversation"
+    );
+    let automated: Vec<String> = sqlx::query_scalar(
+        "SELECT DISTINCT automated FROM messages WHERE automated IS NOT NULL ORDER BY 1",
+    )
+    .fetch_all(&app.admin)
+    .await
+    .unwrap();
+    assert_eq!(automated, ["auto_reply", "bounce", "bulk"]);
+}
