@@ -57,6 +57,10 @@ id_type!(AttachmentId);
 id_type!(ReplyTemplateId);
 id_type!(ChannelId);
 id_type!(OutboxId);
+id_type!(
+    /// A return destination: overseas return centre, repair partner or home warehouse.
+    WarehouseId
+);
 
 #[cfg(test)]
 mod tests {

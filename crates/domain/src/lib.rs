@@ -6,6 +6,7 @@ pub mod ids;
 pub mod locale;
 pub mod money;
 pub mod placeholders;
+pub mod returns;
 pub mod role;
 pub mod search;
 pub mod tags;
