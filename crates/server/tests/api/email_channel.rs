@@ -382,7 +382,8 @@ async fn new_mail_announced_by_imap_idle_makes_the_mailbox_due_at_once() {
     let idling = || async {
         count(
             &app,
-            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted",
+            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted
+             AND database = (SELECT oid FROM pg_database WHERE datname = current_database())",
         )
         .await
     };
