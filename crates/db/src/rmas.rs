@@ -1,6 +1,6 @@
 //! Return merchandise authorisations (returns).
 
-use aftersail_domain::{CustomerId, OrderId, OrderItemId, RmaId, TicketId};
+use aftersail_domain::{CustomerId, OrderId, OrderItemId, RmaId, TicketId, UserId, WarehouseId};
 use chrono::{DateTime, Utc};
 
 use crate::{Error, TenantTx};
@@ -97,5 +97,308 @@ pub async fn for_customer(tx: &mut TenantTx, customer: CustomerId) -> Result<Vec
     .bind(tenant)
     .bind(customer)
     .fetch_all(tx.conn())
+    .await
+}
+
+/// A return as the portal or an agent opens it, with the engine's decision.
+pub struct DecidedRma<'a> {
+    pub order_id: OrderId,
+    pub customer_id: CustomerId,
+    pub ticket_id: Option<TicketId>,
+    /// `requested` (an agent decides), `approved` (auto-approved) or `rejected`.
+    pub status: &'a str,
+    pub reason: &'a str,
+    pub resolution: Option<&'a str>,
+    pub items: &'a [(OrderItemId, i32)],
+    /// `aftersail_domain::returns::ReturnRequest` and `Decision` as JSON.
+    pub request: &'a serde_json::Value,
+    pub decision: &'a serde_json::Value,
+    pub refund_minor: Option<i64>,
+    pub currency: &'a str,
+    pub warehouse_id: Option<WarehouseId>,
+    pub buyer_email: Option<&'a str>,
+    pub language: Option<&'a str>,
+    pub at: DateTime<Utc>,
+}
+
+/// Creates the RMA with its decision and items, and its first timeline entry.
+pub async fn create_decided(
+    tx: &mut TenantTx,
+    r: DecidedRma<'_>,
+    actor: Option<UserId>,
+) -> Result<(RmaId, String), Error> {
+    let (id, code) = create(
+        tx,
+        NewRma {
+            order_id: r.order_id,
+            customer_id: r.customer_id,
+            ticket_id: r.ticket_id,
+            status: r.status,
+            reason: r.reason,
+            resolution: r.resolution,
+            items: r.items,
+            at: r.at,
+        },
+    )
+    .await?;
+    let tenant = tx.tenant();
+    sqlx::query(
+        "UPDATE rmas SET request = $3, decision = $4, refund_minor = $5, currency = $6, warehouse_id = $7,
+                buyer_email = $8, language = $9
+         WHERE tenant_id = $1 AND id = $2",
+    )
+    .bind(tenant)
+    .bind(id)
+    .bind(r.request)
+    .bind(r.decision)
+    .bind(r.refund_minor)
+    .bind(r.currency)
+    .bind(r.warehouse_id)
+    .bind(r.buyer_email)
+    .bind(r.language)
+    .execute(tx.conn())
+    .await?;
+    add_event(
+        tx,
+        id,
+        actor,
+        "requested",
+        None,
+        true,
+        &serde_json::json!({}),
+    )
+    .await?;
+    if r.status != "requested" {
+        add_event(tx, id, None, r.status, None, true, r.decision).await?;
+    }
+    Ok((id, code))
+}
+
+/// Appends to the RMA's timeline. `visible_to_buyer: false` for internal notes.
+pub async fn add_event(
+    tx: &mut TenantTx,
+    rma: RmaId,
+    actor: Option<UserId>,
+    kind: &str,
+    note: Option<&str>,
+    visible_to_buyer: bool,
+    data: &serde_json::Value,
+) -> Result<(), Error> {
+    let tenant = tx.tenant();
+    sqlx::query(
+        "INSERT INTO rma_events (tenant_id, id, rma_id, actor_user_id, kind, note, visible_to_buyer, data)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(tenant)
+    .bind(uuid::Uuid::now_v7())
+    .bind(rma)
+    .bind(actor)
+    .bind(kind)
+    .bind(note)
+    .bind(visible_to_buyer)
+    .bind(data)
+    .execute(tx.conn())
+    .await?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct RmaEvent {
+    pub at: DateTime<Utc>,
+    pub actor_name: Option<String>,
+    pub kind: String,
+    pub note: Option<String>,
+    pub visible_to_buyer: bool,
+    pub data: serde_json::Value,
+}
+
+/// The timeline, oldest first; `buyer_view` leaves out what only agents see.
+pub async fn timeline(
+    tx: &mut TenantTx,
+    rma: RmaId,
+    buyer_view: bool,
+) -> Result<Vec<RmaEvent>, Error> {
+    let tenant = tx.tenant();
+    sqlx::query_as(
+        "SELECT e.at, u.name AS actor_name, e.kind, e.note, e.visible_to_buyer, e.data
+         FROM rma_events e LEFT JOIN users u ON u.tenant_id = e.tenant_id AND u.id = e.actor_user_id
+         WHERE e.tenant_id = $1 AND e.rma_id = $2 AND (NOT $3 OR e.visible_to_buyer)
+         ORDER BY e.at, e.id",
+    )
+    .bind(tenant)
+    .bind(rma)
+    .bind(buyer_view)
+    .fetch_all(tx.conn())
+    .await
+}
+
+/// Everything about one return.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Rma {
+    pub id: RmaId,
+    pub code: String,
+    pub order_id: OrderId,
+    pub customer_id: CustomerId,
+    pub ticket_id: Option<TicketId>,
+    pub status: String,
+    pub reason: String,
+    pub resolution: Option<String>,
+    pub request: Option<serde_json::Value>,
+    pub decision: Option<serde_json::Value>,
+    pub refund_minor: Option<i64>,
+    pub currency: Option<String>,
+    pub warehouse_id: Option<WarehouseId>,
+    pub buyer_email: Option<String>,
+    pub language: Option<String>,
+    pub carrier: Option<String>,
+    pub tracking_number: Option<String>,
+    pub label_url: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+const RMA_COLUMNS: &str = "id, code, order_id, customer_id, ticket_id, status, reason, resolution, request, decision, \
+    refund_minor, currency, warehouse_id, buyer_email, language, carrier, tracking_number, label_url, created_at, updated_at";
+
+pub async fn get(tx: &mut TenantTx, id: RmaId) -> Result<Option<Rma>, Error> {
+    let tenant = tx.tenant();
+    sqlx::query_as(&format!(
+        "SELECT {RMA_COLUMNS} FROM rmas WHERE tenant_id = $1 AND id = $2"
+    ))
+    .bind(tenant)
+    .bind(id)
+    .fetch_optional(tx.conn())
+    .await
+}
+
+pub async fn get_by_code(tx: &mut TenantTx, code: &str) -> Result<Option<Rma>, Error> {
+    let tenant = tx.tenant();
+    sqlx::query_as(&format!(
+        "SELECT {RMA_COLUMNS} FROM rmas WHERE tenant_id = $1 AND code = upper($2)"
+    ))
+    .bind(tenant)
+    .bind(code.trim())
+    .fetch_optional(tx.conn())
+    .await
+}
+
+/// Moves the RMA to `status` and records who did it and why. Returns false for an unknown RMA.
+pub async fn set_status(
+    tx: &mut TenantTx,
+    id: RmaId,
+    status: &str,
+    actor: Option<UserId>,
+    note: Option<&str>,
+) -> Result<bool, Error> {
+    let tenant = tx.tenant();
+    let done = sqlx::query(
+        "UPDATE rmas SET status = $3, updated_at = now() WHERE tenant_id = $1 AND id = $2",
+    )
+    .bind(tenant)
+    .bind(id)
+    .bind(status)
+    .execute(tx.conn())
+    .await?;
+    if done.rows_affected() == 0 {
+        return Ok(false);
+    }
+    add_event(tx, id, actor, status, note, true, &serde_json::json!({})).await?;
+    Ok(true)
+}
+
+/// The items of an RMA: (order item, sku, title, quantity returned, unit price).
+pub async fn items(
+    tx: &mut TenantTx,
+    id: RmaId,
+) -> Result<Vec<(OrderItemId, String, String, i32, i64)>, Error> {
+    let tenant = tx.tenant();
+    sqlx::query_as(
+        "SELECT i.order_item_id, oi.sku, oi.title, i.quantity, oi.unit_price_minor
+         FROM rma_items i JOIN order_items oi ON oi.tenant_id = i.tenant_id AND oi.id = i.order_item_id
+         WHERE i.tenant_id = $1 AND i.rma_id = $2 ORDER BY oi.sku",
+    )
+    .bind(tenant)
+    .bind(id)
+    .fetch_all(tx.conn())
+    .await
+}
+
+/// How many of each order item earlier returns (not rejected) took already, so the same unit
+/// is not returned twice.
+pub async fn returned_quantities(
+    tx: &mut TenantTx,
+    order: OrderId,
+) -> Result<Vec<(OrderItemId, i64)>, Error> {
+    let tenant = tx.tenant();
+    sqlx::query_as(
+        "SELECT i.order_item_id, sum(i.quantity)::bigint FROM rma_items i
+         JOIN rmas r ON r.tenant_id = i.tenant_id AND r.id = i.rma_id
+         WHERE i.tenant_id = $1 AND r.order_id = $2 AND r.status <> 'rejected'
+         GROUP BY i.order_item_id",
+    )
+    .bind(tenant)
+    .bind(order)
+    .fetch_all(tx.conn())
+    .await
+}
+
+/// A buyer's photo of the goods.
+pub async fn add_photo(
+    tx: &mut TenantTx,
+    rma: RmaId,
+    filename: &str,
+    content_type: &str,
+    data: &[u8],
+) -> Result<uuid::Uuid, Error> {
+    use sha2::Digest as _;
+    let tenant = tx.tenant();
+    let id = uuid::Uuid::now_v7();
+    sqlx::query(
+        "INSERT INTO rma_photos (tenant_id, id, rma_id, filename, content_type, size_bytes, sha256, data)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(tenant)
+    .bind(id)
+    .bind(rma)
+    .bind(filename)
+    .bind(content_type)
+    .bind(data.len() as i64)
+    .bind(hex::encode(sha2::Sha256::digest(data)))
+    .bind(data)
+    .execute(tx.conn())
+    .await?;
+    Ok(id)
+}
+
+/// The RMA's photos without their bytes: (id, filename, content type, size).
+pub async fn photos(
+    tx: &mut TenantTx,
+    rma: RmaId,
+) -> Result<Vec<(uuid::Uuid, String, String, i64)>, Error> {
+    let tenant = tx.tenant();
+    sqlx::query_as(
+        "SELECT id, filename, content_type, size_bytes FROM rma_photos WHERE tenant_id = $1 AND rma_id = $2
+         ORDER BY created_at, id",
+    )
+    .bind(tenant)
+    .bind(rma)
+    .fetch_all(tx.conn())
+    .await
+}
+
+/// One photo's bytes, if it belongs to this RMA.
+pub async fn photo(
+    tx: &mut TenantTx,
+    rma: RmaId,
+    id: uuid::Uuid,
+) -> Result<Option<(String, Vec<u8>)>, Error> {
+    let tenant = tx.tenant();
+    sqlx::query_as(
+        "SELECT content_type, data FROM rma_photos WHERE tenant_id = $1 AND rma_id = $2 AND id = $3",
+    )
+    .bind(tenant)
+    .bind(rma)
+    .bind(id)
+    .fetch_optional(tx.conn())
     .await
 }

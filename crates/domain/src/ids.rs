@@ -57,6 +57,7 @@ id_type!(AttachmentId);
 id_type!(ReplyTemplateId);
 id_type!(ChannelId);
 id_type!(OutboxId);
+id_type!(RefundId);
 id_type!(
     /// A return destination: overseas return centre, repair partner or home warehouse.
     WarehouseId

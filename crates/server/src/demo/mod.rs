@@ -75,8 +75,60 @@ pub async fn seed(pool: &PgPool) -> anyhow::Result<bool> {
     for (name, body) in TEMPLATES {
         reply_templates::create(&mut tx, name, body).await?;
     }
+    returns_setup(&mut tx).await?;
     tx.commit().await?;
     Ok(true)
+}
+
+/// The EU preset and two return destinations: a German return centre for EU buyers and the
+/// home warehouse for everyone else.
+async fn returns_setup(tx: &mut TenantTx) -> anyhow::Result<()> {
+    use aftersail_db::return_config;
+    use aftersail_domain::money::Money;
+    use aftersail_domain::returns::{presets, Lane, Market, Warehouse, WarehouseKind};
+    use aftersail_domain::WarehouseId;
+
+    return_config::save_policy(tx, &presets::eu(), Some("eu")).await?;
+    let lane = |from: &str, minor: i64| Lane {
+        from: Market::parse(from).expect("a country"),
+        cost: Money::new(minor, "EUR"),
+    };
+    let eu = Market::parse("EU").expect("EU is a region");
+    let centre = Warehouse {
+        id: WarehouseId::new(),
+        name: "Returns centre Leipzig".into(),
+        kind: WarehouseKind::ReturnCentre,
+        serves: vec![eu],
+        lanes: vec![
+            lane("DE", 450),
+            lane("FR", 890),
+            lane("IT", 990),
+            lane("ES", 990),
+            lane("NL", 690),
+        ],
+        accepts_repairs: true,
+    };
+    return_config::save_warehouse(
+        tx,
+        &centre,
+        "Retourenzentrum, Am Exer 7, 04158 Leipzig, Germany",
+        true,
+    )
+    .await?;
+    let home = Warehouse {
+        id: WarehouseId::new(),
+        name: "Home warehouse Shenzhen".into(),
+        kind: WarehouseKind::Home,
+        serves: ["US", "GB", "JP"]
+            .into_iter()
+            .filter_map(Market::parse)
+            .collect(),
+        lanes: vec![lane("US", 2400), lane("GB", 1900), lane("JP", 1500)],
+        accepts_repairs: false,
+    };
+    return_config::save_warehouse(tx, &home, "Bao'an District, Shenzhen 518000, China", true)
+        .await?;
+    Ok(())
 }
 
 /// Reply templates agents of the demo shop can insert.
