@@ -187,3 +187,59 @@ pub async fn record(
     };
     Ok(done.rows_affected() == 1)
 }
+
+/// The RMA's latest refund, whatever its state.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct RmaRefund {
+    pub id: RefundId,
+    pub amount_minor: i64,
+    pub currency: String,
+    pub state: String,
+    pub external_id: Option<String>,
+    pub last_error: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+pub async fn latest_for_rma(tx: &mut TenantTx, rma: RmaId) -> Result<Option<RmaRefund>, Error> {
+    let tenant = tx.tenant();
+    sqlx::query_as(
+        "SELECT id, amount_minor, currency, state, external_id, last_error, created_at FROM refunds
+         WHERE tenant_id = $1 AND rma_id = $2 ORDER BY created_at DESC, id DESC LIMIT 1",
+    )
+    .bind(tenant)
+    .bind(rma)
+    .fetch_optional(tx.conn())
+    .await
+}
+
+/// The RMAs of these refunds (for their timelines).
+pub async fn rmas_of(tx: &mut TenantTx, ids: &[RefundId]) -> Result<Vec<RmaId>, Error> {
+    let tenant = tx.tenant();
+    let raw: Vec<Uuid> = ids.iter().map(|i| i.0).collect();
+    sqlx::query_scalar("SELECT rma_id FROM refunds WHERE tenant_id = $1 AND id = ANY($2)")
+        .bind(tenant)
+        .bind(&raw)
+        .fetch_all(tx.conn())
+        .await
+}
+
+/// A failed refund that a person issued on the platform themselves: recorded as issued with
+/// `external_id` (`manual:<who>`). False when the refund is not failed.
+pub async fn mark_issued_manually(
+    tx: &mut TenantTx,
+    id: RefundId,
+    external_id: &str,
+) -> Result<bool, Error> {
+    let tenant = tx.tenant();
+    let done = sqlx::query(
+        "UPDATE refunds SET state = 'issued', external_id = $3, issued_at = now(),
+                lease_id = NULL, lease_until = NULL
+         WHERE tenant_id = $1 AND id = $2 AND state = 'failed'",
+    )
+    .bind(tenant)
+    .bind(id)
+    .bind(external_id)
+    .execute(tx.conn())
+    .await?;
+    Ok(done.rows_affected() == 1)
+}

@@ -402,3 +402,185 @@ pub async fn photo(
     .fetch_optional(tx.conn())
     .await
 }
+
+/// What the agent's returns list filters on; `None` means any.
+#[derive(Debug, Clone, Default)]
+pub struct ListFilter {
+    pub status: Option<String>,
+    pub reason: Option<String>,
+    pub channel: Option<String>,
+    pub resolution: Option<String>,
+    pub created_from: Option<DateTime<Utc>>,
+    /// Exclusive.
+    pub created_to: Option<DateTime<Utc>>,
+    /// Matches the RMA code, the order number or the customer's name.
+    pub text: Option<String>,
+}
+
+/// One row of the agent's returns list.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ListRow {
+    pub id: RmaId,
+    pub code: String,
+    pub status: String,
+    pub reason: String,
+    pub resolution: Option<String>,
+    pub refund_minor: Option<i64>,
+    pub currency: Option<String>,
+    pub customer_name: String,
+    pub order_external_id: String,
+    pub channel: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// `$2..$8` of the filtered list queries.
+const LIST_WHERE: &str = "r.tenant_id = $1
+       AND ($2::text IS NULL OR r.status = $2)
+       AND ($3::text IS NULL OR r.reason = $3)
+       AND ($4::text IS NULL OR o.channel = $4)
+       AND ($5::text IS NULL OR r.resolution = $5)
+       AND ($6::timestamptz IS NULL OR r.created_at >= $6)
+       AND ($7::timestamptz IS NULL OR r.created_at < $7)
+       AND ($8::text IS NULL OR r.code = upper($8) OR o.external_id ILIKE '%' || $8 || '%'
+            OR c.name ILIKE '%' || $8 || '%')";
+
+/// The filtered returns, newest first, after the keyset cursor `(created_at, id)`.
+pub async fn list(
+    tx: &mut TenantTx,
+    f: &ListFilter,
+    after: Option<(DateTime<Utc>, RmaId)>,
+    limit: i64,
+) -> Result<Vec<ListRow>, Error> {
+    let tenant = tx.tenant();
+    sqlx::query_as(&format!(
+        "SELECT r.id, r.code, r.status, r.reason, r.resolution, r.refund_minor, r.currency,
+                c.name AS customer_name, o.external_id AS order_external_id, o.channel, r.created_at
+         FROM rmas r
+         JOIN customers c ON c.tenant_id = r.tenant_id AND c.id = r.customer_id
+         JOIN orders o ON o.tenant_id = r.tenant_id AND o.id = r.order_id
+         WHERE {LIST_WHERE}
+           AND ($9::timestamptz IS NULL OR (r.created_at, r.id) < ($9, $10))
+         ORDER BY r.created_at DESC, r.id DESC LIMIT $11"
+    ))
+    .bind(tenant)
+    .bind(f.status.as_deref())
+    .bind(f.reason.as_deref())
+    .bind(f.channel.as_deref())
+    .bind(f.resolution.as_deref())
+    .bind(f.created_from)
+    .bind(f.created_to)
+    .bind(f.text.as_deref())
+    .bind(after.map(|(at, _)| at))
+    .bind(after.map(|(_, id)| id))
+    .bind(limit)
+    .fetch_all(tx.conn())
+    .await
+}
+
+/// How many returns match the filter (its status ignored) in `status`, counting at most `cap`.
+pub async fn count_in_status(
+    tx: &mut TenantTx,
+    f: &ListFilter,
+    status: &str,
+    cap: i64,
+) -> Result<i64, Error> {
+    let tenant = tx.tenant();
+    sqlx::query_scalar(&format!(
+        "SELECT count(*) FROM (SELECT 1 FROM rmas r
+         JOIN customers c ON c.tenant_id = r.tenant_id AND c.id = r.customer_id
+         JOIN orders o ON o.tenant_id = r.tenant_id AND o.id = r.order_id
+         WHERE {LIST_WHERE} LIMIT $9) s"
+    ))
+    .bind(tenant)
+    .bind(status)
+    .bind(f.reason.as_deref())
+    .bind(f.channel.as_deref())
+    .bind(f.resolution.as_deref())
+    .bind(f.created_from)
+    .bind(f.created_to)
+    .bind(f.text.as_deref())
+    .bind(cap)
+    .fetch_one(tx.conn())
+    .await
+}
+
+/// Moves the RMA from one of `from` to `to` and records the event; false (nothing changed)
+/// when it is in another status.
+pub async fn transition(
+    tx: &mut TenantTx,
+    id: RmaId,
+    from: &[&str],
+    to: &str,
+    actor: Option<UserId>,
+    note: Option<&str>,
+    data: &serde_json::Value,
+) -> Result<bool, Error> {
+    let tenant = tx.tenant();
+    let from: Vec<String> = from.iter().map(|s| (*s).to_owned()).collect();
+    let done = sqlx::query(
+        "UPDATE rmas SET status = $4, updated_at = now()
+         WHERE tenant_id = $1 AND id = $2 AND status = ANY($3)",
+    )
+    .bind(tenant)
+    .bind(id)
+    .bind(&from)
+    .bind(to)
+    .execute(tx.conn())
+    .await?;
+    if done.rows_affected() == 0 {
+        return Ok(false);
+    }
+    add_event(tx, id, actor, to, note, true, data).await?;
+    Ok(true)
+}
+
+/// An agent's override of the engine: the resolution and refund, while the RMA is in one of
+/// `from`. False when it is not.
+pub async fn override_resolution(
+    tx: &mut TenantTx,
+    id: RmaId,
+    from: &[&str],
+    resolution: &str,
+    refund_minor: i64,
+) -> Result<bool, Error> {
+    let tenant = tx.tenant();
+    let from: Vec<String> = from.iter().map(|s| (*s).to_owned()).collect();
+    let done = sqlx::query(
+        "UPDATE rmas SET resolution = $4, refund_minor = $5, updated_at = now()
+         WHERE tenant_id = $1 AND id = $2 AND status = ANY($3)",
+    )
+    .bind(tenant)
+    .bind(id)
+    .bind(&from)
+    .bind(resolution)
+    .bind(refund_minor)
+    .execute(tx.conn())
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// The return label: carrier, tracking number and label URL, while in one of `from`.
+pub async fn set_label(
+    tx: &mut TenantTx,
+    id: RmaId,
+    from: &[&str],
+    carrier: &str,
+    tracking_number: &str,
+    label_url: Option<&str>,
+) -> Result<bool, Error> {
+    let tenant = tx.tenant();
+    let from: Vec<String> = from.iter().map(|s| (*s).to_owned()).collect();
+    let done = sqlx::query(
+        "UPDATE rmas SET carrier = $4, tracking_number = $5, label_url = $6, updated_at = now()
+         WHERE tenant_id = $1 AND id = $2 AND status = ANY($3)",
+    )
+    .bind(tenant)
+    .bind(id)
+    .bind(&from)
+    .bind(carrier)
+    .bind(tracking_number)
+    .bind(label_url)
+    .execute(tx.conn())
+    .await?;
+    Ok(done.rows_affected() == 1)
+}

@@ -32,6 +32,7 @@ pub fn router(state: AppState) -> Router {
         .merge(pages::accounts::router())
         .merge(pages::inbox::router())
         .merge(pages::workplace::router())
+        .merge(pages::returns::router())
         .merge(pages::ticket::router())
         .merge(pages::search::router())
         .merge(pages::bulk::router())

@@ -3,6 +3,7 @@
 pub mod accounts;
 pub mod bulk;
 pub mod inbox;
+pub mod returns;
 pub mod search;
 pub mod settings;
 pub mod ticket;

@@ -1,9 +1,8 @@
-//! The agent's other sections: returns and customers (read views for now), knowledge base and
-//! reports (arriving with their issues). The inbox and the ticket page have modules of their own.
+//! The agent's other sections: customers (a read view for now), knowledge base and reports
+//! (arriving with their issues). The inbox, the ticket page and returns have modules of their own.
 
+use aftersail_db::customers;
 use aftersail_db::customers::Customer;
-use aftersail_db::rmas::RmaRow;
-use aftersail_db::{customers, rmas};
 use aftersail_domain::{money, CustomerId};
 use askama::Template;
 use axum::extract::{Query, State};
@@ -21,7 +20,6 @@ const PAGE_SIZE: i64 = 50;
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/returns", get(returns))
         .route("/customers", get(customers_list))
         .route("/kb", get(knowledge_base))
         .route("/reports", get(reports))
@@ -34,24 +32,7 @@ struct PageQuery {
     after: Option<String>,
 }
 
-// ---- returns and customers -----------------------------------------------------------------
-
-#[derive(Template)]
-#[template(path = "workplace/returns.html")]
-struct ReturnsPage<'a> {
-    shell: Shell<'a>,
-    rows: Vec<RmaRow>,
-}
-
-async fn returns(State(state): State<AppState>, user: CurrentUser) -> AppResult<Html<String>> {
-    let mut tx = user.tx(&state).await?;
-    let rows = rmas::recent(&mut tx, 200).await?;
-    tx.commit().await?;
-    render(&ReturnsPage {
-        shell: Shell::new(&user, "returns"),
-        rows,
-    })
-}
+// ---- customers -----------------------------------------------------------------
 
 #[derive(Template)]
 #[template(path = "workplace/customers.html")]
