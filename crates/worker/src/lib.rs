@@ -9,6 +9,7 @@ pub mod housekeeping;
 pub mod ingest;
 pub mod mail_idle;
 pub mod outbox_delivery;
+pub mod refund_sync;
 pub mod webhook_processing;
 
 use std::sync::Arc;
@@ -45,5 +46,11 @@ pub fn spawn_all(
         token.clone(),
     ));
     tracker.spawn(webhook_processing::run(pool.clone(), token.clone()));
+    tracker.spawn(refund_sync::run(
+        pool.clone(),
+        connectors.clone(),
+        lease,
+        token.clone(),
+    ));
     tracker.spawn(outbox_delivery::run(pool, connectors, lease, token));
 }
