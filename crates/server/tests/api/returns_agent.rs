@@ -21,6 +21,7 @@ use crate::helpers::*;
 const LEASE: Duration = Duration::from_secs(60);
 
 /// Creates an RMA (own customer and order) in `tenant`; returns its code.
+#[allow(clippy::too_many_arguments)]
 async fn rma(
     app: &TestApp,
     tenant: uuid::Uuid,

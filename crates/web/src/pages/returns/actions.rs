@@ -80,7 +80,6 @@ fn invalid(user: &CurrentUser, code: &str, message: &str) -> AppResult<Response>
 }
 
 /// Runs a plain status move: `from` → `to`.
-#[allow(clippy::too_many_arguments)]
 async fn move_status(
     state: &AppState,
     user: &CurrentUser,
