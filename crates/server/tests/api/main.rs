@@ -19,6 +19,7 @@ mod ops;
 mod people;
 mod presence;
 mod reply_templates;
+mod returns_settings;
 mod search;
 mod tenancy;
 mod tickets;
