@@ -6,6 +6,8 @@ use reqwest::StatusCode;
 
 use crate::helpers::*;
 
+type FormFields = Vec<(&'static str, &'static str)>;
+
 async fn stored_policy(app: &TestApp, email: &str) -> Option<Policy> {
     let tenant = app.tenant_of(email).await;
     let json: Option<serde_json::Value> =
@@ -117,7 +119,8 @@ async fn owner_applies_a_preset_and_edits_a_rule_with_validation() {
 
     // Invalid inputs: 422, the error named, the input kept, nothing stored.
     let base = eu_rule_form();
-    let cases: Vec<(Vec<(&str, &str)>, &str, &str)> = vec![
+    // (form, the error shown, an input kept as typed)
+    let cases: Vec<(FormFields, &str, &str)> = vec![
         (
             with(&base, "markets", "DE, XX"),
             "Unknown country or region code: XX",

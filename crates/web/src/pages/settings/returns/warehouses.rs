@@ -328,9 +328,8 @@ async fn save(
         None => None,
     };
     let mut errors = FormErrors::default();
-    if let Some((warehouse, address)) =
-        check(t, &form, id.unwrap_or_else(WarehouseId::new), &mut errors)
-    {
+    // A new warehouse gets a fresh id (`WarehouseId::default()` is a new UUIDv7).
+    if let Some((warehouse, address)) = check(t, &form, id.unwrap_or_default(), &mut errors) {
         match return_config::save_warehouse(&mut tx, &warehouse, &address, form.active).await {
             Ok(()) => {
                 let action = if before.is_some() {
