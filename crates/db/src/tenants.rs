@@ -36,3 +36,14 @@ pub async fn get(tx: &mut TenantTx) -> Result<Tenant, Error> {
     .fetch_one(tx.conn())
     .await
 }
+
+/// Sets the shop's time zone (an IANA name, checked by the caller).
+pub async fn set_time_zone(tx: &mut TenantTx, zone: &str) -> Result<(), Error> {
+    let id = tx.tenant();
+    sqlx::query("UPDATE tenants SET time_zone = $2 WHERE id = $1")
+        .bind(id)
+        .bind(zone)
+        .execute(tx.conn())
+        .await?;
+    Ok(())
+}

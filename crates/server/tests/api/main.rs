@@ -20,6 +20,7 @@ mod people;
 mod presence;
 mod reply_templates;
 mod returns_agent;
+mod returns_settings;
 mod search;
 mod tenancy;
 mod tickets;

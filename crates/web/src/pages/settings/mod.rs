@@ -5,6 +5,7 @@ mod audit_log;
 mod channels;
 mod people;
 mod profile;
+mod returns;
 mod teams;
 mod templates;
 
@@ -25,6 +26,7 @@ pub fn router() -> Router<AppState> {
         .merge(teams::router())
         .merge(templates::router())
         .merge(channels::router())
+        .merge(returns::router())
         .merge(audit_log::router())
 }
 
@@ -50,6 +52,13 @@ pub fn notice(t: &'static crate::i18n::Tr, key: Option<&str>) -> Option<&'static
         "channel_paused" => t.channel_paused_notice,
         "channel_resumed" => t.channel_resumed_notice,
         "shopify_connected" => t.shopify_connected,
+        "returns_preset_applied" => t.rs_preset_applied,
+        "returns_time_zone_saved" => t.rs_time_zone_saved,
+        "returns_rule_saved" => t.rs_rule_saved,
+        "returns_rule_deleted" => t.rs_rule_deleted,
+        "returns_rule_moved" => t.rs_rule_moved,
+        "returns_warehouse_saved" => t.rs_warehouse_saved,
+        "returns_warehouse_deactivated" => t.rs_warehouse_deactivated,
         _ => return None,
     })
 }
