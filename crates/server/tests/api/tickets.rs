@@ -189,7 +189,12 @@ async fn the_ticket_page_shows_thread_customer_order_and_returns() {
     );
 
     let returns = owner.page("/returns").await;
-    assert!(returns.contains("RMA-000001") && returns.contains(r#"href="/tickets/1000""#));
+    assert!(returns.contains(r#"href="/returns/RMA-000001""#));
+    let rma = owner.page("/returns/RMA-000001").await;
+    assert!(
+        rma.contains(r#"href="/tickets/1000""#),
+        "the return links its ticket"
+    );
     let customers = visible(&owner.page("/customers").await);
     assert!(
         customers.contains("A Buyer 000")
