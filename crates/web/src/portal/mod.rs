@@ -39,7 +39,10 @@ pub const WINDOW_MINUTES: i64 = 15;
 
 pub fn router(state: AppState) -> Router<AppState> {
     Router::new()
-        .route("/p/{shop}/returns", get(request::find_page).post(request::find))
+        .route(
+            "/p/{shop}/returns",
+            get(request::find_page).post(request::find),
+        )
         .route("/p/{shop}/returns/request", post(request::submit))
         .route(
             "/p/{shop}/returns/status",
@@ -201,11 +204,7 @@ pub fn message_page(
         StatusCode::TOO_MANY_REQUESTS => c.s.too_many_title.to_owned(),
         _ => c.s.returns_title.to_owned(),
     };
-    respond(
-        status,
-        &MessagePage { c, title, message },
-        cookie,
-    )
+    respond(status, &MessagePage { c, title, message }, cookie)
 }
 
 /// Refuses bodies over the portal's limit before anyone reads them, in the buyer's language.
@@ -276,11 +275,7 @@ pub async fn blocked_for(
     Ok(None)
 }
 
-pub async fn record_failure(
-    state: &AppState,
-    ip: std::net::IpAddr,
-    shop: &Shop,
-) -> AppResult<()> {
+pub async fn record_failure(state: &AppState, ip: std::net::IpAddr, shop: &Shop) -> AppResult<()> {
     for key in throttle_keys(ip, shop) {
         portal::record_failure(&state.pool, &key).await?;
     }

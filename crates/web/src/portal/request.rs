@@ -221,14 +221,18 @@ fn offered_resolutions(settings: &ReturnSettings, found: &FoundOrder) -> Vec<Res
         let m = &rule.matchers;
         let market_ok = m.markets.is_empty() || m.markets.iter().any(|mk| mk.contains(country));
         let channel_ok = m.channels.is_empty()
-            || m
-                .channels
+            || m.channels
                 .iter()
                 .any(|c| c.eq_ignore_ascii_case(&found.order.channel));
         if !(market_ok && channel_ok) {
             continue;
         }
-        for r in rule.terms.resolutions.iter().chain(&rule.terms.fault_resolutions) {
+        for r in rule
+            .terms
+            .resolutions
+            .iter()
+            .chain(&rule.terms.fault_resolutions)
+        {
             if !out.contains(r) {
                 out.push(*r);
             }
@@ -350,10 +354,7 @@ struct Submitted {
     photo_error: Option<String>,
 }
 
-async fn read_submission(
-    request: Request,
-    s: &super::strings::S,
-) -> AppResult<Submitted> {
+async fn read_submission(request: Request, s: &super::strings::S) -> AppResult<Submitted> {
     let unreadable = || AppError::BadRequest(s.err_expired.into());
     let mut form = Multipart::from_request(request, &())
         .await

@@ -221,11 +221,7 @@ async fn render_status(
         headers,
         lang,
         Some(shop),
-        format!(
-            "/p/{}/returns/status?view={}",
-            shop.slug,
-            urlencode(view)
-        ),
+        format!("/p/{}/returns/status?view={}", shop.slug, urlencode(view)),
     );
     let page = StatusPage {
         c,
@@ -297,9 +293,7 @@ fn outcome(s: &S, rma: &rmas::Rma, decision: Option<&Decision>, has_address: boo
 fn rejection(s: &S, reason: &DecisionReason) -> Option<String> {
     use DecisionReason::*;
     Some(match reason {
-        OutsideWindow { days_since, window } => {
-            s.fill(s.dr_outside_window, &[window, days_since])
-        }
+        OutsideWindow { days_since, window } => s.fill(s.dr_outside_window, &[window, days_since]),
         WarrantyExpired {
             days_since,
             warranty,
