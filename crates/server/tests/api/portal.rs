@@ -306,7 +306,7 @@ async fn a_buyer_returns_one_unit_in_the_window_and_follows_it_by_code() {
     );
     assert_eq!(refund, Some(4999));
     assert!(text.contains(&code), "the code is shown: {text}");
-    assert!(html.contains(&format!(r#"id="rma-code">{code}<"#)));
+    assert!(html.contains(&format!(r#"id="rma-code" dir="ltr">{code}<"#)));
     assert!(text.contains("Approved"), "{text}");
     assert!(text.contains("Lagerstraße 5"), "{text}");
     assert!(text.contains("You pay the return shipping."), "{text}");
@@ -652,7 +652,7 @@ async fn another_shops_return_never_shows_here() {
         .text()
         .await
         .unwrap();
-    assert!(!view.contains(&format!(r#"id="rma-code">{code}<"#)));
+    assert!(!view.contains(&format!(r#"id="rma-code" dir="ltr">{code}<"#)));
 }
 
 #[tokio::test]

@@ -104,6 +104,8 @@ pub async fn find(
     }
     let mut tx = TenantTx::begin(&state.pool, shop.id).await?;
     let found = portal::find_order(&mut tx, &form.number, &form.email).await?;
+    // Read on a miss too, so a miss costs about what a hit does.
+    let settings = return_config::settings(&mut tx).await?;
     let Some(found) = found else {
         tx.commit().await?;
         super::record_failure(&state, ip, &shop).await?;
@@ -119,7 +121,6 @@ pub async fn find(
             Some(s.not_found.to_owned()),
         );
     };
-    let settings = return_config::settings(&mut tx).await?;
     let returned = rmas::returned_quantities(&mut tx, found.order.id).await?;
     tx.commit().await?;
     let sealed = token::seal(
