@@ -12,6 +12,7 @@ pub mod login_attempts;
 pub mod messages;
 pub mod orders;
 pub mod outbox;
+pub mod portal;
 pub mod presence;
 pub mod refunds;
 pub mod reply_templates;

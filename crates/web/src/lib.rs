@@ -10,6 +10,7 @@ pub mod live;
 pub mod locale;
 pub mod ops;
 pub mod pages;
+pub mod portal;
 pub mod state;
 pub mod webhooks;
 
@@ -46,6 +47,8 @@ pub fn router(state: AppState) -> Router {
         .merge(ops::router())
         // Signed by the platform, not by a session: outside the session and CSRF layers.
         .merge(webhooks::router())
+        // The buyer return portal: no agent session; signed-out CSRF inside its own router.
+        .merge(portal::router(state.clone()))
         .nest_service("/static", ServeDir::new(&state.config.static_dir))
         .merge(app)
         .layer(from_fn(error::render_errors))

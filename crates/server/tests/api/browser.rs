@@ -11,7 +11,7 @@ use crate::helpers::*;
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 const CHROMIUM: &str = "/usr/bin/chromium";
 
-struct WebDriver {
+pub(crate) struct WebDriver {
     http: reqwest::Client,
     base: String,
     session: String,
@@ -21,7 +21,7 @@ struct WebDriver {
 
 impl WebDriver {
     /// Starts chromedriver and a headless Chromium; `None` (test skipped) only outside CI.
-    async fn start() -> Option<WebDriver> {
+    pub(crate) async fn start() -> Option<WebDriver> {
         if !std::path::Path::new(CHROMEDRIVER).exists() || !std::path::Path::new(CHROMIUM).exists()
         {
             assert!(
@@ -144,7 +144,7 @@ impl WebDriver {
         }
     }
 
-    async fn goto(&self, url: &str) {
+    pub(crate) async fn goto(&self, url: &str) {
         self.call(reqwest::Method::POST, "/url", json!({ "url": url }))
             .await;
     }
@@ -168,7 +168,7 @@ impl WebDriver {
         self.settle(css, || self.try_find(css)).await
     }
 
-    async fn type_into(&self, css: &str, text: &str) {
+    pub(crate) async fn type_into(&self, css: &str, text: &str) {
         let el = self.find(css).await;
         self.call(
             reqwest::Method::POST,
@@ -178,7 +178,7 @@ impl WebDriver {
         .await;
     }
 
-    async fn click(&self, css: &str) {
+    pub(crate) async fn click(&self, css: &str) {
         let el = self.find(css).await;
         self.call(
             reqwest::Method::POST,
@@ -188,7 +188,7 @@ impl WebDriver {
         .await;
     }
 
-    async fn script(&self, js: &str) -> Value {
+    pub(crate) async fn script(&self, js: &str) -> Value {
         self.call(
             reqwest::Method::POST,
             "/execute/sync",
@@ -197,7 +197,7 @@ impl WebDriver {
         .await
     }
 
-    async fn text(&self, css: &str) -> String {
+    pub(crate) async fn text(&self, css: &str) -> String {
         let text = self
             .settle(css, || async {
                 let el = self.try_find(css).await?;
@@ -229,7 +229,7 @@ impl WebDriver {
     }
 
     /// Waits until `js` (an expression) is true in the page.
-    async fn wait_true(&self, js: &str) {
+    pub(crate) async fn wait_true(&self, js: &str) {
         let start = Instant::now();
         while self.script(&format!("return !!({js})")).await != Value::Bool(true) {
             assert!(
@@ -241,7 +241,7 @@ impl WebDriver {
     }
 
     /// Waits until the page's path is `expected` (navigation after a click is asynchronous).
-    async fn wait_path(&self, expected: &str) {
+    pub(crate) async fn wait_path(&self, expected: &str) {
         let start = Instant::now();
         loop {
             let path = self.path().await;
@@ -274,7 +274,7 @@ impl WebDriver {
         .await;
     }
 
-    async fn path(&self) -> String {
+    pub(crate) async fn path(&self) -> String {
         self.script("return location.pathname + location.search")
             .await
             .as_str()
@@ -283,7 +283,7 @@ impl WebDriver {
     }
 
     /// Saves a screenshot under target/screenshots for people to look at.
-    async fn screenshot(&self, name: &str) {
+    pub(crate) async fn screenshot(&self, name: &str) {
         use base64::Engine;
         let png = self
             .call(reqwest::Method::GET, "/screenshot", Value::Null)

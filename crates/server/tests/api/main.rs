@@ -17,6 +17,7 @@ mod live;
 mod mail_servers;
 mod ops;
 mod people;
+mod portal;
 mod presence;
 mod reply_templates;
 mod returns_agent;
