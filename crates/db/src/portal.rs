@@ -139,3 +139,12 @@ pub async fn recent_failures(
     .fetch_one(pool)
     .await
 }
+
+/// Forgets failed portal lookups older than `age` (no throttling window looks further back).
+pub async fn purge_failures_older_than(pool: &PgPool, age: chrono::Duration) -> Result<u64, Error> {
+    let done = sqlx::query("DELETE FROM portal_attempts WHERE at < now() - $1")
+        .bind(age)
+        .execute(pool)
+        .await?;
+    Ok(done.rows_affected())
+}

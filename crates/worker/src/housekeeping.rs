@@ -1,9 +1,10 @@
 //! Deletes what has expired: sessions past their end, login attempts older than any
-//! throttling window looks at, and ticket presence nobody refreshed for an hour.
+//! throttling window looks at (sign-in and buyer portal), and ticket presence nobody
+//! refreshed for an hour.
 
 use std::time::Duration;
 
-use aftersail_db::{login_attempts, presence, sessions};
+use aftersail_db::{login_attempts, portal, presence, sessions};
 use sqlx::PgPool;
 use tokio_util::sync::CancellationToken;
 
@@ -16,6 +17,8 @@ pub struct Purged {
     pub login_attempts: u64,
     /// Ticket presence entries nobody refreshed for an hour.
     pub presence: i64,
+    /// Failed buyer-portal lookups older than a day.
+    pub portal_attempts: u64,
 }
 
 pub async fn run_once(pool: &PgPool) -> anyhow::Result<Purged> {
@@ -23,6 +26,7 @@ pub async fn run_once(pool: &PgPool) -> anyhow::Result<Purged> {
         sessions: sessions::purge_expired(pool).await?,
         login_attempts: login_attempts::purge_older_than(pool, KEEP_LOGIN_ATTEMPTS).await?,
         presence: presence::purge_stale(pool).await?,
+        portal_attempts: portal::purge_failures_older_than(pool, KEEP_LOGIN_ATTEMPTS).await?,
     })
 }
 

@@ -25,6 +25,10 @@ async fn housekeeping_purges_expired_sessions_old_login_attempts_and_stale_prese
 
     // Age the first session and the failed attempt past their lifetimes.
     sqlx::query("UPDATE sessions SET expires_at = now() - interval '1 minute' WHERE created_at = (SELECT min(created_at) FROM sessions)").execute(&app.admin).await.unwrap();
+    sqlx::query("INSERT INTO portal_attempts (key, at) VALUES ('ip:203.0.113.9', now() - interval '2 days'), ('ip:203.0.113.9', now())")
+        .execute(&app.admin)
+        .await
+        .unwrap();
     sqlx::query("UPDATE login_attempts SET at = now() - interval '2 days' WHERE NOT success")
         .execute(&app.admin)
         .await
@@ -42,6 +46,7 @@ async fn housekeeping_purges_expired_sessions_old_login_attempts_and_stale_prese
             sessions: 1,
             login_attempts: 1,
             presence: 1,
+            portal_attempts: 1,
         }
     );
     assert_eq!(fresh.get("/inbox").await.status(), StatusCode::OK);
