@@ -23,6 +23,48 @@ pub struct Reply<'a> {
 /// Stores the reply as a queued outbound message with its outbox row. Returns `None` when
 /// a reply with this idempotency key exists already (a resubmitted form): nothing is written.
 pub async fn enqueue_reply(tx: &mut TenantTx, r: Reply<'_>) -> Result<Option<MessageId>, Error> {
+    enqueue(
+        tx,
+        r.ticket_id,
+        Some(r.author),
+        r.body_text,
+        r.language,
+        r.channel,
+        r.idempotency_key,
+    )
+    .await
+}
+
+/// Queues a message the shop sends on its own (a return's status mail), without an author.
+/// The key makes it once-only: the same notice is never queued twice.
+pub async fn enqueue_notice(
+    tx: &mut TenantTx,
+    ticket: TicketId,
+    body_text: &str,
+    language: Option<&str>,
+    idempotency_key: &str,
+) -> Result<Option<MessageId>, Error> {
+    enqueue(
+        tx,
+        ticket,
+        None,
+        body_text,
+        language,
+        "email",
+        idempotency_key,
+    )
+    .await
+}
+
+async fn enqueue(
+    tx: &mut TenantTx,
+    ticket: TicketId,
+    author: Option<UserId>,
+    body_text: &str,
+    language: Option<&str>,
+    channel: &str,
+    idempotency_key: &str,
+) -> Result<Option<MessageId>, Error> {
     let tenant = tx.tenant();
     let message = MessageId::new();
     // Claim the key first; a concurrent duplicate waits on the unique index, then does nothing.
@@ -33,8 +75,8 @@ pub async fn enqueue_reply(tx: &mut TenantTx, r: Reply<'_>) -> Result<Option<Mes
     .bind(tenant)
     .bind(uuid::Uuid::now_v7())
     .bind(message)
-    .bind(r.channel)
-    .bind(r.idempotency_key)
+    .bind(channel)
+    .bind(idempotency_key)
     .fetch_optional(tx.conn())
     .await?;
     if claimed.is_none() {
@@ -44,12 +86,12 @@ pub async fn enqueue_reply(tx: &mut TenantTx, r: Reply<'_>) -> Result<Option<Mes
         tx,
         message,
         NewMessage {
-            ticket_id: r.ticket_id,
+            ticket_id: ticket,
             kind: "outbound",
-            author: Some(r.author),
-            body_text: r.body_text,
-            language: r.language,
-            channel: r.channel,
+            author,
+            body_text,
+            language,
+            channel,
             external_id: None,
             delivery_state: Some("queued"),
             at: chrono::Utc::now(),

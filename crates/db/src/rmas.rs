@@ -584,3 +584,78 @@ pub async fn set_label(
     .await?;
     Ok(done.rows_affected() == 1)
 }
+
+/// Opens the conversation a portal return is discussed in: a `return` ticket for the buyer
+/// with their request as the first message, answered by email through the shop's first active
+/// mailbox (if it has one), linked to the RMA. Returns the ticket.
+pub struct Conversation<'a> {
+    pub rma: RmaId,
+    pub customer: CustomerId,
+    pub order: OrderId,
+    pub subject: &'a str,
+    pub language: Option<&'a str>,
+    pub request_text: &'a str,
+    pub buyer_email: &'a str,
+}
+
+pub async fn open_conversation(tx: &mut TenantTx, c: Conversation<'_>) -> Result<TicketId, Error> {
+    let Conversation {
+        rma,
+        customer,
+        order,
+        subject,
+        language,
+        request_text,
+        buyer_email,
+    } = c;
+    let now = Utc::now();
+    let (ticket, _number) = crate::tickets::create(
+        tx,
+        crate::tickets::NewTicket {
+            channel: "email",
+            customer_id: customer,
+            order_id: Some(order),
+            subject,
+            status: "new",
+            priority: "normal",
+            kind: Some("return"),
+            language,
+            at: now,
+        },
+    )
+    .await?;
+    crate::messages::create(
+        tx,
+        crate::messages::NewMessage {
+            ticket_id: ticket,
+            kind: "inbound",
+            author: None,
+            body_text: request_text,
+            language,
+            channel: "portal",
+            external_id: None,
+            delivery_state: None,
+            at: now,
+        },
+    )
+    .await?;
+    let tenant = tx.tenant();
+    sqlx::query(
+        "UPDATE tickets SET reply_to = $3,
+                channel_id = (SELECT id FROM channels WHERE tenant_id = $1 AND kind = 'email' AND status = 'active'
+                              ORDER BY created_at LIMIT 1)
+         WHERE tenant_id = $1 AND id = $2",
+    )
+    .bind(tenant)
+    .bind(ticket)
+    .bind(buyer_email)
+    .execute(tx.conn())
+    .await?;
+    sqlx::query("UPDATE rmas SET ticket_id = $3 WHERE tenant_id = $1 AND id = $2")
+        .bind(tenant)
+        .bind(rma)
+        .bind(ticket)
+        .execute(tx.conn())
+        .await?;
+    Ok(ticket)
+}

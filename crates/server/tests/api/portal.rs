@@ -401,6 +401,51 @@ async fn a_buyer_returns_one_unit_in_the_window_and_follows_it_by_code() {
     .await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(count(&app, "rmas").await, 1);
+
+    // The return has its conversation: a return ticket for the buyer, answered by email,
+    // with the status mail queued in the buyer's language.
+    let (kind, reply_to, subject): (Option<String>, Option<String>, String) = sqlx::query_as(
+        "SELECT t.type, t.reply_to, t.subject FROM rmas r JOIN tickets t ON t.id = r.ticket_id",
+    )
+    .fetch_one(&app.admin)
+    .await
+    .unwrap();
+    assert_eq!(kind.as_deref(), Some("return"));
+    assert_eq!(reply_to.as_deref(), Some("berta@example.com"));
+    assert!(subject.contains(&code), "{subject}");
+    let mails: Vec<String> = sqlx::query_scalar(
+        "SELECT m.body_text FROM outbox o JOIN messages m ON m.id = o.message_id ORDER BY m.created_at",
+    )
+    .fetch_all(&app.admin)
+    .await
+    .unwrap();
+    assert_eq!(mails.len(), 1, "one mail per status: {mails:?}");
+    assert!(mails[0].contains(&code), "{}", mails[0]);
+    if expected == "approved" {
+        assert!(
+            mails[0].contains("Lagerstraße 5"),
+            "the return address: {}",
+            mails[0]
+        );
+    }
+
+    // An agent closes the return: the buyer hears of it, once.
+    let owner = app.browser();
+    owner.log_in("a@example.com", PASSWORD).await;
+    let r = owner
+        .post(&format!("/returns/{code}/close"), &[("note", "done")])
+        .await;
+    assert_eq!(
+        r.status(),
+        StatusCode::SEE_OTHER,
+        "{}",
+        r.text().await.unwrap()
+    );
+    let mails: i64 = sqlx::query_scalar("SELECT count(*) FROM outbox")
+        .fetch_one(&app.admin)
+        .await
+        .unwrap();
+    assert_eq!(mails, 2);
 }
 
 #[tokio::test]

@@ -7,6 +7,7 @@
 //! whether the order exists. Every page speaks the buyer's language ([`lang`], [`strings`]).
 
 pub mod lang;
+pub mod notice;
 pub mod photos;
 mod request;
 mod status;

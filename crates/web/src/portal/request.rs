@@ -583,7 +583,7 @@ pub async fn submit(
         Some(Destination::Warehouse { id }) => Some(id),
         _ => None,
     };
-    let (rma, _code) = rmas::create_decided(
+    let (rma, code) = rmas::create_decided(
         &mut tx,
         rmas::DecidedRma {
             order_id: found.order.id,
@@ -615,6 +615,36 @@ pub async fn submit(
         )
         .await?;
     }
+    // The conversation the return is discussed in, and the buyer's first mail about it.
+    let words = super::strings::strings(lang);
+    let items_text: Vec<String> = request
+        .lines
+        .iter()
+        .map(|l| format!("{} × {}", l.quantity, l.sku))
+        .collect();
+    let request_text = format!(
+        "{code}\n{}: {}\n{}\n{}: {}\n\n{}",
+        words.order_label,
+        found.order.external_id,
+        items_text.join("\n"),
+        words.reason_label,
+        words.code(request.reason.code()),
+        sent.draft.comment
+    );
+    rmas::open_conversation(
+        &mut tx,
+        rmas::Conversation {
+            rma,
+            customer: found.customer_id,
+            order: found.order.id,
+            subject: &super::notice::subject(lang, &code),
+            language: Some(lang.code()),
+            request_text: request_text.trim_end(),
+            buyer_email: &found.customer_email,
+        },
+    )
+    .await?;
+    super::notice::notify_by_id(&mut tx, &state, rma).await?;
     tx.commit().await?;
     tracing::info!(shop = %shop.id.0, rma = %rma.0, status, "portal return requested");
 

@@ -238,7 +238,12 @@ async fn render_status(
 }
 
 /// What the decision means for the buyer, sentence by sentence.
-fn outcome(s: &S, rma: &rmas::Rma, decision: Option<&Decision>, has_address: bool) -> Vec<String> {
+pub(crate) fn outcome(
+    s: &S,
+    rma: &rmas::Rma,
+    decision: Option<&Decision>,
+    has_address: bool,
+) -> Vec<String> {
     let mut out = Vec::new();
     match rma.status.as_str() {
         "requested" => out.push(s.review_note.to_owned()),

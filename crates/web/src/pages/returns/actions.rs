@@ -94,6 +94,7 @@ async fn move_status(
     if !rmas::transition(&mut tx, rma.id, from, to, Some(user.id()), note, &data).await? {
         return wrong_state(user, &rma.code, &rma.status);
     }
+    crate::portal::notice::notify_by_id(&mut tx, state, rma.id).await?;
     tx.commit().await?;
     done(&rma.code)
 }
@@ -400,20 +401,21 @@ async fn resolve(
         )
         .await?;
     } else {
-        resolve_now(&mut tx, &user, rma.id, &resolution, form.note()).await?;
+        resolve_now(&state, &mut tx, &user, rma.id, &resolution, form.note()).await?;
     }
     tx.commit().await?;
     done(&rma.code)
 }
 
 async fn resolve_now(
+    state: &AppState,
     tx: &mut TenantTx,
     user: &CurrentUser,
     rma: RmaId,
     resolution: &str,
     note: Option<&str>,
 ) -> AppResult<()> {
-    rmas::transition(
+    let moved = rmas::transition(
         tx,
         rma,
         &["approved", "received", "inspected"],
@@ -435,6 +437,9 @@ async fn resolve_now(
             &json!({ "task": "replacement_order" }),
         )
         .await?;
+    }
+    if moved {
+        crate::portal::notice::notify_by_id(tx, state, rma).await?;
     }
     Ok(())
 }
