@@ -308,6 +308,21 @@ async fn returns_agent_page_actions_and_other_shops() {
     );
     let html = owner.page(&format!("/returns/{code}")).await;
     assert!(html.contains("called the buyer") && html.contains("Internal"));
+    let audited: Vec<String> = sqlx::query_scalar(
+        "SELECT action FROM audit_events WHERE action LIKE 'rma.%' ORDER BY at, id",
+    )
+    .fetch_all(&app.admin)
+    .await
+    .unwrap();
+    assert!(
+        audited.contains(&"rma.overridden".to_owned())
+            && audited
+                .iter()
+                .filter(|a| *a == "rma.status_changed")
+                .count()
+                >= 3,
+        "status changes are audit events: {audited:?}"
+    );
 }
 
 async fn resolved_refund(

@@ -94,6 +94,14 @@ async fn move_status(
     if !rmas::transition(&mut tx, rma.id, from, to, Some(user.id()), note, &data).await? {
         return wrong_state(user, &rma.code, &rma.status);
     }
+    user.audit(
+        &mut tx,
+        "rma.status_changed",
+        "rma",
+        rma.id.0,
+        json!({ "code": rma.code, "from": rma.status, "to": to, "note": note }),
+    )
+    .await?;
     crate::portal::notice::notify_by_id(&mut tx, state, rma.id).await?;
     tx.commit().await?;
     done(&rma.code)
@@ -204,6 +212,8 @@ async fn override_decision(
         &data,
     )
     .await?;
+    user.audit(&mut tx, "rma.overridden", "rma", rma.id.0, data)
+        .await?;
     tx.commit().await?;
     done(&rma.code)
 }
@@ -439,6 +449,14 @@ async fn resolve_now(
         .await?;
     }
     if moved {
+        user.audit(
+            tx,
+            "rma.status_changed",
+            "rma",
+            rma.0,
+            json!({ "to": "resolved", "resolution": resolution, "note": note }),
+        )
+        .await?;
         crate::portal::notice::notify_by_id(tx, state, rma).await?;
     }
     Ok(())
