@@ -766,3 +766,162 @@ async fn an_owner_connects_a_mailbox_tests_it_and_its_mail_arrives_in_the_inbox(
     assert!(health.contains("Support mailbox"), "{health}");
     web.screenshot("channels-health").await;
 }
+
+#[tokio::test]
+async fn an_owner_sets_the_return_policy_and_an_agent_takes_a_return_to_its_refund() {
+    use aftersail_db::{orders, rmas, TenantTx};
+    use aftersail_domain::returns::{
+        decide, CustomerHistory, Order, OrderLine, RequestLine, ReturnReason, ReturnRequest,
+    };
+    let Some(web) = WebDriver::start().await else {
+        return;
+    };
+    let app = spawn_app().await;
+    app.shop("Return Shop", "owner@example.com").await;
+    let tenant = aftersail_domain::TenantId(app.tenant_of("owner@example.com").await);
+
+    web.goto(&format!("{}/login", app.address)).await;
+    web.type_into("#email", "owner@example.com").await;
+    web.type_into("#password", PASSWORD).await;
+    web.click("button[type=submit]").await;
+    web.wait_path("/inbox").await;
+
+    // The owner starts from the EU preset.
+    web.goto(&format!("{}/settings/returns", app.address)).await;
+    web.click("input[name=preset][value=eu]").await;
+    web.click("form[action='/settings/returns/preset'] button[type=submit]")
+        .await;
+    web.wait_true("document.querySelectorAll('#policy li.rule').length > 0")
+        .await;
+    web.screenshot("returns-policy").await;
+
+    // A buyer's return arrives (decided by the engine with the shop's policy).
+    let mut tx = TenantTx::begin(&app.pool, tenant).await.unwrap();
+    let settings = aftersail_db::return_config::settings(&mut tx)
+        .await
+        .unwrap()
+        .expect("a policy");
+    let customer = aftersail_db::customers::create(
+        &mut tx,
+        aftersail_db::customers::NewCustomer {
+            name: "Jana Novak",
+            email: Some("jana@example.com"),
+            country: Some("DE"),
+            language: Some("de"),
+            currency: "EUR",
+        },
+    )
+    .await
+    .unwrap();
+    let delivered = chrono::Utc::now() - chrono::Duration::days(3);
+    let (order, items) = orders::create(
+        &mut tx,
+        orders::NewOrder {
+            customer_id: customer,
+            channel: "shopify",
+            external_id: "#5001",
+            status: "delivered",
+            currency: "EUR",
+            shipping_country: Some("DE"),
+            carrier: None,
+            tracking_number: None,
+            ordered_at: delivered - chrono::Duration::days(2),
+            delivered_at: Some(delivered),
+            items: &[("TENT-2", "Dome tent", 1, 18900)],
+        },
+    )
+    .await
+    .unwrap();
+    let request = ReturnRequest {
+        lines: vec![RequestLine {
+            sku: "TENT-2".into(),
+            quantity: 1,
+        }],
+        reason: ReturnReason::ChangedMind,
+        condition: Default::default(),
+        preferred: None,
+        requested_at: chrono::Utc::now(),
+    };
+    let engine_order = Order {
+        channel: "shopify".into(),
+        country: "DE".into(),
+        currency: "EUR".into(),
+        ordered_at: delivered - chrono::Duration::days(2),
+        delivered_at: Some(delivered),
+        lines: vec![OrderLine {
+            sku: "TENT-2".into(),
+            category: None,
+            quantity: 1,
+            unit_price_minor: 18900,
+            currency: None,
+            recovery_minor: None,
+        }],
+    };
+    let decision = decide(
+        &settings,
+        &engine_order,
+        &CustomerHistory::default(),
+        &request,
+    );
+    assert!(decision.eligible, "{decision:?}");
+    let (_, code) = rmas::create_decided(
+        &mut tx,
+        rmas::DecidedRma {
+            order_id: order,
+            customer_id: customer,
+            ticket_id: None,
+            status: "requested",
+            reason: "changed_mind",
+            resolution: Some("refund"),
+            items: &[(items[0], 1)],
+            request: &serde_json::to_value(&request).unwrap(),
+            decision: &serde_json::to_value(&decision).unwrap(),
+            refund_minor: Some(decision.refund_minor),
+            currency: "EUR",
+            warehouse_id: None,
+            buyer_email: Some("jana@example.com"),
+            language: Some("de"),
+            at: chrono::Utc::now(),
+        },
+        None,
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+
+    // The agent finds it, approves it, receives the parcel and resolves it with a refund.
+    web.goto(&format!("{}/returns", app.address)).await;
+    web.click(&format!("a[href='/returns/{code}']")).await;
+    web.wait_path(&format!("/returns/{code}")).await;
+    assert!(web.text("main").await.contains("Dome tent"));
+    web.click(&format!("form[action='/returns/{code}/approve'] button"))
+        .await;
+    web.wait_true(&format!(
+        "!!document.querySelector(\"form[action='/returns/{code}/received']\")"
+    ))
+    .await;
+    web.click(&format!("form[action='/returns/{code}/received'] button"))
+        .await;
+    web.wait_true(&format!(
+        "!!document.querySelector(\"form[action='/returns/{code}/resolve']\")"
+    ))
+    .await;
+    web.click(&format!("form[action='/returns/{code}/resolve'] button"))
+        .await;
+    web.wait_true("document.querySelector('main').innerText.includes('189.00')")
+        .await;
+    web.screenshot("returns-rma").await;
+
+    // The refund waits for review; approving it queues it for the platform.
+    web.goto(&format!("{}/refunds", app.address)).await;
+    web.click("input[name=refund]").await;
+    web.click("button[name=action][value=approve]").await;
+    web.wait_true("!document.querySelector('input[name=refund]')")
+        .await;
+    let state: String = sqlx::query_scalar("SELECT state FROM refunds")
+        .fetch_one(&app.admin)
+        .await
+        .unwrap();
+    assert_eq!(state, "approved");
+    web.screenshot("refunds-queue").await;
+}
