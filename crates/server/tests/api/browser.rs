@@ -178,13 +178,17 @@ impl WebDriver {
         .await;
     }
 
+    /// Clicks the element, finding it again if the page replaced it meanwhile.
     pub(crate) async fn click(&self, css: &str) {
-        let el = self.find(css).await;
-        self.call(
-            reqwest::Method::POST,
-            &format!("/element/{el}/click"),
-            json!({}),
-        )
+        self.settle(css, || async {
+            let el = self.try_find(css).await?;
+            self.try_call(
+                reqwest::Method::POST,
+                &format!("/element/{el}/click"),
+                json!({}),
+            )
+            .await
+        })
         .await;
     }
 
@@ -894,22 +898,30 @@ async fn an_owner_sets_the_return_policy_and_an_agent_takes_a_return_to_its_refu
     web.click(&format!("a[href='/returns/{code}']")).await;
     web.wait_path(&format!("/returns/{code}")).await;
     assert!(web.text("main").await.contains("Dome tent"));
-    web.click(&format!("form[action='/returns/{code}/approve'] button"))
+    // Each step waits for the next page (its own form gone), not for what the old page had.
+    for step in ["approve", "received"] {
+        web.click(&format!("form[action='/returns/{code}/{step}'] button"))
+            .await;
+        web.wait_true(&format!(
+            "!document.querySelector(\"form[action='/returns/{code}/{step}']\")"
+        ))
         .await;
-    web.wait_true(&format!(
-        "!!document.querySelector(\"form[action='/returns/{code}/received']\")"
-    ))
-    .await;
-    web.click(&format!("form[action='/returns/{code}/received'] button"))
-        .await;
-    web.wait_true(&format!(
-        "!!document.querySelector(\"form[action='/returns/{code}/resolve']\")"
-    ))
-    .await;
+    }
     web.click(&format!("form[action='/returns/{code}/resolve'] button"))
         .await;
-    web.wait_true("document.querySelector('main').innerText.includes('189.00')")
-        .await;
+    let start = Instant::now();
+    while sqlx::query_scalar::<_, i64>("SELECT count(*) FROM refunds")
+        .fetch_one(&app.admin)
+        .await
+        .unwrap()
+        == 0
+    {
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "no refund proposed"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
     web.screenshot("returns-rma").await;
 
     // The refund waits for review; approving it queues it for the platform.
