@@ -24,7 +24,9 @@ async fn activity_reaches_the_shops_open_pages_and_no_other_shop() {
     let app = spawn_app().await;
     let a = app.shop("Shop A", "owner-a@example.com").await;
     let b = app.shop("Shop B", "owner-b@example.com").await;
-    crate::tickets::seed_for(&app, app.tenant_of("owner-a@example.com").await, 1, "Alpha").await;
+    // A has #1000 and #1001, B only #1000: A's activity is on #1001, a number B does not
+    // have, so B's stream carrying it would be a leak (B may still hear its own seeding).
+    crate::tickets::seed_for(&app, app.tenant_of("owner-a@example.com").await, 2, "Alpha").await;
     crate::tickets::seed_for(&app, app.tenant_of("owner-b@example.com").await, 1, "Bravo").await;
 
     let mut a_stream = a.get("/events").await;
@@ -36,19 +38,19 @@ async fn activity_reaches_the_shops_open_pages_and_no_other_shop() {
     a_colleague.log_in("owner-a@example.com", PASSWORD).await;
     a_colleague
         .post(
-            "/tickets/1000/note",
+            "/tickets/1001/note",
             &[("body", "Checking with the warehouse.")],
         )
         .await;
 
-    let got = read_until(&mut a_stream, "data: 1000", Duration::from_secs(10)).await;
+    let got = read_until(&mut a_stream, "data: 1001", Duration::from_secs(10)).await;
     assert!(
-        got.contains("event: ticket") && got.contains("data: 1000"),
+        got.contains("event: ticket") && got.contains("data: 1001"),
         "{got:?}"
     );
-    let leaked = read_until(&mut b_stream, "data:", Duration::from_millis(1500)).await;
+    let leaked = read_until(&mut b_stream, "data: 1001", Duration::from_millis(1500)).await;
     assert!(
-        !leaked.contains("data:"),
+        !leaked.contains("data: 1001"),
         "B heard A's activity: {leaked:?}"
     );
 
