@@ -3,7 +3,24 @@
 
 use std::time::Duration;
 
+use aftersail_channels::ConnectorError;
+use chrono::{DateTime, Utc};
 use rand::Rng;
+
+/// The first wait of every job's retries, and the longest.
+pub const BASE: Duration = Duration::from_secs(30);
+pub const MAX: Duration = Duration::from_secs(3600);
+
+/// When to try again after the `failures`-th failure in a row (ending in `error` when a
+/// channel answered): when the remote side said (`Retry-After`), else [`delay`] between
+/// [`BASE`] and [`MAX`].
+pub fn retry_at(failures: u32, error: Option<&ConnectorError>) -> DateTime<Utc> {
+    let wait = match error {
+        Some(ConnectorError::RateLimited { retry_after }) => *retry_after,
+        _ => delay(failures, BASE, MAX, &mut rand::thread_rng()),
+    };
+    Utc::now() + chrono::Duration::from_std(wait).unwrap_or(chrono::Duration::hours(1))
+}
 
 /// The wait after the `failures`-th consecutive failure (1 = the first): `base · 2^(n-1)`,
 /// capped at `max`, then a random 50–100 % of that.

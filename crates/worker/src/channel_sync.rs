@@ -9,7 +9,6 @@ use std::time::Duration;
 use aftersail_channels::ConnectorError;
 use aftersail_db::channels::{self, Channel};
 use aftersail_db::TenantTx;
-use chrono::Utc;
 use sqlx::PgPool;
 use tokio_util::sync::CancellationToken;
 
@@ -20,8 +19,6 @@ use crate::ingest::{self, IngestError, Ingested};
 /// Channels claimed per round.
 const CLAIM: i32 = 8;
 const IDLE_WAIT: Duration = Duration::from_secs(2);
-const BACKOFF_BASE: Duration = Duration::from_secs(30);
-const BACKOFF_MAX: Duration = Duration::from_secs(3600);
 
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct Round {
@@ -93,13 +90,12 @@ async fn record_failure(
         return Ok(());
     }
     let failures = u32::try_from(channel.consecutive_failures).unwrap_or(0) + 1;
-    let wait = match err {
-        SyncError::Connector(ConnectorError::RateLimited { retry_after }) => *retry_after,
-        _ => backoff::delay(failures, BACKOFF_BASE, BACKOFF_MAX, &mut rand::thread_rng()),
+    let answered = match err {
+        SyncError::Connector(error) => Some(error),
+        _ => None,
     };
+    let retry_at = backoff::retry_at(failures, answered);
     let auth_failed = matches!(err, SyncError::Connector(ConnectorError::Auth(_)));
-    let retry_at =
-        Utc::now() + chrono::Duration::from_std(wait).unwrap_or(chrono::Duration::hours(1));
     let mut tx = TenantTx::begin(pool, claim.tenant_id).await?;
     channels::record_failure(
         &mut tx,
@@ -120,28 +116,12 @@ pub async fn run(
     lease: Duration,
     token: CancellationToken,
 ) {
-    loop {
-        let busy = match run_once(&pool, &connectors, lease).await {
-            Ok(round) => {
-                if round.ingested.messages + round.ingested.orders > 0 {
-                    tracing::info!(?round, "channels synced");
-                }
-                round.polled + round.failed > 0
-            }
-            Err(err) => {
-                tracing::warn!(error = ?err, "channel sync round failed; retrying");
-                false
-            }
-        };
-        if busy {
-            if token.is_cancelled() {
-                break;
-            }
-            continue;
+    crate::repeat("channel sync", IDLE_WAIT, &token, || async {
+        let round = run_once(&pool, &connectors, lease).await?;
+        if round.ingested.messages + round.ingested.orders > 0 {
+            tracing::info!(?round, "channels synced");
         }
-        tokio::select! {
-            () = token.cancelled() => break,
-            () = tokio::time::sleep(IDLE_WAIT) => {}
-        }
-    }
+        Ok(round.polled + round.failed > 0)
+    })
+    .await;
 }

@@ -21,6 +21,31 @@ use tokio_util::task::TaskTracker;
 
 pub use connectors::Connectors;
 
+/// Runs `pass` until `token` is cancelled: again at once while it finds work (`Ok(true)`),
+/// after `idle` when it found none or failed (a failure is logged as `what`'s and retried).
+pub async fn repeat<F, Fut>(what: &str, idle: Duration, token: &CancellationToken, mut pass: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = anyhow::Result<bool>>,
+{
+    loop {
+        let busy = match pass().await {
+            Ok(busy) => busy,
+            Err(err) => {
+                tracing::warn!(error = ?err, "{what} round failed; retrying");
+                false
+            }
+        };
+        if busy && !token.is_cancelled() {
+            continue;
+        }
+        tokio::select! {
+            () = token.cancelled() => break,
+            () = tokio::time::sleep(idle) => {}
+        }
+    }
+}
+
 /// How long a claimed channel or reply belongs to the worker that claimed it. A worker that
 /// dies holding a claim delays that channel or reply by at most this long.
 pub const DEFAULT_LEASE: Duration = Duration::from_secs(120);

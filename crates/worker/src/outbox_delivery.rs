@@ -10,7 +10,6 @@ use std::time::Duration;
 use aftersail_channels::{ConnectorError, Outbound};
 use aftersail_db::outbox::{self, Claim, Delivery};
 use aftersail_db::{channels, messages, TenantTx};
-use chrono::Utc;
 use sqlx::PgPool;
 use tokio_util::sync::CancellationToken;
 
@@ -21,8 +20,6 @@ use crate::connectors::Connectors;
 pub const MAX_ATTEMPTS: i32 = 8;
 const CLAIM: i32 = 16;
 const IDLE_WAIT: Duration = Duration::from_secs(1);
-const BACKOFF_BASE: Duration = Duration::from_secs(30);
-const BACKOFF_MAX: Duration = Duration::from_secs(3600);
 
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct Round {
@@ -94,17 +91,7 @@ async fn deliver(pool: &PgPool, connectors: &Connectors, claim: &Claim) -> anyho
                 .then_some(())
                 .filter(|()| delivery.attempts < MAX_ATTEMPTS)
                 .map(|()| {
-                    let wait = match &err {
-                        ConnectorError::RateLimited { retry_after } => *retry_after,
-                        _ => backoff::delay(
-                            u32::try_from(delivery.attempts).unwrap_or(1),
-                            BACKOFF_BASE,
-                            BACKOFF_MAX,
-                            &mut rand::thread_rng(),
-                        ),
-                    };
-                    Utc::now()
-                        + chrono::Duration::from_std(wait).unwrap_or(chrono::Duration::hours(1))
+                    backoff::retry_at(u32::try_from(delivery.attempts).unwrap_or(1), Some(&err))
                 });
             tracing::warn!(outbox = %claim.id, attempts = delivery.attempts, error = %err, dead = retry_at.is_none(), "reply not delivered");
             let outcome = if retry_at.is_some() {
@@ -160,20 +147,8 @@ pub async fn run(
     lease: Duration,
     token: CancellationToken,
 ) {
-    loop {
-        let busy = match run_once(&pool, &connectors, lease).await {
-            Ok(round) => round != Round::default(),
-            Err(err) => {
-                tracing::warn!(error = ?err, "outbox round failed; retrying");
-                false
-            }
-        };
-        if busy && !token.is_cancelled() {
-            continue;
-        }
-        tokio::select! {
-            () = token.cancelled() => break,
-            () = tokio::time::sleep(IDLE_WAIT) => {}
-        }
-    }
+    crate::repeat("outbox", IDLE_WAIT, &token, || async {
+        Ok(run_once(&pool, &connectors, lease).await? != Round::default())
+    })
+    .await;
 }

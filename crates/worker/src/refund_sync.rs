@@ -15,7 +15,6 @@ use aftersail_channels::shopify::DEFAULT_API_VERSION;
 use aftersail_channels::ConnectorError;
 use aftersail_db::refunds::{self, Claim, Issue};
 use aftersail_db::{channels, rmas, TenantTx};
-use chrono::Utc;
 use serde_json::{json, Value};
 use sqlx::PgPool;
 use tokio_util::sync::CancellationToken;
@@ -26,8 +25,6 @@ use crate::connectors::Connectors;
 pub const MAX_ATTEMPTS: i32 = 8;
 const CLAIM: i32 = 16;
 const IDLE_WAIT: Duration = Duration::from_secs(2);
-const BACKOFF_BASE: Duration = Duration::from_secs(30);
-const BACKOFF_MAX: Duration = Duration::from_secs(3600);
 
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct Round {
@@ -135,17 +132,7 @@ async fn issue(pool: &PgPool, connectors: &Connectors, claim: &Claim) -> anyhow:
                 .then_some(())
                 .filter(|()| refund.attempts < MAX_ATTEMPTS)
                 .map(|()| {
-                    let wait = match &err {
-                        ConnectorError::RateLimited { retry_after } => *retry_after,
-                        _ => backoff::delay(
-                            u32::try_from(refund.attempts).unwrap_or(1),
-                            BACKOFF_BASE,
-                            BACKOFF_MAX,
-                            &mut rand::thread_rng(),
-                        ),
-                    };
-                    Utc::now()
-                        + chrono::Duration::from_std(wait).unwrap_or(chrono::Duration::hours(1))
+                    backoff::retry_at(u32::try_from(refund.attempts).unwrap_or(1), Some(&err))
                 });
             let message = err.to_string();
             tracing::warn!(refund = %claim.id, attempts = refund.attempts, error = %message, gave_up = retry_at.is_none(), "refund not issued");
@@ -328,22 +315,10 @@ pub async fn run(
     lease: Duration,
     token: CancellationToken,
 ) {
-    loop {
-        let busy = match run_once(&pool, &connectors, lease).await {
-            Ok(round) => round != Round::default(),
-            Err(err) => {
-                tracing::warn!(error = ?err, "refund round failed; retrying");
-                false
-            }
-        };
-        if busy && !token.is_cancelled() {
-            continue;
-        }
-        tokio::select! {
-            () = token.cancelled() => break,
-            () = tokio::time::sleep(IDLE_WAIT) => {}
-        }
-    }
+    crate::repeat("refund", IDLE_WAIT, &token, || async {
+        Ok(run_once(&pool, &connectors, lease).await? != Round::default())
+    })
+    .await;
 }
 
 #[cfg(test)]

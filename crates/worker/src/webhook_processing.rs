@@ -79,20 +79,8 @@ pub async fn run_once(pool: &PgPool) -> anyhow::Result<Round> {
 }
 
 pub async fn run(pool: PgPool, token: CancellationToken) {
-    loop {
-        let busy = match run_once(&pool).await {
-            Ok(round) => round != Round::default(),
-            Err(err) => {
-                tracing::warn!(error = ?err, "webhook round failed; retrying");
-                false
-            }
-        };
-        if busy && !token.is_cancelled() {
-            continue;
-        }
-        tokio::select! {
-            () = token.cancelled() => break,
-            () = tokio::time::sleep(IDLE_WAIT) => {}
-        }
-    }
+    crate::repeat("webhook", IDLE_WAIT, &token, || async {
+        Ok(run_once(&pool).await? != Round::default())
+    })
+    .await;
 }
