@@ -411,6 +411,24 @@ async fn returns_agent_refund_queue_decides_all_or_nothing() {
         refund_states(&app).await,
         ["approved", "approved", "pending_review"]
     );
+    // Another shop naming this shop's refund decides nothing.
+    let other = app.shop("Other Shop", "owner@other.test").await;
+    let r = other
+        .post(
+            "/refunds/decide",
+            &[("refund", &c.to_string()), ("action", "approve")],
+        )
+        .await;
+    assert!(
+        !r.status().is_success() && r.status() != StatusCode::SEE_OTHER,
+        "{}",
+        r.status()
+    );
+    assert_eq!(
+        refund_states(&app).await,
+        ["approved", "approved", "pending_review"]
+    );
+    assert!(!other.page("/refunds").await.contains(&c.to_string()));
 }
 
 /// Refund creations the mock saw: (amount, idempotency key).
