@@ -49,6 +49,9 @@ pub struct Batch {
 pub enum Inbound {
     Message(InboundMessage),
     Order(InboundOrder),
+    /// A return opened on the marketplace. A connector puts the return's order in the same
+    /// batch before it when it can; the ingest creates a bare order otherwise.
+    Return(InboundReturn),
 }
 
 /// How a mail was produced by a machine rather than a person. Rules never answer these.
@@ -172,6 +175,126 @@ pub struct InboundOrder {
     pub raw: Vec<u8>,
 }
 
+/// Where a marketplace return stands, in our RMA statuses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReturnState {
+    /// The buyer asked; the seller has not answered.
+    Requested,
+    Approved,
+    Rejected,
+    /// The buyer shipped the item back.
+    InTransit,
+    /// The item arrived at the seller.
+    Received,
+    Refunded,
+    /// Cancelled, closed by the marketplace or otherwise over.
+    Closed,
+}
+
+impl ReturnState {
+    /// The `rmas.status` value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Requested => "requested",
+            Self::Approved => "approved",
+            Self::Rejected => "rejected",
+            Self::InTransit => "in_transit",
+            Self::Received => "received",
+            Self::Refunded => "refunded",
+            Self::Closed => "closed",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InboundReturnItem {
+    pub sku: String,
+    pub title: String,
+    pub quantity: i32,
+}
+
+/// A return (RMA) as the marketplace knows it.
+#[derive(Debug, Clone)]
+pub struct InboundReturn {
+    /// `amazon`, `ebay` or `shopee`.
+    pub channel: String,
+    /// The marketplace's return id, unique per channel.
+    pub external_id: String,
+    /// The order it returns (the same id the order sync uses).
+    pub order_external_id: String,
+    pub state: ReturnState,
+    /// The buyer's reason as the marketplace words it (e.g. `DEFECTIVE`, "Item not as described").
+    pub reason: String,
+    pub buyer_comment: Option<String>,
+    pub customer: InboundCustomer,
+    pub items: Vec<InboundReturnItem>,
+    /// What the buyer asks back or the marketplace settled, when known.
+    pub refund_minor: Option<i64>,
+    /// ISO 4217, upper case.
+    pub currency: Option<String>,
+    pub carrier: Option<String>,
+    pub tracking_number: Option<String>,
+    pub requested_at: DateTime<Utc>,
+    /// The API's JSON (or the report's row) as received.
+    pub raw: Vec<u8>,
+}
+
+/// One refund to issue on the marketplace.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RefundRequest {
+    /// Stable across retries: sent where the API takes one, and kept in the refund's note
+    /// so a retry after a crash finds the refund made before.
+    pub idempotency_key: String,
+    pub order_external_id: String,
+    /// The marketplace return being refunded, when the refund answers one.
+    pub return_external_id: Option<String>,
+    pub amount_minor: i64,
+    /// ISO 4217, upper case.
+    pub currency: String,
+    /// Shown to the buyer where the marketplace shows a comment.
+    pub note: String,
+}
+
+/// The seller's answer to a marketplace return.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReturnAnswer {
+    /// Accept: the buyer sends the item back (or keeps it, where the marketplace decides so).
+    Accept,
+    Decline { reason: String },
+    /// Offer a partial refund instead of a return.
+    Offer { amount_minor: i64, currency: String },
+}
+
+/// A webhook delivery as the web layer received it.
+#[derive(Debug, Clone, Copy)]
+pub struct WebhookRequest<'a> {
+    /// The full URL the platform posted to (`https://host/webhooks/ebay/<id>`), as it
+    /// signed it.
+    pub url: &'a str,
+    pub headers: &'a http::HeaderMap,
+    pub body: &'a [u8],
+}
+
+/// What identifies a verified delivery: redeliveries carry the same id and are stored once.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WebhookDelivery {
+    pub id: String,
+    pub topic: String,
+}
+
+/// What the worker does with a stored delivery.
+#[derive(Debug, Clone)]
+pub enum WebhookAction {
+    /// Store these like polled items (no cursor change).
+    Ingest(Vec<Inbound>),
+    /// Something changed that the next poll will bring: poll now.
+    PollSoon,
+    /// The seller disconnected us on the platform: stop the channel with this reason.
+    Revoke(String),
+    /// Nothing to do (a topic we do not use, a test notification).
+    Ignore,
+}
+
 /// One reply to deliver.
 #[derive(Debug, Clone, Default)]
 pub struct Outbound {
@@ -187,6 +310,13 @@ pub struct Outbound {
     pub references: Vec<String>,
     pub order_external_id: Option<String>,
     pub attachments: Vec<OutboundAttachment>,
+    /// The marketplace's kind of message where it has several (Amazon Messaging:
+    /// `confirmDeliveryDetails`, `unexpectedProblem`, `warranty`, `invoice`, …); `None`
+    /// for free text.
+    pub action: Option<String>,
+    /// The marketplace conversation to answer in (eBay `conversationId`, Shopee
+    /// `conversation_id`), from the message being answered.
+    pub conversation: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -228,11 +358,52 @@ pub trait Connector: Send + Sync {
         ))
     }
 
-    /// Checks a webhook's signature over the raw body. Channels without webhooks refuse all.
-    fn verify_webhook(&self, headers: &http::HeaderMap, body: &[u8]) -> Result<(), ConnectorError> {
-        let _ = (headers, body);
+    /// Checks a webhook's signature (over the raw body, and the URL where the platform signs
+    /// it) and says which delivery it is. Channels without webhooks refuse all.
+    async fn verify_webhook(
+        &self,
+        request: &WebhookRequest<'_>,
+    ) -> Result<WebhookDelivery, ConnectorError> {
+        let _ = request;
         Err(ConnectorError::Permanent(
             "this channel does not take webhooks".into(),
+        ))
+    }
+
+    /// Turns a verified, stored delivery into work for the worker.
+    fn parse_webhook(&self, topic: &str, body: &[u8]) -> Result<WebhookAction, ConnectorError> {
+        let _ = (topic, body);
+        Err(ConnectorError::Permanent(
+            "this channel does not take webhooks".into(),
+        ))
+    }
+
+    /// Answers a platform's endpoint check (`GET` with a challenge in the query string, as
+    /// eBay's Notification API sends): `Some(json body)`, or `None` when this channel has
+    /// no such check. `url` is the endpoint as registered with the platform.
+    fn webhook_challenge(&self, url: &str, query: &str) -> Option<serde_json::Value> {
+        let _ = (url, query);
+        None
+    }
+
+    /// Issues a refund on the platform; returns the platform's id for it. Must not refund
+    /// twice for the same `idempotency_key`, even when a first call's answer was lost.
+    async fn refund(&self, refund: &RefundRequest) -> Result<String, ConnectorError> {
+        let _ = refund;
+        Err(ConnectorError::Permanent(
+            "this channel cannot issue refunds".into(),
+        ))
+    }
+
+    /// Answers a marketplace return (accept, decline, offer a partial refund).
+    async fn answer_return(
+        &self,
+        return_external_id: &str,
+        answer: &ReturnAnswer,
+    ) -> Result<(), ConnectorError> {
+        let _ = (return_external_id, answer);
+        Err(ConnectorError::Permanent(
+            "this channel has no returns to answer".into(),
         ))
     }
 }

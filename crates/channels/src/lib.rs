@@ -6,14 +6,18 @@
 //! in one transaction (`aftersail_db::ingest`). Base URLs and hosts are configuration, so
 //! tests point connectors at local servers.
 
+pub mod amazon;
 pub mod connector;
 pub mod crypto;
+pub mod ebay;
 pub mod email;
 pub mod kinds;
+pub mod shopee;
 pub mod shopify;
 
 pub use connector::{
     Automated, Batch, Connector, ConnectorError, Inbound, InboundAttachment, InboundCustomer,
-    InboundMessage, InboundOrder, InboundOrderItem, Outbound, OutboundAttachment, Party, Sent,
-    ThreadHints,
+    InboundMessage, InboundOrder, InboundOrderItem, InboundReturn, InboundReturnItem, Outbound,
+    OutboundAttachment, Party, RefundRequest, ReturnAnswer, ReturnState, Sent, ThreadHints,
+    WebhookAction, WebhookDelivery, WebhookRequest,
 };

@@ -247,6 +247,7 @@ fn reply() -> Outbound {
             content_type: "application/pdf".into(),
             bytes: b"%PDF-1.4 fake label \x00\x01\x02".to_vec(),
         }],
+        ..Outbound::default()
     }
 }
 

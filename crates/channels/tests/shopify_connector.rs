@@ -7,7 +7,9 @@ use std::time::{Duration, Instant};
 
 use aftersail_channels::shopify::oauth::{exchange_code, AccessToken};
 use aftersail_channels::shopify::{PollCursor, ShopifyConfig, ShopifyConnector};
-use aftersail_channels::{Connector, ConnectorError, Inbound, InboundOrder, Outbound};
+use aftersail_channels::{
+    Connector, ConnectorError, Inbound, InboundOrder, Outbound, WebhookDelivery, WebhookRequest,
+};
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -498,8 +500,22 @@ async fn verifies_webhooks_with_the_api_secret() {
         "X-Shopify-Hmac-Sha256",
         http::HeaderValue::from_static("QNyObTlKbMx2qDlPF/ZOZcBqg5OgPg+2oky3zldc0Gw="),
     );
-    assert_eq!(shopify.verify_webhook(&headers, body), Ok(()));
-    assert!(shopify.verify_webhook(&headers, b"{}").is_err());
+    headers.insert("X-Shopify-Topic", http::HeaderValue::from_static("orders/create"));
+    headers.insert("X-Shopify-Webhook-Id", http::HeaderValue::from_static("b54557e4"));
+    headers.insert("X-Shopify-Shop-Domain", http::HeaderValue::from_static("shop.myshopify.com"));
+    let request = |body: &'static [u8]| WebhookRequest {
+        url: "https://helpdesk.example/webhooks/shopify/1",
+        headers: &headers,
+        body,
+    };
+    assert_eq!(
+        shopify.verify_webhook(&request(body)).await,
+        Ok(WebhookDelivery {
+            id: "b54557e4".into(),
+            topic: "orders/create".into()
+        })
+    );
+    assert!(shopify.verify_webhook(&request(b"{}")).await.is_err());
 }
 
 #[tokio::test]

@@ -137,7 +137,7 @@ fn outbound(d: &Delivery, to: &str, references: Vec<String>, domain: String) -> 
         body_text: d.body_text.clone(),
         references,
         order_external_id: d.order_external_id.clone(),
-        attachments: Vec::new(),
+        ..Outbound::default()
     }
 }
 

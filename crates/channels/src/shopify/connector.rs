@@ -22,7 +22,10 @@ use serde_json::{json, Value};
 use super::graphql::GraphqlClient;
 use super::orders::{self, ORDERS_QUERY};
 use super::{oauth, webhook, DEFAULT_API_VERSION};
-use crate::{Batch, Connector, ConnectorError, Inbound, Outbound, Sent};
+use crate::{
+    Batch, Connector, ConnectorError, Inbound, Outbound, Sent, WebhookAction, WebhookDelivery,
+    WebhookRequest,
+};
 
 /// Settings for one connected shop.
 #[derive(Clone)]
@@ -310,7 +313,35 @@ impl Connector for ShopifyConnector {
         }
     }
 
-    fn verify_webhook(&self, headers: &http::HeaderMap, body: &[u8]) -> Result<(), ConnectorError> {
-        webhook::verify(&self.config.api_secret, headers, body)
+    async fn verify_webhook(
+        &self,
+        request: &WebhookRequest<'_>,
+    ) -> Result<WebhookDelivery, ConnectorError> {
+        // An empty secret would let anyone sign; such a channel accepts nothing.
+        if self.config.api_secret.is_empty() {
+            return Err(ConnectorError::Auth(
+                "this Shopify channel has no API secret to check webhooks with".into(),
+            ));
+        }
+        webhook::verify(&self.config.api_secret, request.headers, request.body)?;
+        let delivery = webhook::Delivery::from_headers(request.headers)?;
+        Ok(WebhookDelivery {
+            id: delivery.webhook_id,
+            topic: delivery.topic,
+        })
+    }
+
+    fn parse_webhook(&self, topic: &str, body: &[u8]) -> Result<WebhookAction, ConnectorError> {
+        Ok(match webhook::parse(topic, body)? {
+            webhook::WebhookEvent::Order(order) => {
+                WebhookAction::Ingest(vec![Inbound::Order(order)])
+            }
+            webhook::WebhookEvent::Fulfillment(_)
+            | webhook::WebhookEvent::Refund(_)
+            | webhook::WebhookEvent::Return(_) => WebhookAction::PollSoon,
+            webhook::WebhookEvent::AppUninstalled { .. } => WebhookAction::Revoke(
+                "the Shopify app was uninstalled from the shop; connect it again".into(),
+            ),
+        })
     }
 }

@@ -1,0 +1,1 @@
+//! Amazon Selling Partner API: Login with Amazon tokens, orders, messaging, returns report, notifications.

@@ -1,0 +1,1 @@
+//! eBay: OAuth refresh, Sell Fulfillment orders, Message API, Post-Order returns/inquiries/cases, Notification API.
