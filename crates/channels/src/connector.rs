@@ -118,6 +118,10 @@ pub struct InboundMessage {
     pub thread: ThreadHints,
     /// The marketplace order this message is about (e.g. Amazon `123-1234567-1234567`).
     pub order_external_id: Option<String>,
+    /// The marketplace conversation the message belongs to (eBay `conversationId`, Shopee
+    /// `conversation_id`): every message of one conversation threads into one ticket, and
+    /// replies are sent into it. `None` for mail.
+    pub conversation: Option<String>,
     pub automated: Option<Automated>,
     pub attachments: Vec<InboundAttachment>,
     /// The message exactly as received (RFC 5322 bytes or the API's JSON), kept so derived
