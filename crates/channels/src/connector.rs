@@ -264,9 +264,14 @@ pub struct RefundRequest {
 pub enum ReturnAnswer {
     /// Accept: the buyer sends the item back (or keeps it, where the marketplace decides so).
     Accept,
-    Decline { reason: String },
+    Decline {
+        reason: String,
+    },
     /// Offer a partial refund instead of a return.
-    Offer { amount_minor: i64, currency: String },
+    Offer {
+        amount_minor: i64,
+        currency: String,
+    },
 }
 
 /// A webhook delivery as the web layer received it.
@@ -363,7 +368,10 @@ pub trait Connector: Send + Sync {
     }
 
     /// Checks a webhook's signature (over the raw body, and the URL where the platform signs
-    /// it) and says which delivery it is. Channels without webhooks refuse all.
+    /// it) and says which delivery it is. `Auth`: not signed by the platform (answered 401);
+    /// `Permanent`: signed but unusable (400); `Transient`: cannot check now, e.g. the
+    /// platform's key server is down (503, so the platform delivers again). Channels without
+    /// webhooks refuse all.
     async fn verify_webhook(
         &self,
         request: &WebhookRequest<'_>,
@@ -397,6 +405,13 @@ pub trait Connector: Send + Sync {
         Err(ConnectorError::Permanent(
             "this channel cannot issue refunds".into(),
         ))
+    }
+
+    /// Credentials the platform rotated since the connector was built (a new refresh token
+    /// that replaces the stored one, as Shopee's does), as the complete secrets JSON to seal
+    /// and store; `None` when nothing changed. The worker asks after every call.
+    fn rotated_secrets(&self) -> Option<serde_json::Value> {
+        None
     }
 
     /// Answers a marketplace return (accept, decline, offer a partial refund).

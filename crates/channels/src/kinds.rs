@@ -18,9 +18,24 @@ use crate::email::imap::ImapConfig;
 use crate::email::smtp::SmtpConfig;
 use crate::email::{EmailConnector, Security};
 use crate::shopify::{ShopifyConfig, ShopifyConnector};
-use crate::Connector;
+use crate::{Connector, ConnectorError, WebhookAction};
 
 pub const KINDS: [&str; 2] = ["email", "shopify"];
+
+/// What the worker does with a stored webhook delivery of a channel of `kind`. Needs no
+/// credentials: the delivery was verified when it arrived.
+pub fn parse_webhook(
+    kind: &str,
+    topic: &str,
+    body: &[u8],
+) -> Result<WebhookAction, ConnectorError> {
+    match kind {
+        "shopify" => crate::shopify::webhook::action(topic, body),
+        other => Err(ConnectorError::Permanent(format!(
+            "channels of kind {other} take no webhooks"
+        ))),
+    }
+}
 
 pub fn build(kind: &str, settings: &Value, secrets: &Value) -> Result<Arc<dyn Connector>, String> {
     match kind {

@@ -7,6 +7,7 @@
 //! tests point connectors at local servers.
 
 pub mod amazon;
+pub mod cache;
 pub mod connector;
 pub mod crypto;
 pub mod ebay;

@@ -19,7 +19,7 @@ fn messages(batch: &Batch) -> Vec<&InboundMessage> {
         .iter()
         .map(|item| match item {
             Inbound::Message(m) => m,
-            Inbound::Order(_) => panic!("email polls return messages only"),
+            Inbound::Order(_) | Inbound::Return(_) => panic!("email polls return messages only"),
         })
         .collect()
 }

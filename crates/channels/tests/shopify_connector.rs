@@ -500,9 +500,18 @@ async fn verifies_webhooks_with_the_api_secret() {
         "X-Shopify-Hmac-Sha256",
         http::HeaderValue::from_static("QNyObTlKbMx2qDlPF/ZOZcBqg5OgPg+2oky3zldc0Gw="),
     );
-    headers.insert("X-Shopify-Topic", http::HeaderValue::from_static("orders/create"));
-    headers.insert("X-Shopify-Webhook-Id", http::HeaderValue::from_static("b54557e4"));
-    headers.insert("X-Shopify-Shop-Domain", http::HeaderValue::from_static("shop.myshopify.com"));
+    headers.insert(
+        "X-Shopify-Topic",
+        http::HeaderValue::from_static("orders/create"),
+    );
+    headers.insert(
+        "X-Shopify-Webhook-Id",
+        http::HeaderValue::from_static("b54557e4"),
+    );
+    headers.insert(
+        "X-Shopify-Shop-Domain",
+        http::HeaderValue::from_static("shop.myshopify.com"),
+    );
     let request = |body: &'static [u8]| WebhookRequest {
         url: "https://helpdesk.example/webhooks/shopify/1",
         headers: &headers,

@@ -121,6 +121,22 @@ pub async fn update_settings(
     Ok(done.rows_affected() == 1)
 }
 
+/// Stores credentials the platform rotated (a new refresh token), leaving all else as it is.
+pub async fn store_rotated_secrets(
+    tx: &mut TenantTx,
+    id: ChannelId,
+    secrets_sealed: &str,
+) -> Result<(), Error> {
+    let tenant = tx.tenant();
+    sqlx::query("UPDATE channels SET secrets_sealed = $3 WHERE tenant_id = $1 AND id = $2")
+        .bind(tenant)
+        .bind(id)
+        .bind(secrets_sealed)
+        .execute(tx.conn())
+        .await?;
+    Ok(())
+}
+
 /// Changes how often the channel is polled (5 s to a day, by the table's check).
 pub async fn set_poll_interval(tx: &mut TenantTx, id: ChannelId, secs: i32) -> Result<bool, Error> {
     let tenant = tx.tenant();

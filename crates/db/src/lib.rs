@@ -9,6 +9,7 @@ pub mod customers;
 pub mod inbound_payloads;
 pub mod invitations;
 pub mod login_attempts;
+pub mod marketplace_returns;
 pub mod messages;
 pub mod orders;
 pub mod outbox;

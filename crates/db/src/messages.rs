@@ -110,6 +110,8 @@ pub struct NewInbound<'a> {
     pub language: Option<&'a str>,
     pub automated: Option<&'a str>,
     pub raw_payload_id: uuid::Uuid,
+    /// The marketplace conversation (eBay, Shopee); `None` for mail.
+    pub conversation: Option<&'a str>,
     pub at: DateTime<Utc>,
 }
 
@@ -122,8 +124,8 @@ pub async fn create_inbound(
     let tenant = tx.tenant();
     let id: Option<MessageId> = sqlx::query_scalar(
         "INSERT INTO messages (tenant_id, id, ticket_id, kind, body_text, body_html, language, channel,
-                               channel_id, external_id, subject, automated, raw_payload_id, created_at)
-         VALUES ($1, $2, $3, 'inbound', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+                               channel_id, external_id, subject, automated, raw_payload_id, created_at, conversation)
+         VALUES ($1, $2, $3, 'inbound', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
          ON CONFLICT (tenant_id, channel, external_id) WHERE external_id IS NOT NULL DO NOTHING
          RETURNING id",
     )
@@ -140,6 +142,7 @@ pub async fn create_inbound(
     .bind(m.automated)
     .bind(m.raw_payload_id)
     .bind(m.at)
+    .bind(m.conversation)
     .fetch_optional(tx.conn())
     .await?;
     if id.is_some() {
@@ -185,6 +188,26 @@ pub async fn ticket_of_external(
     .bind(tenant)
     .bind(channel)
     .bind(external_ids)
+    .fetch_optional(tx.conn())
+    .await
+}
+
+/// The ticket (and its status) holding the latest message of a marketplace conversation.
+pub async fn ticket_of_conversation(
+    tx: &mut TenantTx,
+    channel: ChannelId,
+    conversation: &str,
+) -> Result<Option<(TicketId, String)>, Error> {
+    let tenant = tx.tenant();
+    sqlx::query_as(
+        "SELECT t.id, t.status FROM messages m
+         JOIN tickets t ON t.tenant_id = m.tenant_id AND t.id = m.ticket_id
+         WHERE m.tenant_id = $1 AND m.channel_id = $2 AND m.conversation = $3
+         ORDER BY m.created_at DESC LIMIT 1",
+    )
+    .bind(tenant)
+    .bind(channel)
+    .bind(conversation)
     .fetch_optional(tx.conn())
     .await
 }

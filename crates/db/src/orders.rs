@@ -169,35 +169,69 @@ pub async fn upsert_external(tx: &mut TenantTx, o: ExternalOrder<'_>) -> Result<
     .fetch_one(tx.conn())
     .await?;
     if !o.items.is_empty() {
-        sqlx::query("DELETE FROM order_items WHERE tenant_id = $1 AND order_id = $2")
-            .bind(tenant)
-            .bind(id)
-            .execute(tx.conn())
-            .await?;
-        let skus: Vec<&str> = o.items.iter().map(|i| i.0).collect();
-        let titles: Vec<&str> = o.items.iter().map(|i| i.1).collect();
-        let quantities: Vec<i32> = o.items.iter().map(|i| i.2).collect();
-        let prices: Vec<i64> = o.items.iter().map(|i| i.3).collect();
-        let ids: Vec<uuid::Uuid> = o.items.iter().map(|_| OrderItemId::new().0).collect();
-        sqlx::query(
-            "INSERT INTO order_items (tenant_id, id, order_id, sku, title, quantity, unit_price_minor)
-             SELECT $1, i, $2, s, t, q, p
-             FROM unnest($7::uuid[], $3::text[], $4::text[], $5::int[], $6::bigint[]) AS x(i, s, t, q, p)",
-        )
-        .bind(tenant)
-        .bind(id)
-        .bind(&skus)
-        .bind(&titles)
-        .bind(&quantities)
-        .bind(&prices)
-        .bind(&ids)
-        .execute(tx.conn())
-        .await?;
+        replace_items(tx, id, o.items).await?;
     }
     if inserted {
         crate::customers::record_order(tx, o.customer_id, o.total_minor).await?;
     }
     Ok(id)
+}
+
+/// Makes the order's items the channel's current ones. Items are matched by SKU (in order,
+/// so two lines with one SKU stay two), updated in place and keep their ids: RMAs point at
+/// them. Lines the channel no longer lists are removed unless a return refers to them.
+async fn replace_items(
+    tx: &mut TenantTx,
+    order: OrderId,
+    items: &[(&str, &str, i32, i64)],
+) -> Result<(), Error> {
+    let tenant = tx.tenant();
+    let existing: Vec<(uuid::Uuid, String)> = sqlx::query_as(
+        "SELECT id, sku FROM order_items WHERE tenant_id = $1 AND order_id = $2 ORDER BY sku, id",
+    )
+    .bind(tenant)
+    .bind(order)
+    .fetch_all(tx.conn())
+    .await?;
+    let mut unmatched = existing;
+    let mut ids = Vec::with_capacity(items.len());
+    for (sku, _, _, _) in items {
+        match unmatched.iter().position(|(_, s)| s == sku) {
+            Some(at) => ids.push(unmatched.remove(at).0),
+            None => ids.push(OrderItemId::new().0),
+        }
+    }
+    let gone: Vec<uuid::Uuid> = unmatched.into_iter().map(|(id, _)| id).collect();
+    sqlx::query(
+        "DELETE FROM order_items i WHERE i.tenant_id = $1 AND i.id = ANY($2)
+           AND NOT EXISTS (SELECT 1 FROM rma_items r WHERE r.tenant_id = i.tenant_id AND r.order_item_id = i.id)",
+    )
+    .bind(tenant)
+    .bind(&gone)
+    .execute(tx.conn())
+    .await?;
+    let skus: Vec<&str> = items.iter().map(|i| i.0).collect();
+    let titles: Vec<&str> = items.iter().map(|i| i.1).collect();
+    let quantities: Vec<i32> = items.iter().map(|i| i.2).collect();
+    let prices: Vec<i64> = items.iter().map(|i| i.3).collect();
+    sqlx::query(
+        "INSERT INTO order_items (tenant_id, id, order_id, sku, title, quantity, unit_price_minor)
+         SELECT $1, i, $2, s, t, q, p
+         FROM unnest($7::uuid[], $3::text[], $4::text[], $5::int[], $6::bigint[]) AS x(i, s, t, q, p)
+         ON CONFLICT (tenant_id, id) DO UPDATE SET
+             sku = EXCLUDED.sku, title = EXCLUDED.title, quantity = EXCLUDED.quantity,
+             unit_price_minor = EXCLUDED.unit_price_minor",
+    )
+    .bind(tenant)
+    .bind(order)
+    .bind(&skus)
+    .bind(&titles)
+    .bind(&quantities)
+    .bind(&prices)
+    .bind(&ids)
+    .execute(tx.conn())
+    .await?;
+    Ok(())
 }
 
 /// The order a channel knows by this id (e.g. an Amazon order number in a relay mail).
@@ -215,4 +249,14 @@ pub async fn find_external(
     .bind(external_id)
     .fetch_optional(tx.conn())
     .await
+}
+
+/// The customer who placed the order.
+pub async fn customer_of(tx: &mut TenantTx, order: OrderId) -> Result<CustomerId, Error> {
+    let tenant = tx.tenant();
+    sqlx::query_scalar("SELECT customer_id FROM orders WHERE tenant_id = $1 AND id = $2")
+        .bind(tenant)
+        .bind(order)
+        .fetch_one(tx.conn())
+        .await
 }

@@ -135,6 +135,8 @@ pub struct Delivery {
     /// The ticket's reply address (relay alias or Reply-To), else the customer's email.
     pub to_address: Option<String>,
     pub order_external_id: Option<String>,
+    /// The marketplace conversation of the ticket's latest inbound message (eBay, Shopee).
+    pub conversation: Option<String>,
 }
 
 /// The claimed row's delivery, if the lease is still ours.
@@ -147,7 +149,10 @@ pub async fn get_leased(
     sqlx::query_as(
         "SELECT o.id, o.message_id, o.idempotency_key, o.attempts, o.channel, t.channel_id, t.id AS ticket_id,
                 t.number AS ticket_number, t.subject, m.body_text,
-                coalesce(t.reply_to, c.email) AS to_address, ord.external_id AS order_external_id
+                coalesce(t.reply_to, c.email) AS to_address, ord.external_id AS order_external_id,
+                (SELECT lm.conversation FROM messages lm
+                 WHERE lm.tenant_id = t.tenant_id AND lm.ticket_id = t.id AND lm.conversation IS NOT NULL
+                 ORDER BY lm.created_at DESC LIMIT 1) AS conversation
          FROM outbox o
          JOIN messages m ON m.tenant_id = o.tenant_id AND m.id = o.message_id
          JOIN tickets t ON t.tenant_id = m.tenant_id AND t.id = m.ticket_id

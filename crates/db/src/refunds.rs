@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use aftersail_domain::{OrderId, RefundId, RmaId, TenantId, UserId};
+use aftersail_domain::{ChannelId, OrderId, RefundId, RmaId, TenantId, UserId};
 use chrono::{DateTime, Utc};
 use sqlx::PgPool;
 use uuid::Uuid;
@@ -124,6 +124,10 @@ pub struct Issue {
     pub attempts: i32,
     pub order_channel: String,
     pub order_external_id: String,
+    pub rma_code: String,
+    /// The marketplace channel and return id when the RMA came from a marketplace.
+    pub rma_channel_id: Option<ChannelId>,
+    pub return_external_id: Option<String>,
 }
 
 /// The claimed refund, if the lease is still ours.
@@ -135,8 +139,10 @@ pub async fn get_leased(
     let tenant = tx.tenant();
     sqlx::query_as(
         "SELECT f.id, f.rma_id, f.amount_minor, f.currency, f.idempotency_key, f.attempts,
-                o.channel AS order_channel, o.external_id AS order_external_id
+                o.channel AS order_channel, o.external_id AS order_external_id,
+                r.code AS rma_code, r.channel_id AS rma_channel_id, r.external_id AS return_external_id
          FROM refunds f JOIN orders o ON o.tenant_id = f.tenant_id AND o.id = f.order_id
+         JOIN rmas r ON r.tenant_id = f.tenant_id AND r.id = f.rma_id
          WHERE f.tenant_id = $1 AND f.id = $2 AND f.lease_id = $3 FOR UPDATE OF f",
     )
     .bind(tenant)

@@ -27,6 +27,7 @@ pub fn state(config: &Config, pool: PgPool, stop: CancellationToken) -> aftersai
         config: Arc::new(config.web()),
         metrics: aftersail_web::metrics_handle(),
         live,
+        connectors: Arc::default(),
     }
 }
 

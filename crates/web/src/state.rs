@@ -12,6 +12,8 @@ pub struct AppState {
     pub config: Arc<WebConfig>,
     pub metrics: PrometheusHandle,
     pub live: crate::live::Hub,
+    /// Live connectors per channel (webhook checks reuse a platform's fetched keys).
+    pub connectors: Arc<aftersail_channels::cache::ConnectorCache>,
 }
 
 /// The HTTP layer's settings (the server crate maps its config file onto this).

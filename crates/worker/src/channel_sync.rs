@@ -46,6 +46,7 @@ pub async fn run_once(
                 round.ingested.messages += done.messages;
                 round.ingested.duplicates += done.duplicates;
                 round.ingested.orders += done.orders;
+                round.ingested.returns += done.returns;
             }
             Err(err) => {
                 round.failed += 1;
@@ -76,8 +77,14 @@ async fn poll_and_ingest(
     let connector = connectors
         .build(claim.tenant_id, channel)
         .map_err(SyncError::Settings)?;
-    let batch = connector.poll(channel.cursor.as_deref()).await?;
-    Ok(ingest::apply(pool, claim.tenant_id, channel, claim.lease_id, &batch).await?)
+    let batch = connector.poll(channel.cursor.as_deref()).await;
+    if let Err(err) = connectors
+        .save_rotated(pool, claim.tenant_id, channel, connector.as_ref())
+        .await
+    {
+        tracing::error!(channel = %channel.id, error = %err, "rotated credentials not stored");
+    }
+    Ok(ingest::apply(pool, claim.tenant_id, channel, claim.lease_id, &batch?).await?)
 }
 
 async fn record_failure(
@@ -118,7 +125,7 @@ pub async fn run(
 ) {
     crate::repeat("channel sync", IDLE_WAIT, &token, || async {
         let round = run_once(&pool, &connectors, lease).await?;
-        if round.ingested.messages + round.ingested.orders > 0 {
+        if round.ingested.messages + round.ingested.orders + round.ingested.returns > 0 {
             tracing::info!(?round, "channels synced");
         }
         Ok(round.polled + round.failed > 0)

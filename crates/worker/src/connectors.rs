@@ -2,24 +2,34 @@
 
 use std::sync::Arc;
 
+use aftersail_channels::cache::ConnectorCache;
 use aftersail_channels::crypto::SecretKey;
 use aftersail_channels::Connector;
-use aftersail_db::channels::{secret_owner, Channel};
+use aftersail_db::channels::{self, secret_owner, Channel};
+use aftersail_db::TenantTx;
 use aftersail_domain::TenantId;
+use sqlx::PgPool;
 
 type Factory =
     dyn Fn(&Channel, &serde_json::Value) -> Result<Arc<dyn Connector>, String> + Send + Sync;
 
-/// Builds connectors for channels, opening their credentials with the configured key.
+/// Builds connectors for channels, opening their credentials with the configured key, and
+/// keeps them per channel (tokens and rate buckets live in them) until the channel's
+/// configuration changes.
 #[derive(Clone)]
 pub struct Connectors {
     key: Option<SecretKey>,
     factory: Option<Arc<Factory>>,
+    cache: Arc<ConnectorCache>,
 }
 
 impl Connectors {
     pub fn new(key: Option<SecretKey>) -> Self {
-        Self { key, factory: None }
+        Self {
+            key,
+            factory: None,
+            cache: Arc::default(),
+        }
     }
 
     /// Connectors made by `factory` instead of the real ones (tests: a fake network edge).
@@ -33,6 +43,7 @@ impl Connectors {
         Self {
             key,
             factory: Some(Arc::new(factory)),
+            cache: Arc::default(),
         }
     }
 
@@ -55,11 +66,45 @@ impl Connectors {
     }
 
     pub fn build(&self, tenant: TenantId, channel: &Channel) -> Result<Arc<dyn Connector>, String> {
-        let secrets = self.secrets(tenant, channel)?;
         if let Some(factory) = &self.factory {
-            return factory(channel, &secrets);
+            return factory(channel, &self.secrets(tenant, channel)?);
         }
-        aftersail_channels::kinds::build(&channel.kind, &channel.settings, &secrets)
+        self.cache.get_or_build(
+            &channel.id.to_string(),
+            &channel.kind,
+            &channel.settings,
+            channel.secrets_sealed.as_deref(),
+            || {
+                let secrets = self.secrets(tenant, channel)?;
+                aftersail_channels::kinds::build(&channel.kind, &channel.settings, &secrets)
+            },
+        )
+    }
+
+    /// Seals and stores the credentials the connector's platform rotated since it was
+    /// built (Shopee's refresh token), so the next process starts from them.
+    pub async fn save_rotated(
+        &self,
+        pool: &PgPool,
+        tenant: TenantId,
+        channel: &Channel,
+        connector: &dyn Connector,
+    ) -> anyhow::Result<()> {
+        let Some(secrets) = connector.rotated_secrets() else {
+            return Ok(());
+        };
+        let key = self
+            .key
+            .as_ref()
+            .ok_or_else(|| anyhow::anyhow!("rotated credentials, but no secret key configured"))?;
+        let sealed = key.seal(
+            secrets.to_string().as_bytes(),
+            &secret_owner(tenant, channel.id),
+        );
+        let mut tx = TenantTx::begin(pool, tenant).await?;
+        channels::store_rotated_secrets(&mut tx, channel.id, &sealed).await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     /// The domain our Message-IDs use: the channel's sending address's, else a fixed one.

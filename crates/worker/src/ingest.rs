@@ -5,15 +5,18 @@
 //! same items again and the dedup makes that harmless.
 
 use aftersail_channels::email::thread::normalize_subject;
-use aftersail_channels::{Batch, Inbound, InboundMessage, InboundOrder};
+use aftersail_channels::{
+    Batch, Inbound, InboundMessage, InboundOrder, InboundOrderItem, InboundReturn,
+};
 use aftersail_db::channels::{self, Channel, PollResult};
 use aftersail_db::customers::{self, Identity};
 use aftersail_db::inbound_payloads::{self, NewPayload};
+use aftersail_db::marketplace_returns::{self, ExternalRma};
 use aftersail_db::messages::{self, NewInbound};
 use aftersail_db::orders::{self, ExternalOrder};
 use aftersail_db::tickets::{self, NewTicket};
 use aftersail_db::{attachments, TenantTx};
-use aftersail_domain::{CustomerId, TenantId, TicketId};
+use aftersail_domain::{CustomerId, OrderId, TenantId, TicketId};
 use sqlx::PgPool;
 use uuid::Uuid;
 
@@ -28,6 +31,8 @@ pub struct Ingested {
     pub duplicates: i64,
     /// Orders created or updated.
     pub orders: i64,
+    /// Marketplace returns created or updated as RMAs.
+    pub returns: i64,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -69,6 +74,10 @@ pub async fn apply(
                 store_order(&mut tx, channel, o).await?;
                 done.orders += 1;
             }
+            Inbound::Return(r) => {
+                store_return(&mut tx, channel, r).await?;
+                done.returns += 1;
+            }
         }
     }
     let recorded = channels::record_poll(
@@ -79,7 +88,7 @@ pub async fn apply(
             cursor: batch.cursor.as_deref(),
             more: batch.more,
             backlog: batch.backlog,
-            ingested: done.messages + done.orders,
+            ingested: done.messages + done.orders + done.returns,
         },
     )
     .await?;
@@ -91,7 +100,7 @@ pub async fn apply(
 }
 
 /// Stores one message; false when the channel delivered it before.
-async fn store_message(
+pub async fn store_message(
     tx: &mut TenantTx,
     channel: &Channel,
     m: &InboundMessage,
@@ -129,7 +138,7 @@ async fn store_message(
         Some(number) => orders::find_external(tx, &m.channel, number).await?,
         None => None,
     };
-    let ticket = match thread(tx, m, customer).await? {
+    let ticket = match thread(tx, channel, m, customer).await? {
         Some(ticket) => ticket,
         None => {
             let subject = if m.subject.trim().is_empty() {
@@ -168,6 +177,7 @@ async fn store_message(
             language: m.language.as_deref(),
             automated: m.automated.map(|a| a.as_str()),
             raw_payload_id: raw,
+            conversation: m.conversation.as_deref(),
             at: m.sent_at,
         },
     )
@@ -196,15 +206,25 @@ async fn store_message(
     Ok(true)
 }
 
-/// The ticket a message continues, if any: by the ids it answers, then by a `[#1042]`
-/// token of the sender's own ticket, then by the sender's open ticket with the same subject
-/// (without Re:/AW:/回复: prefixes). Closed tickets are never continued: a buyer writing
-/// after closure starts a new conversation.
+/// The ticket a message continues, if any: by its marketplace conversation, then by the
+/// ids it answers, then by a `[#1042]` token of the sender's own ticket, then by the
+/// sender's open ticket with the same subject (without Re:/AW:/回复: prefixes). Closed
+/// tickets are never continued: a buyer writing after closure starts a new conversation.
 async fn thread(
     tx: &mut TenantTx,
+    channel: &Channel,
     m: &InboundMessage,
     customer: CustomerId,
 ) -> Result<Option<TicketId>, sqlx::Error> {
+    if let Some(conversation) = &m.conversation {
+        if let Some((ticket, status)) =
+            messages::ticket_of_conversation(tx, channel.id, conversation).await?
+        {
+            if status != "closed" {
+                return Ok(Some(ticket));
+            }
+        }
+    }
     if let Some((ticket, status)) =
         messages::ticket_of_external(tx, &m.channel, &m.thread.replies_to).await?
     {
@@ -230,12 +250,101 @@ async fn thread(
         .map(|(id, _)| id))
 }
 
+/// Creates or updates the RMA of a marketplace return and keeps its raw JSON. An order the
+/// channel has not delivered yet is created bare (from the return's lines) and filled in by
+/// the order sync.
+pub async fn store_return(
+    tx: &mut TenantTx,
+    channel: &Channel,
+    r: &InboundReturn,
+) -> Result<(), sqlx::Error> {
+    let raw = inbound_payloads::store(
+        tx,
+        NewPayload {
+            channel_id: channel.id,
+            kind: "return",
+            external_id: &r.external_id,
+            content_type: "application/json",
+            body: &r.raw,
+        },
+    )
+    .await?;
+    let currency = r
+        .currency
+        .as_deref()
+        .filter(|c| is_code(c, 3))
+        .unwrap_or(DEFAULT_CURRENCY);
+    let order = match orders::find_external(tx, &r.channel, &r.order_external_id).await? {
+        Some(order) => order,
+        None => {
+            let bare = InboundOrder {
+                channel: r.channel.clone(),
+                external_id: r.order_external_id.clone(),
+                status: "unknown".into(),
+                customer: r.customer.clone(),
+                total_minor: 0,
+                currency: currency.to_owned(),
+                shipping_country: None,
+                carrier: None,
+                tracking_number: None,
+                ordered_at: r.requested_at,
+                delivered_at: None,
+                items: r
+                    .items
+                    .iter()
+                    .map(|i| InboundOrderItem {
+                        sku: i.sku.clone(),
+                        title: i.title.clone(),
+                        quantity: i.quantity,
+                        unit_price_minor: 0,
+                    })
+                    .collect(),
+                raw: b"{}".to_vec(),
+            };
+            store_order(tx, channel, &bare).await?
+        }
+    };
+    let customer = orders::customer_of(tx, order).await?;
+    let items: Vec<(&str, i32)> = r
+        .items
+        .iter()
+        .filter(|i| i.quantity > 0)
+        .map(|i| (i.sku.as_str(), i.quantity))
+        .collect();
+    let reason = if r.reason.trim().is_empty() {
+        "other"
+    } else {
+        r.reason.trim()
+    };
+    marketplace_returns::upsert(
+        tx,
+        ExternalRma {
+            channel_id: channel.id,
+            external_id: &r.external_id,
+            order_id: order,
+            customer_id: customer,
+            status: r.state.as_str(),
+            reason,
+            buyer_comment: r.buyer_comment.as_deref(),
+            items: &items,
+            refund_minor: r.refund_minor.filter(|m| *m >= 0),
+            currency,
+            carrier: r.carrier.as_deref(),
+            tracking_number: r.tracking_number.as_deref(),
+            raw_payload_id: raw,
+            requested_at: r.requested_at,
+        },
+    )
+    .await?;
+    Ok(())
+}
+
 /// Upserts an order (with its customer) and keeps its raw JSON.
 pub async fn store_order(
     tx: &mut TenantTx,
     channel: &Channel,
     o: &InboundOrder,
-) -> Result<(), sqlx::Error> {
+) -> Result<OrderId, sqlx::Error> {
     inbound_payloads::store(
         tx,
         NewPayload {
@@ -287,7 +396,7 @@ pub async fn store_order(
     )
     .await?;
 
-    orders::upsert_external(
+    let id = orders::upsert_external(
         tx,
         ExternalOrder {
             customer_id: customer,
@@ -305,7 +414,7 @@ pub async fn store_order(
         },
     )
     .await?;
-    Ok(())
+    Ok(id)
 }
 
 /// An ISO code of `len` upper-case ASCII letters (country: 2, currency: 3).

@@ -75,7 +75,14 @@ async fn deliver(pool: &PgPool, connectors: &Connectors, claim: &Claim) -> anyho
             Err(problem) => Err(ConnectorError::Permanent(format!("channel settings: {problem}"))),
             Ok(connector) => {
                 let message = outbound(&delivery, to, references, connectors.message_id_domain(channel));
-                connector.send(&message).await
+                let sent = connector.send(&message).await;
+                if let Err(err) = connectors
+                    .save_rotated(pool, claim.tenant_id, channel, connector.as_ref())
+                    .await
+                {
+                    tracing::error!(channel = %channel.id, error = %err, "rotated credentials not stored");
+                }
+                sent
             }
         },
     };
@@ -137,6 +144,7 @@ fn outbound(d: &Delivery, to: &str, references: Vec<String>, domain: String) -> 
         body_text: d.body_text.clone(),
         references,
         order_external_id: d.order_external_id.clone(),
+        conversation: d.conversation.clone(),
         ..Outbound::default()
     }
 }

@@ -1,21 +1,21 @@
-//! Refund sync: claim approved refunds (across shops, leased), issue each on its order's
-//! platform outside any transaction, then record issued, retry later (backoff) or failed.
+//! Refund sync: claim approved refunds (across shops, leased), issue each through the
+//! connector of its order's platform outside any transaction, then record issued, retry
+//! later (backoff) or failed.
 //!
-//! Exactly once on Shopify: the mutation carries our idempotency key (`@idempotent`), the
-//! refund's note carries it too, and before issuing we look for a refund with that note on
-//! the order, so a worker that died between issuing and recording finds the first refund
-//! instead of making a second one. Orders of other channels cannot be refunded from here:
-//! they fail with a message and an agent marks them refunded by hand.
+//! Exactly once: the connector gets our idempotency key and must find a refund it made
+//! earlier with it (Shopify: `@idempotent` + the refund's note; eBay: the refund comment),
+//! so a worker that died between issuing and recording finds the first refund instead of
+//! making a second one. A marketplace return's refund goes through the channel it came
+//! from; other orders through the shop's channel of the order's kind. Platforms that cannot
+//! refund (Amazon, manual orders) fail with a message and an agent marks them refunded.
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use aftersail_channels::shopify::graphql::GraphqlClient;
-use aftersail_channels::shopify::DEFAULT_API_VERSION;
-use aftersail_channels::ConnectorError;
-use aftersail_db::refunds::{self, Claim, Issue};
+use aftersail_channels::{ConnectorError, RefundRequest};
+use aftersail_db::refunds::{self, Claim};
 use aftersail_db::{channels, rmas, TenantTx};
-use serde_json::{json, Value};
+use serde_json::json;
 use sqlx::PgPool;
 use tokio_util::sync::CancellationToken;
 
@@ -62,33 +62,44 @@ async fn issue(pool: &PgPool, connectors: &Connectors, claim: &Claim) -> anyhow:
     let Some(refund) = refunds::get_leased(&mut tx, claim.id, claim.lease_id).await? else {
         return Ok(Outcome::LeaseLost);
     };
-    let shopify = if refund.order_channel == "shopify" {
-        channels::list(&mut tx)
+    let channel = match refund.rma_channel_id {
+        Some(id) => channels::get(&mut tx, id).await?,
+        None => channels::list(&mut tx)
             .await?
             .into_iter()
-            .find(|c| c.kind == "shopify")
-    } else {
-        None
+            .find(|c| c.kind == refund.order_channel),
     };
     tx.commit().await?;
 
-    let result = if refund.order_channel != "shopify" {
-        Err(ConnectorError::Permanent(format!(
-            "issue this refund on {} and mark it done",
-            refund.order_channel
-        )))
-    } else {
-        match shopify {
-            None => Err(ConnectorError::Permanent(
-                "no Shopify channel is connected; connect one in Settings → Channels".into(),
-            )),
-            Some(channel) => match client(connectors, claim, &channel) {
-                Err(problem) => Err(ConnectorError::Permanent(format!(
-                    "channel settings: {problem}"
-                ))),
-                Ok(client) => refund_on_shopify(&client, &refund).await,
-            },
-        }
+    let result = match channel {
+        None => Err(ConnectorError::Permanent(format!(
+            "no {} channel is connected to refund through; issue this refund on {} and mark it done",
+            refund.order_channel, refund.order_channel
+        ))),
+        Some(channel) => match connectors.build(claim.tenant_id, &channel) {
+            Err(problem) => Err(ConnectorError::Permanent(format!(
+                "channel settings: {problem}"
+            ))),
+            Ok(connector) => {
+                let issued = connector
+                    .refund(&RefundRequest {
+                        idempotency_key: refund.idempotency_key.clone(),
+                        order_external_id: refund.order_external_id.clone(),
+                        return_external_id: refund.return_external_id.clone(),
+                        amount_minor: refund.amount_minor,
+                        currency: refund.currency.clone(),
+                        note: format!("Refund for return {}", refund.rma_code),
+                    })
+                    .await;
+                if let Err(err) = connectors
+                    .save_rotated(pool, claim.tenant_id, &channel, connector.as_ref())
+                    .await
+                {
+                    tracing::error!(channel = %channel.id, error = %err, "rotated credentials not stored");
+                }
+                issued
+            }
+        },
     };
 
     let mut tx = TenantTx::begin(pool, claim.tenant_id).await?;
@@ -163,152 +174,6 @@ async fn issue(pool: &PgPool, connectors: &Connectors, claim: &Claim) -> anyhow:
     Ok(outcome)
 }
 
-fn client(
-    connectors: &Connectors,
-    claim: &Claim,
-    channel: &channels::Channel,
-) -> Result<GraphqlClient, String> {
-    let secrets = connectors.secrets(claim.tenant_id, channel)?;
-    let text = |v: &Value, p: &str| {
-        v.pointer(p)
-            .and_then(Value::as_str)
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(str::to_owned)
-    };
-    let shop = text(&channel.settings, "/shop").ok_or("the shop domain is missing")?;
-    let token = text(&secrets, "/access_token").ok_or("the access token is missing")?;
-    let version =
-        text(&channel.settings, "/api_version").unwrap_or_else(|| DEFAULT_API_VERSION.into());
-    let base = text(&channel.settings, "/base_url").unwrap_or_else(|| format!("https://{shop}"));
-    let http = reqwest::Client::builder()
-        .timeout(Duration::from_secs(30))
-        .build()
-        .map_err(|e| e.to_string())?;
-    Ok(GraphqlClient::new(
-        http,
-        &shop,
-        &base,
-        &version,
-        &token,
-        Duration::from_secs(10),
-    ))
-}
-
-const LOOKUP: &str = "query RefundLookup($q: String!) {
-  orders(first: 1, query: $q) { nodes { id
-    refunds(first: 100) { id note }
-    transactions(first: 20) { id kind status gateway } } }
-}";
-
-const CREATE: &str = "mutation RefundCreate($input: RefundInput!, $key: String!) {
-  refundCreate(input: $input) @idempotent(key: $key) {
-    refund { id }
-    userErrors { field message }
-  }
-}";
-
-/// Finds the order (stored by its name), returns the refund made earlier with our key, or
-/// issues one. The answer is Shopify's refund id.
-async fn refund_on_shopify(client: &GraphqlClient, r: &Issue) -> Result<String, ConnectorError> {
-    let name = r.order_external_id.trim_start_matches('#');
-    let data = client
-        .query(
-            "RefundLookup",
-            LOOKUP,
-            json!({ "q": format!("name:{name}") }),
-        )
-        .await?;
-    let Some(order) = data.pointer("/orders/nodes/0") else {
-        return Err(ConnectorError::Permanent(format!(
-            "order {} was not found on Shopify",
-            r.order_external_id
-        )));
-    };
-    let marker = note(r);
-    let earlier = order
-        .get("refunds")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .find(|f| f.get("note").and_then(Value::as_str) == Some(marker.as_str()));
-    if let Some(id) = earlier.and_then(|f| f.get("id")).and_then(Value::as_str) {
-        return Ok(id.to_owned());
-    }
-    let order_id = order.get("id").and_then(Value::as_str).unwrap_or_default();
-    let parent = order
-        .get("transactions")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .find(|t| {
-            matches!(
-                t.get("kind").and_then(Value::as_str),
-                Some("SALE" | "CAPTURE")
-            ) && t.get("status").and_then(Value::as_str) == Some("SUCCESS")
-        });
-    let mut transaction = json!({
-        "orderId": order_id,
-        "kind": "REFUND",
-        "amount": decimal(r.amount_minor, &r.currency),
-    });
-    if let Some(p) = parent {
-        transaction["parentId"] = p.get("id").cloned().unwrap_or(Value::Null);
-        transaction["gateway"] = p.get("gateway").cloned().unwrap_or(Value::Null);
-    }
-    let input = json!({
-        "orderId": order_id,
-        "note": marker,
-        "notify": false,
-        "currency": r.currency,
-        "transactions": [transaction],
-    });
-    let data = client
-        .query(
-            "RefundCreate",
-            CREATE,
-            json!({ "input": input, "key": r.idempotency_key }),
-        )
-        .await?;
-    let errors: Vec<String> = data
-        .pointer("/refundCreate/userErrors")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(|e| e.get("message").and_then(Value::as_str).map(str::to_owned))
-        .collect();
-    if !errors.is_empty() {
-        return Err(ConnectorError::Permanent(format!(
-            "Shopify refused the refund: {}",
-            errors.join("; ")
-        )));
-    }
-    data.pointer("/refundCreate/refund/id")
-        .and_then(Value::as_str)
-        .map(str::to_owned)
-        .ok_or_else(|| ConnectorError::Transient("Shopify answered without a refund id".into()))
-}
-
-/// The refund's note on Shopify: names our key, so a repeat finds it.
-fn note(r: &Issue) -> String {
-    format!("Aftersail {}", r.idempotency_key)
-}
-
-/// Minor units → Shopify's decimal string (`1250`, `EUR` → `12.50`).
-fn decimal(minor: i64, currency: &str) -> String {
-    let exp = aftersail_channels::shopify::money::exponent(currency);
-    if exp == 0 {
-        return minor.to_string();
-    }
-    let div = 10i64.pow(exp);
-    format!(
-        "{}.{:0width$}",
-        minor / div,
-        minor % div,
-        width = exp as usize
-    )
-}
-
 pub async fn run(
     pool: PgPool,
     connectors: Arc<Connectors>,
@@ -319,14 +184,4 @@ pub async fn run(
         Ok(run_once(&pool, &connectors, lease).await? != Round::default())
     })
     .await;
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn amounts_as_shopify_decimals() {
-        assert_eq!(super::decimal(1250, "EUR"), "12.50");
-        assert_eq!(super::decimal(5, "USD"), "0.05");
-        assert_eq!(super::decimal(1200, "JPY"), "1200");
-    }
 }

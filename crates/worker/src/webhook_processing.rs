@@ -1,11 +1,11 @@
-//! Webhook deliveries, stored by the web layer as received, processed here: orders are
-//! upserted like polled ones; fulfillment, refund and return events make the channel poll
-//! at once (the order's new state arrives through the normal sync); an uninstalled app
-//! stops the channel. A delivery that fails is tried again next round (up to 10 times).
+//! Webhook deliveries, stored by the web layer as received (and verified), processed here
+//! as their channel's kind says (`kinds::parse_webhook`): items are stored like polled ones,
+//! "something changed" makes the channel poll at once, a withdrawn access stops the channel.
+//! A delivery that fails is tried again next round (up to 10 times).
 
 use std::time::Duration;
 
-use aftersail_channels::shopify::webhook::{self, WebhookEvent};
+use aftersail_channels::{kinds, Inbound, WebhookAction};
 use aftersail_db::{channels, webhook_events, TenantTx};
 use sqlx::PgPool;
 use tokio_util::sync::CancellationToken;
@@ -31,32 +31,31 @@ pub async fn run_once(pool: &PgPool) -> anyhow::Result<Round> {
         let Some(channel) = channels::get(&mut tx, event.channel_id).await? else {
             continue;
         };
-        let outcome = match channel.kind.as_str() {
-            "shopify" => match webhook::parse(&event.topic, &event.body) {
-                Ok(WebhookEvent::Order(order)) => {
-                    ingest::store_order(&mut tx, &channel, &order).await?;
-                    Ok(())
+        let outcome = match kinds::parse_webhook(&channel.kind, &event.topic, &event.body) {
+            Ok(WebhookAction::Ingest(items)) => {
+                for item in &items {
+                    match item {
+                        Inbound::Order(order) => {
+                            ingest::store_order(&mut tx, &channel, order).await?;
+                        }
+                        Inbound::Message(message) => {
+                            ingest::store_message(&mut tx, &channel, message).await?;
+                        }
+                        Inbound::Return(r) => ingest::store_return(&mut tx, &channel, r).await?,
+                    }
                 }
-                Ok(
-                    WebhookEvent::Fulfillment(_)
-                    | WebhookEvent::Refund(_)
-                    | WebhookEvent::Return(_),
-                ) => {
-                    channels::poll_soon(&mut tx, channel.id).await?;
-                    Ok(())
-                }
-                Ok(WebhookEvent::AppUninstalled { .. }) => {
-                    channels::revoke(
-                        &mut tx,
-                        channel.id,
-                        "the Shopify app was uninstalled from the shop; connect it again",
-                    )
-                    .await?;
-                    Ok(())
-                }
-                Err(err) => Err(err.to_string()),
-            },
-            other => Err(format!("channels of kind {other} take no webhooks")),
+                Ok(())
+            }
+            Ok(WebhookAction::PollSoon) => {
+                channels::poll_soon(&mut tx, channel.id).await?;
+                Ok(())
+            }
+            Ok(WebhookAction::Revoke(reason)) => {
+                channels::revoke(&mut tx, channel.id, &reason).await?;
+                Ok(())
+            }
+            Ok(WebhookAction::Ignore) => Ok(()),
+            Err(err) => Err(err.to_string()),
         };
         match outcome {
             Ok(()) => {

@@ -23,8 +23,8 @@ use super::graphql::GraphqlClient;
 use super::orders::{self, ORDERS_QUERY};
 use super::{oauth, webhook, DEFAULT_API_VERSION};
 use crate::{
-    Batch, Connector, ConnectorError, Inbound, Outbound, Sent, WebhookAction, WebhookDelivery,
-    WebhookRequest,
+    Batch, Connector, ConnectorError, Inbound, Outbound, RefundRequest, Sent, WebhookAction,
+    WebhookDelivery, WebhookRequest,
 };
 
 /// Settings for one connected shop.
@@ -299,6 +299,10 @@ impl Connector for ShopifyConnector {
         ))
     }
 
+    async fn refund(&self, refund: &RefundRequest) -> Result<String, ConnectorError> {
+        super::refunds::issue(&self.client, refund).await
+    }
+
     async fn check(&self) -> Result<(), ConnectorError> {
         let data = self
             .client
@@ -323,7 +327,8 @@ impl Connector for ShopifyConnector {
                 "this Shopify channel has no API secret to check webhooks with".into(),
             ));
         }
-        webhook::verify(&self.config.api_secret, request.headers, request.body)?;
+        webhook::verify(&self.config.api_secret, request.headers, request.body)
+            .map_err(|e| ConnectorError::Auth(e.to_string()))?;
         let delivery = webhook::Delivery::from_headers(request.headers)?;
         Ok(WebhookDelivery {
             id: delivery.webhook_id,
@@ -332,16 +337,6 @@ impl Connector for ShopifyConnector {
     }
 
     fn parse_webhook(&self, topic: &str, body: &[u8]) -> Result<WebhookAction, ConnectorError> {
-        Ok(match webhook::parse(topic, body)? {
-            webhook::WebhookEvent::Order(order) => {
-                WebhookAction::Ingest(vec![Inbound::Order(order)])
-            }
-            webhook::WebhookEvent::Fulfillment(_)
-            | webhook::WebhookEvent::Refund(_)
-            | webhook::WebhookEvent::Return(_) => WebhookAction::PollSoon,
-            webhook::WebhookEvent::AppUninstalled { .. } => WebhookAction::Revoke(
-                "the Shopify app was uninstalled from the shop; connect it again".into(),
-            ),
-        })
+        webhook::action(topic, body)
     }
 }

@@ -6,6 +6,7 @@
 //!   failures become [`ConnectorError`](crate::ConnectorError)s that name the shop.
 //! - [`orders`]: the orders query and the mapping of orders (GraphQL and REST webhook
 //!   shapes) to [`InboundOrder`](crate::InboundOrder); [`money`]: decimal strings → minor units.
+//! - [`refunds`]: refunds issued exactly once (idempotency key + note lookup).
 //! - [`connector`]: [`ShopifyConnector`], the [`Connector`](crate::Connector) the worker polls.
 
 pub mod connector;
@@ -13,6 +14,7 @@ pub mod graphql;
 pub mod money;
 pub mod oauth;
 pub mod orders;
+pub mod refunds;
 pub mod throttle;
 pub mod webhook;
 

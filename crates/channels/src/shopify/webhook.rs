@@ -11,7 +11,7 @@ use sha2::Sha256;
 
 use super::money::to_minor;
 use super::orders::{self, RestFulfillment};
-use crate::{ConnectorError, InboundOrder};
+use crate::{ConnectorError, Inbound, InboundOrder, WebhookAction};
 
 /// Checks `X-Shopify-Hmac-Sha256` = base64(HMAC-SHA256(secret, raw body)), in constant
 /// time. `secret` is the app's API secret (client secret). Run it on the bytes exactly as
@@ -491,4 +491,19 @@ mod tests {
             matches!(parse("refunds/create", b"{"), Err(ConnectorError::Permanent(m)) if m.contains("unreadable"))
         );
     }
+}
+
+/// What the worker does with a stored delivery: orders are stored like polled ones;
+/// fulfillments, refunds and returns make the shop sync at once (their order's new state
+/// comes with it); an uninstalled app stops the channel.
+pub fn action(topic: &str, body: &[u8]) -> Result<WebhookAction, ConnectorError> {
+    Ok(match parse(topic, body)? {
+        WebhookEvent::Order(order) => WebhookAction::Ingest(vec![Inbound::Order(order)]),
+        WebhookEvent::Fulfillment(_) | WebhookEvent::Refund(_) | WebhookEvent::Return(_) => {
+            WebhookAction::PollSoon
+        }
+        WebhookEvent::AppUninstalled { .. } => WebhookAction::Revoke(
+            "the Shopify app was uninstalled from the shop; connect it again".into(),
+        ),
+    })
 }

@@ -473,7 +473,7 @@ async fn register_webhooks(
     Ok(())
 }
 
-fn origin(state: &AppState, headers: &HeaderMap) -> String {
+pub(crate) fn origin(state: &AppState, headers: &HeaderMap) -> String {
     if let Some(public) = &state.config.public_url {
         return public.trim_end_matches('/').to_owned();
     }

@@ -3,6 +3,8 @@
 
 mod audit_log;
 mod channels;
+
+pub(crate) use channels::origin;
 mod people;
 mod profile;
 mod returns;
