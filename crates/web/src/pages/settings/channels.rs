@@ -3,6 +3,7 @@
 //! app install), test them, pause and resume them, and watch their health and first import.
 //! Credentials are sealed to their row before they are stored and are never shown again.
 
+use std::collections::HashMap;
 use std::sync::OnceLock;
 use std::time::Duration;
 
@@ -23,7 +24,7 @@ use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::{notice, NoticeQuery, SubNav};
+use super::{marketplaces, notice, NoticeQuery, SubNav};
 use crate::auth::session::secure_cookies;
 use crate::auth::{cookies, tokens, CurrentUser};
 use crate::error::{AppError, AppResult};
@@ -31,7 +32,7 @@ use crate::i18n::Tr;
 use crate::pages::{render, FormErrors, Shell};
 use crate::state::AppState;
 
-const NAME_KEY: &str = "channels_name_key";
+pub(super) const NAME_KEY: &str = "channels_name_key";
 /// How long "Test connection" waits for the remote side.
 const TEST_TIMEOUT: Duration = Duration::from_secs(20);
 /// The install's `state` nonce, kept while the merchant is away at Shopify.
@@ -43,7 +44,7 @@ const CALLBACK_MAX_AGE: Duration = Duration::from_secs(24 * 3600);
 const SHOPIFY_SCOPES: &[&str] = &["read_orders", "read_customers"];
 const SECURITIES: &[&str] = &["tls", "starttls", "plain"];
 const DEFAULT_POLL_SECS: i32 = 60;
-const DEFAULT_REQUESTS_PER_MINUTE: i32 = 60;
+pub(super) const DEFAULT_REQUESTS_PER_MINUTE: i32 = 60;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -58,6 +59,10 @@ pub fn router() -> Router<AppState> {
             get(shopify_install).post(shopify_install_form),
         )
         .route(CALLBACK_PATH, get(shopify_callback))
+        .route(
+            "/settings/channels/new/{kind}",
+            get(new_marketplace).post(create_marketplace),
+        )
         .route("/settings/channels/{id}", get(show).post(update))
         .route("/settings/channels/{id}/pause", post(pause))
         .route("/settings/channels/{id}/resume", post(resume))
@@ -147,8 +152,12 @@ struct TestFragment {
 struct ChannelPage<'a> {
     shell: Shell<'a>,
     subnav: SubNav,
-    /// `None`: the form adds a new email channel.
+    /// `None`: the form adds a new channel (of `new_kind`).
     channel: Option<Channel>,
+    /// The kind a new channel will be: `email`, or a marketplace.
+    new_kind: &'static str,
+    /// The marketplace form's fields (empty for email and Shopify).
+    market: Vec<marketplaces::FieldView>,
     form: EmailForm,
     errors: FormErrors,
     test_result: Option<TestResult>,
@@ -158,8 +167,27 @@ struct ChannelPage<'a> {
 }
 
 impl ChannelPage<'_> {
+    fn kind_of_page(&self) -> &str {
+        self.channel
+            .as_ref()
+            .map_or(self.new_kind, |c| c.kind.as_str())
+    }
     fn is_email(&self) -> bool {
-        self.channel.as_ref().is_none_or(|c| c.kind == "email")
+        self.kind_of_page() == "email"
+    }
+    fn is_marketplace(&self) -> bool {
+        marketplaces::KINDS.contains(&self.kind_of_page())
+    }
+    fn takes_webhooks(&self) -> bool {
+        marketplaces::takes_webhooks(self.kind_of_page())
+    }
+    fn form_title(&self) -> String {
+        let t = self.shell.t;
+        match (&self.channel, self.new_kind) {
+            (Some(_), _) => t.channel_edit.to_owned(),
+            (None, "email") => t.channel_add_email.to_owned(),
+            (None, kind) => t.fill(t.channel_connect_kind, kind_label(t, kind)),
+        }
     }
     fn status(&self, status: &str) -> &'static str {
         status_label(self.shell.t, status)
@@ -178,9 +206,10 @@ impl ChannelPage<'_> {
             .to_owned()
     }
     fn action(&self) -> String {
-        match &self.channel {
-            Some(c) => format!("/settings/channels/{}", c.id),
-            None => "/settings/channels/email".into(),
+        match (&self.channel, self.new_kind) {
+            (Some(c), _) => format!("/settings/channels/{}", c.id),
+            (None, "email") => "/settings/channels/email".into(),
+            (None, kind) => format!("/settings/channels/new/{kind}"),
         }
     }
 }
@@ -196,6 +225,9 @@ fn status_label(t: &'static Tr, status: &str) -> &'static str {
 fn kind_label(t: &'static Tr, kind: &str) -> &'static str {
     match kind {
         "email" => t.channel_kind_email,
+        "amazon" => t.channel_kind_amazon,
+        "ebay" => t.channel_kind_ebay,
+        "shopee" => t.channel_kind_shopee,
         _ => t.channel_kind_shopify,
     }
 }
@@ -498,8 +530,14 @@ fn channel_page<'a>(
     errors: FormErrors,
 ) -> ChannelPage<'a> {
     let webhook_url = match &channel {
-        Some(c) => format!("{}/webhooks/shopify/{}", origin(state, headers), c.id),
+        Some(c) => format!("{}/webhooks/{}/{}", origin(state, headers), c.kind, c.id),
         None => String::new(),
+    };
+    let market = match &channel {
+        Some(c) if marketplaces::KINDS.contains(&c.kind.as_str()) => {
+            marketplaces::view(user.t(), &c.kind, &marketplaces::values_of(c), &errors)
+        }
+        _ => Vec::new(),
     };
     ChannelPage {
         shell: Shell::new(user, "settings"),
@@ -507,6 +545,8 @@ fn channel_page<'a>(
             current: "channels",
         },
         channel,
+        new_kind: "email",
+        market,
         form: form.without_passwords(),
         errors,
         test_result: None,
@@ -591,7 +631,7 @@ fn open_secrets(
     serde_json::from_slice(&plain).map_err(|e| e.to_string())
 }
 
-fn seal(key: &SecretKey, tenant: TenantId, id: ChannelId, secrets: &Value) -> String {
+pub(super) fn seal(key: &SecretKey, tenant: TenantId, id: ChannelId, secrets: &Value) -> String {
     key.seal(secrets.to_string().as_bytes(), &secret_owner(tenant, id))
 }
 
@@ -610,10 +650,15 @@ async fn update(
     user: CurrentUser,
     headers: HeaderMap,
     Path(id): Path<ChannelId>,
-    Form(form): Form<EmailForm>,
+    Form(fields): Form<HashMap<String, String>>,
 ) -> AppResult<Response> {
     user.require_admin()?;
     let channel = get_channel(&state, &user, id).await?;
+    if marketplaces::KINDS.contains(&channel.kind.as_str()) {
+        let kind = channel.kind.clone();
+        return save_marketplace(&state, &user, &headers, &kind, Some(channel), fields).await;
+    }
+    let form = email_form(&fields);
     if channel.kind == "email" {
         return save_email(&state, &user, &headers, Some(channel), form).await;
     }
@@ -647,6 +692,110 @@ async fn update(
     }
     let mut page = channel_page(&state, &user, &headers, Some(channel), form, errors);
     page.form.name = clean_name(&page.form.name).unwrap_or_default();
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response())
+}
+
+/// The email form from posted fields (unknown ones ignored, missing ones blank).
+fn email_form(fields: &HashMap<String, String>) -> EmailForm {
+    let pairs: Vec<(&String, &String)> = fields.iter().collect();
+    serde_urlencoded::to_string(pairs)
+        .ok()
+        .and_then(|encoded| serde_urlencoded::from_str(&encoded).ok())
+        .unwrap_or_default()
+}
+
+/// The marketplace a `/settings/channels/new/{kind}` URL names (404 otherwise).
+fn marketplace_kind(kind: &str) -> AppResult<&'static str> {
+    marketplaces::KINDS
+        .into_iter()
+        .find(|k| *k == kind)
+        .ok_or(AppError::NotFound)
+}
+
+fn marketplace_page<'a>(
+    state: &AppState,
+    user: &'a CurrentUser,
+    headers: &HeaderMap,
+    kind: &'static str,
+    existing: Option<Channel>,
+    values: &HashMap<String, String>,
+    errors: FormErrors,
+) -> ChannelPage<'a> {
+    let market = marketplaces::view(user.t(), kind, values, &errors);
+    let form = EmailForm {
+        name: values.get("name").cloned().unwrap_or_default(),
+        poll_interval_secs: values
+            .get("poll_interval_secs")
+            .cloned()
+            .unwrap_or_else(|| DEFAULT_POLL_SECS.to_string()),
+        ..EmailForm::default()
+    };
+    let mut page = channel_page(state, user, headers, existing, form, errors);
+    page.new_kind = kind;
+    page.market = market;
+    page
+}
+
+async fn new_marketplace(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    headers: HeaderMap,
+    Path(kind): Path<String>,
+) -> AppResult<Response> {
+    user.require_admin()?;
+    let kind = marketplace_kind(&kind)?;
+    let page = marketplace_page(
+        &state,
+        &user,
+        &headers,
+        kind,
+        None,
+        &HashMap::new(),
+        FormErrors::default(),
+    );
+    Ok(render(&page)?.into_response())
+}
+
+async fn create_marketplace(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    headers: HeaderMap,
+    Path(kind): Path<String>,
+    Form(fields): Form<HashMap<String, String>>,
+) -> AppResult<Response> {
+    user.require_admin()?;
+    let kind = marketplace_kind(&kind)?;
+    save_marketplace(&state, &user, &headers, kind, None, fields).await
+}
+
+/// Adds (`existing` None) or changes a marketplace channel.
+async fn save_marketplace(
+    state: &AppState,
+    user: &CurrentUser,
+    headers: &HeaderMap,
+    kind: &str,
+    existing: Option<Channel>,
+    fields: HashMap<String, String>,
+) -> AppResult<Response> {
+    let kind = marketplace_kind(kind)?;
+    let t = user.t();
+    let mut errors = FormErrors::default();
+    let stored = match &existing {
+        Some(c) => Some((
+            c,
+            open_secrets(state, t, user.tenant(), c)
+                .map_err(|e| AppError::Internal(anyhow::anyhow!(e)))?,
+        )),
+        None => None,
+    };
+    if let Some(checked) = marketplaces::check(t, kind, &fields, stored, &mut errors) {
+        if let Some(id) =
+            marketplaces::save(state, user, kind, existing.as_ref(), &checked, &mut errors).await?
+        {
+            return Ok(saved(id));
+        }
+    }
+    let page = marketplace_page(state, user, headers, kind, existing, &fields, errors);
     Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response())
 }
 

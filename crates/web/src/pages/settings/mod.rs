@@ -3,6 +3,7 @@
 
 mod audit_log;
 mod channels;
+mod marketplaces;
 
 pub(crate) use channels::origin;
 mod people;
