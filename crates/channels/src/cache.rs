@@ -9,9 +9,12 @@ use std::sync::{Arc, Mutex};
 
 use crate::Connector;
 
+/// Per channel: the configuration's fingerprint and the connector built from it.
+type Entries = HashMap<String, (u64, Arc<dyn Connector>)>;
+
 #[derive(Default)]
 pub struct ConnectorCache {
-    entries: Mutex<HashMap<String, (u64, Arc<dyn Connector>)>>,
+    entries: Mutex<Entries>,
 }
 
 impl ConnectorCache {
@@ -44,7 +47,7 @@ impl ConnectorCache {
         Ok(connector)
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, (u64, Arc<dyn Connector>)>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Entries> {
         self.entries.lock().unwrap_or_else(|e| e.into_inner())
     }
 }

@@ -438,7 +438,7 @@ pub fn check(
     let (settings, secrets) = (Value::Object(settings), Value::Object(secrets));
     // Everything the connector needs is there and readable: build it (no network call).
     if let Err(problem) = kinds::build(kind, &settings, &secrets) {
-        errors.add("form", &t.fill(t.channel_err_settings, problem));
+        errors.add("form", t.fill(t.channel_err_settings, problem));
         return None;
     }
     Some(Checked {
