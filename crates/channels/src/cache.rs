@@ -83,12 +83,12 @@ mod tests {
     #[test]
     fn reuses_until_the_configuration_changes() {
         let cache = ConnectorCache::new();
-        let mut builds = 0;
+        let builds = std::cell::Cell::new(0);
         let settings = serde_json::json!({"region": "eu"});
-        let mut get = |settings: &serde_json::Value, sealed: &str| {
+        let get = |settings: &serde_json::Value, sealed: &str| {
             cache
                 .get_or_build("c1", "amazon", settings, Some(sealed), || {
-                    builds += 1;
+                    builds.set(builds.get() + 1);
                     Ok(Arc::new(Dummy) as Arc<dyn Connector>)
                 })
                 .unwrap()
@@ -103,7 +103,6 @@ mod tests {
         );
         let d = get(&serde_json::json!({"region": "na"}), "s2");
         assert!(!Arc::ptr_eq(&c, &d), "new settings build a new connector");
-        drop(get);
-        assert_eq!(builds, 3);
+        assert_eq!(builds.get(), 3);
     }
 }

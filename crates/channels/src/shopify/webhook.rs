@@ -418,6 +418,21 @@ struct FulfillmentLineItem {
     line_item: Option<IdOnly>,
 }
 
+/// What the worker does with a stored delivery: orders are stored like polled ones;
+/// fulfillments, refunds and returns make the shop sync at once (their order's new state
+/// comes with it); an uninstalled app stops the channel.
+pub fn action(topic: &str, body: &[u8]) -> Result<WebhookAction, ConnectorError> {
+    Ok(match parse(topic, body)? {
+        WebhookEvent::Order(order) => WebhookAction::Ingest(vec![Inbound::Order(order)]),
+        WebhookEvent::Fulfillment(_) | WebhookEvent::Refund(_) | WebhookEvent::Return(_) => {
+            WebhookAction::PollSoon
+        }
+        WebhookEvent::AppUninstalled { .. } => WebhookAction::Revoke(
+            "the Shopify app was uninstalled from the shop; connect it again".into(),
+        ),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -491,19 +506,4 @@ mod tests {
             matches!(parse("refunds/create", b"{"), Err(ConnectorError::Permanent(m)) if m.contains("unreadable"))
         );
     }
-}
-
-/// What the worker does with a stored delivery: orders are stored like polled ones;
-/// fulfillments, refunds and returns make the shop sync at once (their order's new state
-/// comes with it); an uninstalled app stops the channel.
-pub fn action(topic: &str, body: &[u8]) -> Result<WebhookAction, ConnectorError> {
-    Ok(match parse(topic, body)? {
-        WebhookEvent::Order(order) => WebhookAction::Ingest(vec![Inbound::Order(order)]),
-        WebhookEvent::Fulfillment(_) | WebhookEvent::Refund(_) | WebhookEvent::Return(_) => {
-            WebhookAction::PollSoon
-        }
-        WebhookEvent::AppUninstalled { .. } => WebhookAction::Revoke(
-            "the Shopify app was uninstalled from the shop; connect it again".into(),
-        ),
-    })
 }
