@@ -138,7 +138,7 @@ async fn sync_until_idle(app: &TestApp, connectors: &Connectors) -> channel_sync
     panic!("the channel never became idle");
 }
 
-async fn scalar(app: &TestApp, sql: &str) -> i64 {
+pub async fn scalar(app: &TestApp, sql: &str) -> i64 {
     sqlx::query_scalar(sql).fetch_one(&app.admin).await.unwrap()
 }
 
