@@ -24,6 +24,17 @@ pub fn tr(locale: UiLocale) -> &'static Tr {
     }
 }
 
+/// A channel kind's name as sellers know it (the same in every language).
+pub fn kind_name(kind: &str) -> &'static str {
+    match kind {
+        "amazon" => "Amazon",
+        "ebay" => "eBay",
+        "shopee" => "Shopee",
+        "shopify" => "Shopify",
+        _ => "Email",
+    }
+}
+
 impl Tr {
     /// The label of a stored code (ticket status, priority, RMA status, delivery state);
     /// unknown codes are shown as they are rather than hidden.

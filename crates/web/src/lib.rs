@@ -4,6 +4,7 @@
 //! layers (session resolution, CSRF, error rendering, metrics, security headers).
 
 pub mod auth;
+pub mod connectors;
 pub mod error;
 pub mod i18n;
 pub mod live;

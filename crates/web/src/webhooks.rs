@@ -3,8 +3,8 @@
 //! Deliveries are stored as received and acknowledged at once; the worker processes them.
 //! Some platforms first check the endpoint with a `GET` challenge (eBay), answered here too.
 
-use aftersail_channels::{kinds, Connector, ConnectorError, WebhookRequest};
-use aftersail_db::channels::{self, secret_owner, Channel};
+use aftersail_channels::{Connector, ConnectorError, WebhookRequest};
+use aftersail_db::channels::{self, Channel};
 use aftersail_db::webhook_events::{self, NewEvent};
 use aftersail_db::TenantTx;
 use aftersail_domain::{ChannelId, TenantId};
@@ -53,29 +53,7 @@ async fn target(
         return Ok(None);
     };
     tx.commit().await?;
-    let connector = state.connectors.get_or_build(
-        &channel.id.to_string(),
-        &channel.kind,
-        &channel.settings,
-        channel.secrets_sealed.as_deref(),
-        || {
-            let secrets = match &channel.secrets_sealed {
-                None => serde_json::json!({}),
-                Some(sealed) => {
-                    let key = state
-                        .config
-                        .secret_key
-                        .as_ref()
-                        .ok_or("no secret key configured")?;
-                    let plain = key
-                        .open(sealed, &secret_owner(target.tenant_id, id))
-                        .map_err(|e| e.to_string())?;
-                    serde_json::from_slice(&plain).map_err(|e| e.to_string())?
-                }
-            };
-            kinds::build(&channel.kind, &channel.settings, &secrets)
-        },
-    );
+    let connector = crate::connectors::of(state, target.tenant_id, &channel);
     // A channel that cannot be built cannot check signatures: it accepts nothing.
     let connector = connector
         .map_err(|problem| {

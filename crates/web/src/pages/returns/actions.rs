@@ -2,7 +2,10 @@
 //! the status the move starts from) plus a timeline event naming the agent; a move from the
 //! wrong status changes nothing and answers 409, bad input 422.
 
-use aftersail_db::{refunds, rmas, TenantTx};
+use std::time::Duration;
+
+use aftersail_channels::ReturnAnswer;
+use aftersail_db::{channels, marketplace_returns, refunds, rmas, TenantTx};
 use aftersail_domain::RmaId;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -107,12 +110,76 @@ async fn move_status(
     done(&rma.code)
 }
 
+/// How long an answer to a marketplace may take before the agent is told to try again.
+const MARKETPLACE_TIMEOUT: Duration = Duration::from_secs(20);
+
+/// A return opened on a marketplace is answered there first (accept or decline); only when
+/// the marketplace takes the answer does the RMA move. `Ok(Ok(data))`: go on, with `data`
+/// for the timeline; `Ok(Err(page))`: the refusal to show.
+async fn answer_marketplace(
+    state: &AppState,
+    user: &CurrentUser,
+    code: &str,
+    answer: ReturnAnswer,
+) -> AppResult<Result<serde_json::Value, Response>> {
+    let mut tx = user.tx(state).await?;
+    let rma = find(&mut tx, code).await?;
+    let external = marketplace_returns::external_of(&mut tx, rma.id).await?;
+    let channel = match &external {
+        Some((id, _)) => channels::get(&mut tx, *id).await?,
+        None => None,
+    };
+    tx.commit().await?;
+    let (Some((_, return_id)), Some(channel)) = (external, channel) else {
+        return Ok(Ok(json!({})));
+    };
+    if rma.status != "requested" {
+        return wrong_state(user, &rma.code, &rma.status).map(Err);
+    }
+    let rt = text::rt(user.locale());
+    let platform = crate::i18n::kind_name(&channel.kind);
+    let result = match crate::connectors::of(state, user.tenant(), &channel) {
+        Err(problem) => Err(problem),
+        Ok(connector) => {
+            match tokio::time::timeout(
+                MARKETPLACE_TIMEOUT,
+                connector.answer_return(&return_id, &answer),
+            )
+            .await
+            {
+                Ok(result) => result.map_err(|e| e.to_string()),
+                Err(_) => {
+                    let message = rt.err_marketplace_timeout.replacen("{}", platform, 1);
+                    return refuse(user, StatusCode::GATEWAY_TIMEOUT, message, back(&rma.code))
+                        .map(Err);
+                }
+            }
+        }
+    };
+    match result {
+        Ok(()) => Ok(Ok(
+            json!({ "marketplace": channel.kind, "return_id": return_id }),
+        )),
+        Err(problem) => {
+            let message = rt
+                .err_marketplace
+                .replacen("{}", platform, 1)
+                .replacen("{}", &problem, 1);
+            refuse(user, StatusCode::BAD_GATEWAY, message, back(&rma.code)).map(Err)
+        }
+    }
+}
+
 async fn approve(
     State(state): State<AppState>,
     user: CurrentUser,
     Path(code): Path<String>,
     Form(form): Form<ActionForm>,
 ) -> AppResult<Response> {
+    let data = match answer_marketplace(&state, &user, &code, ReturnAnswer::Accept).await? {
+        Ok(data) => data,
+        Err(refused) => return Ok(refused),
+    };
     move_status(
         &state,
         &user,
@@ -120,7 +187,7 @@ async fn approve(
         &["requested"],
         "approved",
         form.note(),
-        json!({}),
+        data,
     )
     .await
 }
@@ -137,6 +204,13 @@ async fn reject(
         tx.commit().await?;
         return invalid(&user, &rma.code, text::rt(user.locale()).err_note_required);
     };
+    let answer = ReturnAnswer::Decline {
+        reason: note.to_owned(),
+    };
+    let data = match answer_marketplace(&state, &user, &code, answer).await? {
+        Ok(data) => data,
+        Err(refused) => return Ok(refused),
+    };
     move_status(
         &state,
         &user,
@@ -144,7 +218,7 @@ async fn reject(
         &["requested"],
         "rejected",
         Some(note),
-        json!({}),
+        data,
     )
     .await
 }

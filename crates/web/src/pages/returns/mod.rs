@@ -233,6 +233,8 @@ struct RmaPage<'a> {
     shell: Shell<'a>,
     rt: &'static Rt,
     rma: Rma,
+    /// "Opened on eBay as return 5000…" for a marketplace's return.
+    source: Option<String>,
     items: Vec<(OrderItemId, String, String, i32, i64)>,
     photos: Vec<(uuid::Uuid, String, String, i64)>,
     /// The engine's reason codes, in order.
@@ -313,6 +315,19 @@ async fn show(
         None => None,
     };
     let refund = aftersail_db::refunds::latest_for_rma(&mut tx, rma.id).await?;
+    let source = match aftersail_db::marketplace_returns::external_of(&mut tx, rma.id).await? {
+        Some((channel, return_id)) => {
+            aftersail_db::channels::get(&mut tx, channel)
+                .await?
+                .map(|c| {
+                    text::rt(user.locale())
+                        .marketplace_source
+                        .replacen("{}", crate::i18n::kind_name(&c.kind), 1)
+                        .replacen("{}", &return_id, 1)
+                })
+        }
+        None => None,
+    };
     tx.commit().await?;
     let decision = rma.decision.clone().unwrap_or_default();
     let reasons = decision
@@ -332,6 +347,7 @@ async fn show(
             .get("auto_approve")
             .and_then(|v| v.as_bool())
             .unwrap_or(false),
+        source,
         rule: decision
             .get("rule")
             .and_then(|v| v.as_str())

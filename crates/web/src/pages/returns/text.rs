@@ -209,6 +209,9 @@ strings! {
     cond_ok: "Condition OK", "状态良好";
     cond_not_ok: "Condition not OK", "状态有问题";
     err_note_required: "A note is required.", "必须填写备注。";
+    err_marketplace: "{} did not take the answer, so nothing changed here: {}", "{} 未接受此答复，此处未做任何更改：{}";
+    err_marketplace_timeout: "{} did not answer in time, so nothing changed here. Try again.", "{} 未及时响应，此处未做任何更改。请重试。";
+    marketplace_source: "Opened on {} as return {}", "在 {} 上发起，退货编号 {}";
     err_amount: "Enter the refund amount as a number such as 12.50.", "请输入退款金额，例如 12.50。";
     err_label: "Carrier and tracking number are required; the label URL must start with https://.", "承运商和运单号必填；面单链接必须以 https:// 开头。";
     err_state: "This return is {} now; that action is not possible. Reload the page.", "该退货当前状态为「{}」，无法执行此操作。请刷新页面。";
