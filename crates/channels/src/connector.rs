@@ -407,6 +407,19 @@ pub trait Connector: Send + Sync {
         ))
     }
 
+    /// The kinds of message the marketplace's own messaging allows for this order now
+    /// (Amazon: `getMessagingActionsForOrder`), for [`Outbound::action`]. Channels without
+    /// such messaging refuse.
+    async fn message_actions(
+        &self,
+        order_external_id: &str,
+    ) -> Result<Vec<String>, ConnectorError> {
+        let _ = order_external_id;
+        Err(ConnectorError::Permanent(
+            "this channel has no kinds of message to choose from".into(),
+        ))
+    }
+
     /// Credentials the platform rotated since the connector was built (a new refresh token
     /// that replaces the stored one, as Shopee's does), as the complete secrets JSON to seal
     /// and store; `None` when nothing changed. The worker asks after every call.

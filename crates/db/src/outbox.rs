@@ -35,6 +35,52 @@ pub async fn enqueue_reply(tx: &mut TenantTx, r: Reply<'_>) -> Result<Option<Mes
     .await
 }
 
+/// A message through a marketplace's own messaging (Amazon Messaging API) on a ticket
+/// whose conversation runs elsewhere (relay mail).
+pub struct MarketplaceMessage<'a> {
+    pub ticket_id: TicketId,
+    pub author: UserId,
+    pub body_text: &'a str,
+    pub language: Option<&'a str>,
+    /// The marketplace channel it goes through, and its kind (the message's channel name).
+    pub channel_id: ChannelId,
+    pub channel_kind: &'a str,
+    /// The marketplace's kind of message (`confirmDeliveryDetails`, `unexpectedProblem`, …).
+    pub action: &'a str,
+    pub idempotency_key: &'a str,
+}
+
+/// Queues a marketplace message; `None` when one with this idempotency key exists already.
+pub async fn enqueue_marketplace_message(
+    tx: &mut TenantTx,
+    m: MarketplaceMessage<'_>,
+) -> Result<Option<MessageId>, Error> {
+    let Some(message) = enqueue(
+        tx,
+        m.ticket_id,
+        Some(m.author),
+        m.body_text,
+        m.language,
+        m.channel_kind,
+        m.idempotency_key,
+    )
+    .await?
+    else {
+        return Ok(None);
+    };
+    let tenant = tx.tenant();
+    sqlx::query(
+        "UPDATE outbox SET via_channel_id = $3, action = $4 WHERE tenant_id = $1 AND message_id = $2",
+    )
+    .bind(tenant)
+    .bind(message)
+    .bind(m.channel_id)
+    .bind(m.action)
+    .execute(tx.conn())
+    .await?;
+    Ok(Some(message))
+}
+
 /// Queues a message the shop sends on its own (a return's status mail), without an author.
 /// The key makes it once-only: the same notice is never queued twice.
 pub async fn enqueue_notice(
@@ -137,6 +183,8 @@ pub struct Delivery {
     pub order_external_id: Option<String>,
     /// The marketplace conversation of the ticket's latest inbound message (eBay, Shopee).
     pub conversation: Option<String>,
+    /// The marketplace's kind of message, for messages through its own messaging.
+    pub action: Option<String>,
 }
 
 /// The claimed row's delivery, if the lease is still ours.
@@ -147,9 +195,11 @@ pub async fn get_leased(
 ) -> Result<Option<Delivery>, Error> {
     let tenant = tx.tenant();
     sqlx::query_as(
-        "SELECT o.id, o.message_id, o.idempotency_key, o.attempts, o.channel, t.channel_id, t.id AS ticket_id,
+        "SELECT o.id, o.message_id, o.idempotency_key, o.attempts, o.channel,
+                coalesce(o.via_channel_id, t.channel_id) AS channel_id, t.id AS ticket_id,
                 t.number AS ticket_number, t.subject, m.body_text,
-                coalesce(t.reply_to, c.email) AS to_address, ord.external_id AS order_external_id,
+                CASE WHEN o.via_channel_id IS NULL THEN coalesce(t.reply_to, c.email) ELSE '' END AS to_address,
+                ord.external_id AS order_external_id, o.action,
                 (SELECT lm.conversation FROM messages lm
                  WHERE lm.tenant_id = t.tenant_id AND lm.ticket_id = t.id AND lm.conversation IS NOT NULL
                  ORDER BY lm.created_at DESC LIMIT 1) AS conversation

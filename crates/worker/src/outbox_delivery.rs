@@ -145,6 +145,7 @@ fn outbound(d: &Delivery, to: &str, references: Vec<String>, domain: String) -> 
         references,
         order_external_id: d.order_external_id.clone(),
         conversation: d.conversation.clone(),
+        action: d.action.clone(),
         ..Outbound::default()
     }
 }
