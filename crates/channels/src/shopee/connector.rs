@@ -23,7 +23,7 @@ use chrono::Utc;
 use serde_json::Value;
 
 use super::client::ShopeeClient;
-use super::cursor::{ChatState, PollCursor, Window};
+use super::cursor::{ChatState, PollCursor, Window, NANOS};
 use super::{chat, orders, returns, text, webhook, Host, Tokens};
 use crate::{
     Batch, Connector, ConnectorError, Inbound, Outbound, RefundRequest, ReturnAnswer, Sent, WebhookAction,
@@ -229,18 +229,19 @@ impl ShopeeConnector {
 
     /// One page of conversations or of one conversation's messages.
     async fn chat_step(&self, state: &mut ChatState) -> Result<Vec<Inbound>, ConnectorError> {
-        let since = state.since;
+        let since_secs = state.since_ns.div_euclid(NANOS);
         let size = self.config.chat_page_size;
-        let Some(sweep) = state.sweep.as_mut() else {
-            return Ok(Vec::new());
-        };
         let mut found = Vec::new();
-        if let Some(head) = sweep.queue.first().cloned() {
+        let queued_head = state.sweep.as_ref().and_then(|s| s.queue.first().cloned());
+        if let Some(head) = queued_head {
+            let Some(sweep) = state.sweep.as_mut() else {
+                return Ok(Vec::new());
+            };
             let page = chat::messages(&self.client, &head.id, sweep.offset.as_deref(), size).await?;
             let mut reached_older = false;
             for message in &page.messages {
                 match chat::sent_at(message) {
-                    Some(at) if at.timestamp() < since => reached_older = true,
+                    Some(at) if at.timestamp() < since_secs => reached_older = true,
                     _ => found.extend(chat::to_inbound(message, &head, self.config.shop_id)),
                 }
             }
@@ -251,20 +252,30 @@ impl ShopeeConnector {
                     sweep.offset = None;
                 }
             }
-        } else if !sweep.list_done {
-            let page = chat::conversations(&self.client, sweep.list_next.as_deref(), size).await?;
+        } else if state.sweep.as_ref().is_some_and(|s| !s.list_done) {
+            let list_next = state.sweep.as_ref().and_then(|s| s.list_next.clone());
+            let page = chat::conversations(&self.client, list_next.as_deref(), size).await?;
             let mut reached_older = false;
+            let mut queue = Vec::new();
+            let mut seen_ns = None;
             for conversation in &page.conversations {
-                let at = conversation.last_message_at.map(|t| t.timestamp());
-                match at {
+                let last_ns = conversation.last_message_at.and_then(|t| t.timestamp_nanos_opt());
+                match last_ns {
                     // Pinned conversations come first whatever their age: they end nothing.
-                    Some(at) if at < since => reached_older |= !conversation.pinned,
+                    Some(ns) if !state.is_new(ns) => reached_older |= !conversation.pinned && ns < state.since_ns,
                     _ => {
-                        sweep.seen = sweep.seen.max(at.unwrap_or(since));
-                        if !sweep.queue.iter().any(|q| q.id == conversation.id) {
-                            sweep.queue.push(conversation.queued());
-                        }
+                        seen_ns = seen_ns.max(last_ns);
+                        queue.push(conversation.queued());
                     }
+                }
+            }
+            let Some(sweep) = state.sweep.as_mut() else {
+                return Ok(Vec::new());
+            };
+            sweep.seen_ns = sweep.seen_ns.max(seen_ns.unwrap_or(sweep.seen_ns));
+            for conversation in queue {
+                if !sweep.queue.iter().any(|q| q.id == conversation.id) {
+                    sweep.queue.push(conversation);
                 }
             }
             match page.next {

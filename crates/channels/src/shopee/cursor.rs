@@ -4,8 +4,8 @@
 //! {"turn":1,
 //!  "orders":  {"from":1767000000,"until":1769600000,"span":1296000,"page":null},
 //!  "returns": {"from":1767000000,"until":1769600000,"span":1296000,"page":null},
-//!  "chat": {"since":1767000000,
-//!           "sweep":{"list_next":"1769500000123456789","list_done":false,"seen":1769599000,
+//!  "chat": {"since_ns":1767000000000000000,
+//!           "sweep":{"list_next":"1769500000123456789","list_done":false,"seen_ns":1769599000123456789,
 //!                    "queue":[{"id":"123","to_id":"456","to_name":"buyer"}],"offset":null}}}
 //! ```
 //!
@@ -22,13 +22,16 @@
 //! is read twice: the ingest dedups). When `from` reaches `until` the sweep is done; the
 //! next one runs from `until` − 5 minutes (late-indexed changes) to the new now.
 //!
-//! **Chat** ([`ChatState`]): messages created at or after `since` are read. A sweep lists
-//! conversations newest first (`list_next`: Shopee's `next_message_time_nano`), queues
-//! those with a message at or after `since`, and stops listing at the first older one;
-//! then it reads the queued conversations' messages page by page (`offset`: Shopee's
-//! `next_offset`) down to `since`. `seen` is the newest conversation time listed; when
-//! the queue is empty and listing is done, `since` becomes `seen` (inclusive, so a
-//! message of that very second is read again, never lost).
+//! **Chat** ([`ChatState`]): `since_ns` is the newest conversation activity already read
+//! (Unix nanoseconds, as Shopee stamps conversations). A sweep lists conversations newest
+//! first (`list_next`: Shopee's `next_message_time_nano`), queues those with a message
+//! after `since_ns`, and stops listing at the first older one (pinned ones, listed first
+//! whatever their age, stop nothing); then it reads the queued conversations' messages page
+//! by page (`offset`: Shopee's `next_offset`) down to the second of `since_ns` (messages
+//! are stamped in seconds, so that second is read again: the ingest dedups). `seen_ns` is
+//! the newest conversation time listed; when the queue is empty and listing is done,
+//! `since_ns` becomes `seen_ns`. A conversation stamped in whole seconds only is queued
+//! again at an equal time, in case a second message came within that second.
 //!
 //! **Turns**: each poll advances one stream by one page, taking turns (`turn` is the next
 //! to go); a stream whose sweep is done waits until every stream is done, then all start
@@ -45,6 +48,8 @@ pub const MAX_SPAN: i64 = 15 * 86_400;
 pub const MIN_SPAN: i64 = 1;
 /// How far a new sweep reaches back before the previous one's end.
 pub const OVERLAP: i64 = 300;
+/// Nanoseconds in a second.
+pub const NANOS: i64 = 1_000_000_000;
 
 /// The whole poll position; see the module docs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -65,7 +70,7 @@ impl PollCursor {
             turn: 0,
             orders: Window::new(from, now),
             returns: Window::new(from, now),
-            chat: ChatState::new(from),
+            chat: ChatState::new(from.saturating_mul(NANOS)),
         }
     }
 
@@ -151,8 +156,8 @@ impl Window {
 /// The chat stream; see the module docs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ChatState {
-    /// Messages created at or after this (Unix seconds) are read.
-    pub since: i64,
+    /// The newest conversation activity already read (Unix nanoseconds).
+    pub since_ns: i64,
     #[serde(default)]
     pub sweep: Option<ChatSweep>,
 }
@@ -164,8 +169,8 @@ pub struct ChatSweep {
     pub list_next: Option<String>,
     #[serde(default)]
     pub list_done: bool,
-    /// The newest conversation time listed in this sweep (Unix seconds).
-    pub seen: i64,
+    /// The newest conversation time listed in this sweep (Unix nanoseconds).
+    pub seen_ns: i64,
     /// Conversations whose messages are still to read, first one first.
     #[serde(default)]
     pub queue: Vec<QueuedConversation>,
@@ -186,9 +191,9 @@ pub struct QueuedConversation {
 }
 
 impl ChatState {
-    /// A state whose first sweep reads messages since `since`.
-    pub fn new(since: i64) -> Self {
-        let mut state = Self { since, sweep: None };
+    /// A state whose first sweep reads what came after `since_ns`.
+    pub fn new(since_ns: i64) -> Self {
+        let mut state = Self { since_ns, sweep: None };
         state.restart();
         state
     }
@@ -201,17 +206,22 @@ impl ChatState {
         self.sweep = Some(ChatSweep {
             list_next: None,
             list_done: false,
-            seen: self.since,
+            seen_ns: self.since_ns,
             queue: Vec::new(),
             offset: None,
         });
     }
 
     /// Ends the sweep once listing is done and every queued conversation is read.
+    /// Whether a conversation last active at `last_ns` has something after `since_ns`.
+    pub fn is_new(&self, last_ns: i64) -> bool {
+        last_ns > self.since_ns || (last_ns == self.since_ns && last_ns % NANOS == 0)
+    }
+
     pub fn settle(&mut self) {
         if let Some(sweep) = &self.sweep {
             if sweep.list_done && sweep.queue.is_empty() {
-                self.since = self.since.max(sweep.seen);
+                self.since_ns = self.since_ns.max(sweep.seen_ns);
                 self.sweep = None;
             }
         }
@@ -265,10 +275,10 @@ mod tests {
 
     #[test]
     fn a_chat_sweep_ends_when_listing_is_done_and_the_queue_is_empty() {
-        let mut chat = ChatState::new(100);
+        let mut chat = ChatState::new(100 * NANOS);
         assert!(chat.pending());
         let sweep = chat.sweep.as_mut().unwrap();
-        sweep.seen = 250;
+        sweep.seen_ns = 250 * NANOS + 7;
         sweep.list_done = true;
         sweep.queue.push(QueuedConversation {
             id: "1".into(),
@@ -280,7 +290,12 @@ mod tests {
         chat.sweep.as_mut().unwrap().queue.clear();
         chat.settle();
         assert!(!chat.pending());
-        assert_eq!(chat.since, 250);
+        assert_eq!(chat.since_ns, 250 * NANOS + 7);
+        assert!(chat.is_new(250 * NANOS + 8));
+        assert!(!chat.is_new(250 * NANOS + 7), "read already");
+        assert!(!chat.is_new(250 * NANOS));
+        chat.since_ns = 300 * NANOS;
+        assert!(chat.is_new(300 * NANOS), "whole seconds may hide a second message");
     }
 
     #[test]
