@@ -48,7 +48,11 @@ impl Tokens {
     }
 
     /// Reads a token answer (`access_token`, `refresh_token`, `expire_in`).
-    pub fn from_answer(what: &str, body: &Value, now: DateTime<Utc>) -> Result<Self, ConnectorError> {
+    pub fn from_answer(
+        what: &str,
+        body: &Value,
+        now: DateTime<Utc>,
+    ) -> Result<Self, ConnectorError> {
         let text = |key: &str| {
             body.get(key)
                 .and_then(Value::as_str)
@@ -56,7 +60,9 @@ impl Tokens {
                 .filter(|s| !s.is_empty())
                 .map(str::to_string)
         };
-        let (Some(access_token), Some(refresh_token)) = (text("access_token"), text("refresh_token")) else {
+        let (Some(access_token), Some(refresh_token)) =
+            (text("access_token"), text("refresh_token"))
+        else {
             return Err(ConnectorError::Transient(format!(
                 "{what} answered without an access and a refresh token"
             )));
@@ -64,7 +70,10 @@ impl Tokens {
         Ok(Self {
             access_token,
             refresh_token,
-            access_expires_at: body.get("expire_in").and_then(Value::as_i64).map(|e| expires_at(e, now)),
+            access_expires_at: body
+                .get("expire_in")
+                .and_then(Value::as_i64)
+                .map(|e| expires_at(e, now)),
         })
     }
 }
@@ -93,14 +102,22 @@ pub async fn exchange_code(
 ) -> Result<Tokens, ConnectorError> {
     let what = format!("Shopee shop {shop_id}: token exchange");
     let body = json!({ "code": code, "partner_id": partner_id, "shop_id": shop_id });
-    let answer = public_call(http, base_url, partner_id, partner_key, TOKEN_GET_PATH, &body, &what)
-        .await
-        .map_err(|failure| match failure {
-            // A used, expired or foreign code: the owner must authorize again.
-            Failure::TokenRejected(m) => ConnectorError::Auth(m),
-            Failure::Error(ConnectorError::Permanent(m)) => ConnectorError::Auth(m),
-            Failure::Error(e) => e,
-        })?;
+    let answer = public_call(
+        http,
+        base_url,
+        partner_id,
+        partner_key,
+        TOKEN_GET_PATH,
+        &body,
+        &what,
+    )
+    .await
+    .map_err(|failure| match failure {
+        // A used, expired or foreign code: the owner must authorize again.
+        Failure::TokenRejected(m) => ConnectorError::Auth(m),
+        Failure::Error(ConnectorError::Permanent(m)) => ConnectorError::Auth(m),
+        Failure::Error(e) => e,
+    })?;
     Tokens::from_answer(&what, &answer, Utc::now())
 }
 
@@ -115,15 +132,26 @@ pub async fn refresh(
     refresh_token: &str,
 ) -> Result<Tokens, ConnectorError> {
     let what = format!("Shopee shop {shop_id}: token refresh");
-    let body = json!({ "refresh_token": refresh_token, "partner_id": partner_id, "shop_id": shop_id });
-    let answer = public_call(http, base_url, partner_id, partner_key, TOKEN_REFRESH_PATH, &body, &what)
-        .await
-        .map_err(|failure| match failure {
-            Failure::TokenRejected(m) | Failure::Error(ConnectorError::Permanent(m)) | Failure::Error(ConnectorError::Auth(m)) => {
-                ConnectorError::Auth(format!("{m}; authorize the app for this shop again"))
-            }
-            Failure::Error(e) => e,
-        })?;
+    let body =
+        json!({ "refresh_token": refresh_token, "partner_id": partner_id, "shop_id": shop_id });
+    let answer = public_call(
+        http,
+        base_url,
+        partner_id,
+        partner_key,
+        TOKEN_REFRESH_PATH,
+        &body,
+        &what,
+    )
+    .await
+    .map_err(|failure| match failure {
+        Failure::TokenRejected(m)
+        | Failure::Error(ConnectorError::Permanent(m))
+        | Failure::Error(ConnectorError::Auth(m)) => {
+            ConnectorError::Auth(format!("{m}; authorize the app for this shop again"))
+        }
+        Failure::Error(e) => e,
+    })?;
     Tokens::from_answer(&what, &answer, Utc::now())
 }
 
@@ -146,13 +174,17 @@ mod tests {
     #[test]
     fn reads_token_answers_and_hides_them_from_debug() {
         let now = at(1_700_000_000);
-        let body = json!({"error": "", "access_token": "acc", "refresh_token": "ref", "expire_in": 14400});
+        let body =
+            json!({"error": "", "access_token": "acc", "refresh_token": "ref", "expire_in": 14400});
         let tokens = Tokens::from_answer("t", &body, now).unwrap();
         assert_eq!(tokens.access_token, "acc");
         assert_eq!(tokens.refresh_token, "ref");
         assert_eq!(tokens.access_expires_at, Some(at(1_700_014_400)));
         let debug = format!("{tokens:?}");
-        assert!(!debug.contains("acc\"") && !debug.contains("ref\""), "{debug}");
+        assert!(
+            !debug.contains("acc\"") && !debug.contains("ref\""),
+            "{debug}"
+        );
         assert_eq!(
             tokens.to_secrets(),
             json!({"access_token": "acc", "refresh_token": "ref", "access_expires_at": "2023-11-15T02:13:20+00:00"})

@@ -62,7 +62,10 @@ pub async fn conversations(
     page_size: u32,
 ) -> Result<ConversationPage, ConnectorError> {
     let mut params = vec![
-        ("direction", if next.is_some() { "older" } else { "latest" }.to_string()),
+        (
+            "direction",
+            if next.is_some() { "older" } else { "latest" }.to_string(),
+        ),
         ("type", "all".to_string()),
         ("page_size", page_size.clamp(1, 60).to_string()),
     ];
@@ -142,29 +145,45 @@ pub async fn messages(
 }
 
 /// Sends `body` as a text to the buyer `to_id`; returns Shopee's `message_id`.
-pub async fn send_text(client: &ShopeeClient, to_id: u64, body: &str) -> Result<String, ConnectorError> {
+pub async fn send_text(
+    client: &ShopeeClient,
+    to_id: u64,
+    body: &str,
+) -> Result<String, ConnectorError> {
     let response = client
         .post(
             SEND_PATH,
             &json!({ "to_id": to_id, "message_type": "text", "content": { "text": body } }),
         )
         .await?;
-    response.get("message_id").and_then(id_string).ok_or_else(|| {
-        // Sent, most likely, but unconfirmed: a retry could send it twice, so it is not
-        // retried automatically.
-        ConnectorError::Permanent(format!(
-            "{} answered without a message_id; check the conversation before sending again",
-            client.what(SEND_PATH)
-        ))
-    })
+    response
+        .get("message_id")
+        .and_then(id_string)
+        .ok_or_else(|| {
+            // Sent, most likely, but unconfirmed: a retry could send it twice, so it is not
+            // retried automatically.
+            ConnectorError::Permanent(format!(
+                "{} answered without a message_id; check the conversation before sending again",
+                client.what(SEND_PATH)
+            ))
+        })
 }
 
 /// The buyer of a conversation (`to_id`).
-pub async fn buyer_of(client: &ShopeeClient, conversation_id: &str) -> Result<Option<String>, ConnectorError> {
+pub async fn buyer_of(
+    client: &ShopeeClient,
+    conversation_id: &str,
+) -> Result<Option<String>, ConnectorError> {
     let response = client
-        .get(ONE_CONVERSATION_PATH, &[("conversation_id", conversation_id.to_string())])
+        .get(
+            ONE_CONVERSATION_PATH,
+            &[("conversation_id", conversation_id.to_string())],
+        )
         .await?;
-    Ok(response.get("to_id").and_then(id_string).filter(|id| id != "0"))
+    Ok(response
+        .get("to_id")
+        .and_then(id_string)
+        .filter(|id| id != "0"))
 }
 
 /// When a message was sent.
@@ -174,13 +193,21 @@ pub fn sent_at(message: &Value) -> Option<DateTime<Utc>> {
 
 /// A buyer's message → [`InboundMessage`]; `None` for the shop's own messages (and
 /// anything not from the conversation's buyer) and for messages without an id or time.
-pub fn to_inbound(message: &Value, conversation: &QueuedConversation, shop_id: u64) -> Option<InboundMessage> {
+pub fn to_inbound(
+    message: &Value,
+    conversation: &QueuedConversation,
+    shop_id: u64,
+) -> Option<InboundMessage> {
     let from_shop = message.get("from_shop_id").and_then(id_string);
     if from_shop.as_deref() == Some(shop_id.to_string().as_str()) {
         return None;
     }
     let from_id = message.get("from_id").and_then(id_string)?;
-    if conversation.to_id.as_ref().is_some_and(|buyer| *buyer != from_id) {
+    if conversation
+        .to_id
+        .as_ref()
+        .is_some_and(|buyer| *buyer != from_id)
+    {
         return None;
     }
     let external_id = message.get("message_id").and_then(id_string)?;
@@ -189,7 +216,11 @@ pub fn to_inbound(message: &Value, conversation: &QueuedConversation, shop_id: u
     let order = message
         .get("content")
         .and_then(|c| text(c, "order_sn"))
-        .or_else(|| message.get("source_content").and_then(|c| text(c, "order_sn")));
+        .or_else(|| {
+            message
+                .get("source_content")
+                .and_then(|c| text(c, "order_sn"))
+        });
     let conversation_id = message
         .get("conversation_id")
         .and_then(id_string)
@@ -229,12 +260,19 @@ fn body_text(message: &Value) -> String {
     let field = |key: &str| text(&content, key);
     match kind.as_str() {
         "text" => field("text").unwrap_or_default(),
-        "image" => format!("[image] {}", field("url").unwrap_or_default()).trim().to_string(),
-        "video" => format!("[video] {}", field("video_url").unwrap_or_default()).trim().to_string(),
+        "image" => format!("[image] {}", field("url").unwrap_or_default())
+            .trim()
+            .to_string(),
+        "video" => format!("[video] {}", field("video_url").unwrap_or_default())
+            .trim()
+            .to_string(),
         "order" => format!("[order {}]", field("order_sn").unwrap_or_default()),
         "item" | "product" => format!(
             "[item {}]",
-            content.get("item_id").and_then(id_string).unwrap_or_default()
+            content
+                .get("item_id")
+                .and_then(id_string)
+                .unwrap_or_default()
         ),
         other => match field("text") {
             Some(t) => t,
@@ -264,7 +302,13 @@ mod tests {
         let m = to_inbound(&buyer, &conv(), 600000).unwrap();
         assert_eq!(m.channel, "shopee");
         assert_eq!(m.external_id, "m1");
-        assert_eq!(m.from, Party { address: "5555".into(), name: Some("Aisyah".into()) });
+        assert_eq!(
+            m.from,
+            Party {
+                address: "5555".into(),
+                name: Some("Aisyah".into())
+            }
+        );
         assert_eq!(m.body_text, "Ada stok?");
         assert_eq!(m.display_text, "Ada stok?");
         assert_eq!(m.subject, "Shopee chat with Aisyah");
@@ -285,10 +329,22 @@ mod tests {
     #[test]
     fn describes_what_is_not_text() {
         let cases = [
-            (json!({"message_type": "image", "content": {"url": "https://cf.shopee.sg/file/x"}}), "[image] https://cf.shopee.sg/file/x"),
-            (json!({"message_type": "order", "content": {"order_sn": "220614T9XV8JTN"}}), "[order 220614T9XV8JTN]"),
-            (json!({"message_type": "item", "content": {"item_id": 2700126223i64}}), "[item 2700126223]"),
-            (json!({"message_type": "sticker", "content": {"sticker_id": "1"}}), "[sticker]"),
+            (
+                json!({"message_type": "image", "content": {"url": "https://cf.shopee.sg/file/x"}}),
+                "[image] https://cf.shopee.sg/file/x",
+            ),
+            (
+                json!({"message_type": "order", "content": {"order_sn": "220614T9XV8JTN"}}),
+                "[order 220614T9XV8JTN]",
+            ),
+            (
+                json!({"message_type": "item", "content": {"item_id": 2700126223i64}}),
+                "[item 2700126223]",
+            ),
+            (
+                json!({"message_type": "sticker", "content": {"sticker_id": "1"}}),
+                "[sticker]",
+            ),
         ];
         for (message, want) in cases {
             assert_eq!(body_text(&message), want);

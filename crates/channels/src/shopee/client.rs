@@ -72,7 +72,10 @@ impl ShopeeClient {
             partner_id,
             partner_key: partner_key.to_string(),
             shop_id,
-            tokens: Mutex::new(TokenState { tokens, generation: 0 }),
+            tokens: Mutex::new(TokenState {
+                tokens,
+                generation: 0,
+            }),
             refresh_lock: tokio::sync::Mutex::new(()),
         }
     }
@@ -93,11 +96,19 @@ impl ShopeeClient {
 
     /// `"Shopee shop 600000: get_order_list"`, for messages.
     pub fn what(&self, path: &str) -> String {
-        format!("Shopee shop {}: {}", self.shop_id, path.rsplit('/').next().unwrap_or(path))
+        format!(
+            "Shopee shop {}: {}",
+            self.shop_id,
+            path.rsplit('/').next().unwrap_or(path)
+        )
     }
 
     /// A shop GET: `params` go in the query. Returns the `response` object.
-    pub async fn get(&self, path: &str, params: &[(&str, String)]) -> Result<Value, ConnectorError> {
+    pub async fn get(
+        &self,
+        path: &str,
+        params: &[(&str, String)],
+    ) -> Result<Value, ConnectorError> {
         self.call(Method::Get, path, params, None).await
     }
 
@@ -115,7 +126,10 @@ impl ShopeeClient {
     ) -> Result<Value, ConnectorError> {
         self.refresh_if_expiring(Utc::now()).await?;
         let (tokens, generation) = self.tokens();
-        match self.send(method, path, params, body, &tokens.access_token).await {
+        match self
+            .send(method, path, params, body, &tokens.access_token)
+            .await
+        {
             Err(Failure::TokenRejected(_)) => {
                 self.refresh(generation).await?;
                 let (tokens, _) = self.tokens();
@@ -159,7 +173,16 @@ impl ShopeeClient {
         query.extend(params.iter().cloned());
         let url = format!("{}{path}", self.base_url);
         let what = self.what(path);
-        send(&self.http, method, &url, &query, body, &what, Envelope::Response).await
+        send(
+            &self.http,
+            method,
+            &url,
+            &query,
+            body,
+            &what,
+            Envelope::Response,
+        )
+        .await
     }
 
     /// Refreshes the tokens when they expire within [`REFRESH_MARGIN`] of `now`.
@@ -211,10 +234,22 @@ pub async fn public_call(
     let query = [
         ("partner_id", partner_id.to_string()),
         ("timestamp", timestamp.to_string()),
-        ("sign", sign::public_sign(partner_key, partner_id, path, timestamp)),
+        (
+            "sign",
+            sign::public_sign(partner_key, partner_id, path, timestamp),
+        ),
     ];
     let url = format!("{}{path}", base_url.trim_end_matches('/'));
-    send(http, Method::Post, &url, &query, Some(body), what, Envelope::Body).await
+    send(
+        http,
+        Method::Post,
+        &url,
+        &query,
+        Some(body),
+        what,
+        Envelope::Body,
+    )
+    .await
 }
 
 async fn send(
@@ -241,8 +276,18 @@ async fn send(
         .get(reqwest::header::RETRY_AFTER)
         .and_then(|v| v.to_str().ok())
         .map(str::to_string);
-    let bytes = response.bytes().await.map_err(|e| transport_error(what, e))?;
-    classify(what, status, retry_after.as_deref(), &bytes, envelope, Utc::now())
+    let bytes = response
+        .bytes()
+        .await
+        .map_err(|e| transport_error(what, e))?;
+    classify(
+        what,
+        status,
+        retry_after.as_deref(),
+        &bytes,
+        envelope,
+        Utc::now(),
+    )
 }
 
 /// No (complete) answer: connect errors, timeouts, a body cut off. The URL is dropped from

@@ -26,8 +26,8 @@ use super::client::ShopeeClient;
 use super::cursor::{ChatState, PollCursor, Window, NANOS};
 use super::{chat, orders, returns, text, webhook, Host, Tokens};
 use crate::{
-    Batch, Connector, ConnectorError, Inbound, Outbound, RefundRequest, ReturnAnswer, Sent, WebhookAction,
-    WebhookDelivery, WebhookRequest,
+    Batch, Connector, ConnectorError, Inbound, Outbound, RefundRequest, ReturnAnswer, Sent,
+    WebhookAction, WebhookDelivery, WebhookRequest,
 };
 
 /// Settings for one connected shop.
@@ -183,7 +183,14 @@ impl ShopeeConnector {
             .as_deref()
             .and_then(|p| p.parse::<u32>().ok())
             .unwrap_or(0);
-        let page = returns::list(&self.client, from, to, page_no, self.config.return_page_size).await?;
+        let page = returns::list(
+            &self.client,
+            from,
+            to,
+            page_no,
+            self.config.return_page_size,
+        )
+        .await?;
         if page.more && window.narrow() {
             return Ok(Vec::new());
         }
@@ -214,7 +221,8 @@ impl ShopeeConnector {
         let mut items = Vec::with_capacity(found.len() + details.len());
         let mut emitted = HashSet::new();
         for detail in &details {
-            let order = text(detail, "order_sn").and_then(|sn| found.iter().find(|o| o.external_id == sn));
+            let order =
+                text(detail, "order_sn").and_then(|sn| found.iter().find(|o| o.external_id == sn));
             if let Some(order) = order {
                 if emitted.insert(order.external_id.clone()) {
                     items.push(Inbound::Order(order.clone()));
@@ -237,7 +245,8 @@ impl ShopeeConnector {
             let Some(sweep) = state.sweep.as_mut() else {
                 return Ok(Vec::new());
             };
-            let page = chat::messages(&self.client, &head.id, sweep.offset.as_deref(), size).await?;
+            let page =
+                chat::messages(&self.client, &head.id, sweep.offset.as_deref(), size).await?;
             let mut reached_older = false;
             for message in &page.messages {
                 match chat::sent_at(message) {
@@ -259,10 +268,14 @@ impl ShopeeConnector {
             let mut queue = Vec::new();
             let mut seen_ns = None;
             for conversation in &page.conversations {
-                let last_ns = conversation.last_message_at.and_then(|t| t.timestamp_nanos_opt());
+                let last_ns = conversation
+                    .last_message_at
+                    .and_then(|t| t.timestamp_nanos_opt());
                 match last_ns {
                     // Pinned conversations come first whatever their age: they end nothing.
-                    Some(ns) if !state.is_new(ns) => reached_older |= !conversation.pinned && ns < state.since_ns,
+                    Some(ns) if !state.is_new(ns) => {
+                        reached_older |= !conversation.pinned && ns < state.since_ns
+                    }
                     _ => {
                         seen_ns = seen_ns.max(last_ns);
                         queue.push(conversation.queued());
@@ -290,7 +303,11 @@ impl ShopeeConnector {
     }
 
     /// A return's detail, refusing one of another order.
-    async fn return_for(&self, return_sn: &str, order_sn: Option<&str>) -> Result<Value, ConnectorError> {
+    async fn return_for(
+        &self,
+        return_sn: &str,
+        order_sn: Option<&str>,
+    ) -> Result<Value, ConnectorError> {
         let detail = returns::detail(&self.client, return_sn).await?;
         if let (Some(want), Some(got)) = (order_sn, text(&detail, "order_sn")) {
             if want != got {
@@ -307,10 +324,14 @@ impl ShopeeConnector {
 /// it moved), else to the next window.
 fn advance(window: &mut Window, more: bool, next: Option<String>) {
     match next {
-        Some(next) if more && window.page.as_deref() != Some(next.as_str()) => window.next_page(next),
+        Some(next) if more && window.page.as_deref() != Some(next.as_str()) => {
+            window.next_page(next)
+        }
         _ => {
             if more {
-                tracing::warn!("Shopee said more but gave no new page position; moving to the next window");
+                tracing::warn!(
+                    "Shopee said more but gave no new page position; moving to the next window"
+                );
             }
             window.window_done();
         }
@@ -365,12 +386,18 @@ impl Connector for ShopeeConnector {
             ));
         }
         if message.body_text.trim().is_empty() {
-            return Err(ConnectorError::Permanent("an empty Shopee chat reply cannot be sent".into()));
+            return Err(ConnectorError::Permanent(
+                "an empty Shopee chat reply cannot be sent".into(),
+            ));
         }
         let to_id = match message.to.trim().parse::<u64>() {
             Ok(id) if id > 0 => id,
             _ => {
-                let Some(conversation) = message.conversation.as_deref().filter(|c| !c.trim().is_empty()) else {
+                let Some(conversation) = message
+                    .conversation
+                    .as_deref()
+                    .filter(|c| !c.trim().is_empty())
+                else {
                     return Err(ConnectorError::Permanent(format!(
                         "a Shopee chat reply needs the buyer's user id or a conversation (to: {:?})",
                         message.to
@@ -392,16 +419,30 @@ impl Connector for ShopeeConnector {
 
     async fn check(&self) -> Result<(), ConnectorError> {
         let now = Utc::now().timestamp();
-        orders::list(&self.client, now - 3600, now, 1, None).await.map(drop)
+        orders::list(&self.client, now - 3600, now, 1, None)
+            .await
+            .map(drop)
     }
 
-    async fn verify_webhook(&self, request: &WebhookRequest<'_>) -> Result<WebhookDelivery, ConnectorError> {
-        webhook::verify(&self.config.partner_key, request.url, request.headers, request.body)
+    async fn verify_webhook(
+        &self,
+        request: &WebhookRequest<'_>,
+    ) -> Result<WebhookDelivery, ConnectorError> {
+        webhook::verify(
+            &self.config.partner_key,
+            request.url,
+            request.headers,
+            request.body,
+        )
     }
 
     fn parse_webhook(&self, topic: &str, body: &[u8]) -> Result<WebhookAction, ConnectorError> {
         let action = webhook::parse(self.config.shop_id, topic, body)?;
-        if let Some(order_sn) = serde_json::from_slice::<Value>(body).ok().as_ref().and_then(webhook::order_sn) {
+        if let Some(order_sn) = serde_json::from_slice::<Value>(body)
+            .ok()
+            .as_ref()
+            .and_then(webhook::order_sn)
+        {
             tracing::debug!(shop_id = self.config.shop_id, topic, %order_sn, ?action, "Shopee push");
         }
         Ok(action)
@@ -454,7 +495,11 @@ impl Connector for ShopeeConnector {
     /// return); Decline → `Permanent`: a Shopee dispute needs the seller's email, one of
     /// Shopee's dispute reason ids (`get_return_dispute_reason`) and photo evidence, none
     /// of which an answer carries, so disputes are raised in Seller Centre.
-    async fn answer_return(&self, return_external_id: &str, answer: &ReturnAnswer) -> Result<(), ConnectorError> {
+    async fn answer_return(
+        &self,
+        return_external_id: &str,
+        answer: &ReturnAnswer,
+    ) -> Result<(), ConnectorError> {
         let return_sn = return_external_id.trim();
         match answer {
             ReturnAnswer::Decline { .. } => Err(ConnectorError::Permanent(

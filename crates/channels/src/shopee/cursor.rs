@@ -76,7 +76,9 @@ impl PollCursor {
 
     pub fn parse(shop_id: u64, s: &str) -> Result<Self, ConnectorError> {
         serde_json::from_str(s).map_err(|e| {
-            ConnectorError::Permanent(format!("Shopee shop {shop_id}: unreadable poll cursor {s:?}: {e}"))
+            ConnectorError::Permanent(format!(
+                "Shopee shop {shop_id}: unreadable poll cursor {s:?}: {e}"
+            ))
         })
     }
 
@@ -193,7 +195,10 @@ pub struct QueuedConversation {
 impl ChatState {
     /// A state whose first sweep reads what came after `since_ns`.
     pub fn new(since_ns: i64) -> Self {
-        let mut state = Self { since_ns, sweep: None };
+        let mut state = Self {
+            since_ns,
+            sweep: None,
+        };
         state.restart();
         state
     }
@@ -251,7 +256,10 @@ mod tests {
             ]
         );
         cursor.orders.restart(now.timestamp() + 60);
-        assert_eq!(cursor.orders.current(), (now.timestamp() - OVERLAP, now.timestamp() + 60));
+        assert_eq!(
+            cursor.orders.current(),
+            (now.timestamp() - OVERLAP, now.timestamp() + 60)
+        );
     }
 
     #[test]
@@ -295,13 +303,19 @@ mod tests {
         assert!(!chat.is_new(250 * NANOS + 7), "read already");
         assert!(!chat.is_new(250 * NANOS));
         chat.since_ns = 300 * NANOS;
-        assert!(chat.is_new(300 * NANOS), "whole seconds may hide a second message");
+        assert!(
+            chat.is_new(300 * NANOS),
+            "whole seconds may hide a second message"
+        );
     }
 
     #[test]
     fn cursors_round_trip_and_bad_ones_are_refused() {
         let cursor = PollCursor::first(DateTime::from_timestamp(1_800_000_000, 0).unwrap(), 30);
         assert_eq!(PollCursor::parse(1, &cursor.encode()).unwrap(), cursor);
-        assert!(matches!(PollCursor::parse(1, "{"), Err(ConnectorError::Permanent(_))));
+        assert!(matches!(
+            PollCursor::parse(1, "{"),
+            Err(ConnectorError::Permanent(_))
+        ));
     }
 }

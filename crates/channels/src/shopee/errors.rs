@@ -75,10 +75,15 @@ pub fn classify(
         return Err(api_failure(what, &code, &message, status, retry_after, now));
     }
     if status >= 500 {
-        return Err(ConnectorError::Transient(format!("{what} failed on Shopee's side (HTTP {status})")).into());
+        return Err(ConnectorError::Transient(format!(
+            "{what} failed on Shopee's side (HTTP {status})"
+        ))
+        .into());
     }
     if status == 401 || status == 403 {
-        return Err(Failure::TokenRejected(format!("{what} refused the access token (HTTP {status})")));
+        return Err(Failure::TokenRejected(format!(
+            "{what} refused the access token (HTTP {status})"
+        )));
     }
     if !(200..300).contains(&status) {
         return Err(ConnectorError::Permanent(format!(
@@ -97,7 +102,10 @@ pub fn classify(
     };
     match envelope {
         Envelope::Body if json.is_object() => Ok(json),
-        Envelope::Body => Err(ConnectorError::Transient(format!("{what} answered a JSON that is not an object")).into()),
+        Envelope::Body => Err(ConnectorError::Transient(format!(
+            "{what} answered a JSON that is not an object"
+        ))
+        .into()),
         Envelope::Response => match json.get("response") {
             Some(response) if response.is_object() => Ok(response.clone()),
             _ => Err(ConnectorError::Transient(format!(
@@ -146,7 +154,10 @@ fn api_failure(
     };
     if matches!(
         lower.as_str(),
-        "error_too_many_request" | "error_too_many_requests" | "error_rate_limit" | "too_many_request"
+        "error_too_many_request"
+            | "error_too_many_requests"
+            | "error_rate_limit"
+            | "too_many_request"
     ) || status == 429
     {
         return rate_limited(retry_after).into();
@@ -159,7 +170,11 @@ fn api_failure(
     }
     if matches!(
         lower.as_str(),
-        "error_auth" | "invalid_access_token" | "invalid_acceess_token" | "error_token" | "access_token_expired"
+        "error_auth"
+            | "invalid_access_token"
+            | "invalid_acceess_token"
+            | "error_token"
+            | "access_token_expired"
     ) || text.contains("invalid access_token")
         || text.contains("access_token expired")
         || text.contains("access token expired")
@@ -183,7 +198,13 @@ fn api_failure(
     }
     let transient_code = matches!(
         lower.as_str(),
-        "error_server" | "error_network" | "error_inner" | "error_busy" | "error_system" | "error_internal" | "error_timeout"
+        "error_server"
+            | "error_network"
+            | "error_inner"
+            | "error_busy"
+            | "error_system"
+            | "error_internal"
+            | "error_timeout"
     ) || lower.ends_with(".error_server");
     if transient_code
         || status >= 500
@@ -235,18 +256,31 @@ mod tests {
     const WHAT: &str = "Shopee shop 600000: get_order_list";
 
     fn now() -> DateTime<Utc> {
-        DateTime::parse_from_rfc3339("2026-03-01T10:00:00Z").unwrap().with_timezone(&Utc)
+        DateTime::parse_from_rfc3339("2026-03-01T10:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc)
     }
 
     fn run(status: u16, body: &str) -> Result<Value, Failure> {
-        classify(WHAT, status, None, body.as_bytes(), Envelope::Response, now())
+        classify(
+            WHAT,
+            status,
+            None,
+            body.as_bytes(),
+            Envelope::Response,
+            now(),
+        )
     }
 
     #[test]
     fn success_needs_a_response_object_and_accepts_the_documented_no_error_spellings() {
         for error in [r#""""#, r#""-""#, r#"" ""#, "null"] {
             let body = format!(r#"{{"error":{error},"message":"","response":{{"more":false}}}}"#);
-            assert_eq!(run(200, &body).unwrap(), serde_json::json!({"more": false}), "{error}");
+            assert_eq!(
+                run(200, &body).unwrap(),
+                serde_json::json!({"more": false}),
+                "{error}"
+            );
         }
         assert!(matches!(
             run(200, r#"{"error":"","message":"","request_id":"x"}"#),
@@ -256,15 +290,30 @@ mod tests {
             run(200, r#"{"error":"","response":"text"}"#),
             Err(Failure::Error(ConnectorError::Transient(_)))
         ));
-        let body = classify(WHAT, 200, None, br#"{"error":"","access_token":"a"}"#, Envelope::Body, now()).unwrap();
+        let body = classify(
+            WHAT,
+            200,
+            None,
+            br#"{"error":"","access_token":"a"}"#,
+            Envelope::Body,
+            now(),
+        )
+        .unwrap();
         assert_eq!(body["access_token"], "a");
     }
 
     #[test]
     fn malformed_or_truncated_json_is_transient() {
-        for body in [r#"{"error":"","response":{"more":tr"#, "<html>502</html>", ""] {
+        for body in [
+            r#"{"error":"","response":{"more":tr"#,
+            "<html>502</html>",
+            "",
+        ] {
             assert!(
-                matches!(run(200, body), Err(Failure::Error(ConnectorError::Transient(_)))),
+                matches!(
+                    run(200, body),
+                    Err(Failure::Error(ConnectorError::Transient(_)))
+                ),
                 "{body:?}"
             );
         }
@@ -273,23 +322,67 @@ mod tests {
     #[test]
     fn error_codes_map_to_what_the_worker_should_do() {
         let cases: &[(u16, &str, &str)] = &[
-            (200, r#"{"error":"error_auth","message":"Invalid access_token."}"#, "token"),
-            (403, r#"{"error":"invalid_acceess_token","message":"Invalid access_token."}"#, "token"),
-            (200, r#"{"error":"error_param","message":"Invalid access_token, please check"}"#, "token"),
+            (
+                200,
+                r#"{"error":"error_auth","message":"Invalid access_token."}"#,
+                "token",
+            ),
+            (
+                403,
+                r#"{"error":"invalid_acceess_token","message":"Invalid access_token."}"#,
+                "token",
+            ),
+            (
+                200,
+                r#"{"error":"error_param","message":"Invalid access_token, please check"}"#,
+                "token",
+            ),
             (403, "", "token"),
             (401, "not json", "token"),
-            (200, r#"{"error":"error_sign","message":"Wrong sign."}"#, "auth"),
-            (200, r#"{"error":"error_partner_key_expired","message":"expired"}"#, "auth"),
-            (200, r#"{"error":"error_too_many_request","message":"slow down"}"#, "rate"),
-            (200, r#"{"error":"error_rate_limit","message":"Too many requests."}"#, "rate"),
+            (
+                200,
+                r#"{"error":"error_sign","message":"Wrong sign."}"#,
+                "auth",
+            ),
+            (
+                200,
+                r#"{"error":"error_partner_key_expired","message":"expired"}"#,
+                "auth",
+            ),
+            (
+                200,
+                r#"{"error":"error_too_many_request","message":"slow down"}"#,
+                "rate",
+            ),
+            (
+                200,
+                r#"{"error":"error_rate_limit","message":"Too many requests."}"#,
+                "rate",
+            ),
             (429, "", "rate"),
             (429, r#"{"error":"error_param","message":"x"}"#, "rate"),
-            (200, r#"{"error":"error_server","message":"System error. Please try again later."}"#, "transient"),
-            (200, r#"{"error":"error_data","message":"Query order info failed. Please try later."}"#, "transient"),
-            (200, r#"{"error":"error_param","message":"Timestamp is expired."}"#, "transient"),
+            (
+                200,
+                r#"{"error":"error_server","message":"System error. Please try again later."}"#,
+                "transient",
+            ),
+            (
+                200,
+                r#"{"error":"error_data","message":"Query order info failed. Please try later."}"#,
+                "transient",
+            ),
+            (
+                200,
+                r#"{"error":"error_param","message":"Timestamp is expired."}"#,
+                "transient",
+            ),
             (502, "<html>bad gateway</html>", "transient"),
             (503, r#"{"error":"error_param","message":"x"}"#, "transient"),
-            (200, r#"{"error":"error_param","message":"Wrong parameters, detail: page_size."}"#, "permanent"),
+            (
+                200,
+                r#"{"error":"error_param","message":"Wrong parameters, detail: page_size."}"#,
+                "permanent",
+            ),
             (
                 200,
                 r#"{"error":"order.order_list_invalid_time","message":"Start time must be earlier than end time and diff in 15days."}"#,
@@ -313,12 +406,16 @@ mod tests {
 
     #[test]
     fn messages_carry_shopee_code_and_text() {
-        let Err(Failure::Error(ConnectorError::Permanent(message))) =
-            run(200, r#"{"error":"error_param","message":"Wrong parameters, detail: x."}"#)
-        else {
+        let Err(Failure::Error(ConnectorError::Permanent(message))) = run(
+            200,
+            r#"{"error":"error_param","message":"Wrong parameters, detail: x."}"#,
+        ) else {
             panic!("expected a permanent error")
         };
-        assert_eq!(message, format!("{WHAT}: error_param: Wrong parameters, detail: x."));
+        assert_eq!(
+            message,
+            format!("{WHAT}: error_param: Wrong parameters, detail: x.")
+        );
     }
 
     #[test]

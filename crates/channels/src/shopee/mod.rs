@@ -121,10 +121,16 @@ pub fn from_settings(settings: &Value, secrets: &Value) -> Result<ShopeeConnecto
             .ok_or_else(|| format!("unknown Shopee host {v} (live, test or cn)"))?,
     };
     config.base_url = host.base_url().to_string();
-    if let Some(base) = settings.get("base_url").and_then(Value::as_str).map(str::trim) {
+    if let Some(base) = settings
+        .get("base_url")
+        .and_then(Value::as_str)
+        .map(str::trim)
+    {
         if !base.is_empty() {
             if !(base.starts_with("https://") || base.starts_with("http://")) {
-                return Err(format!("the Shopee base URL {base:?} is not an http(s) URL"));
+                return Err(format!(
+                    "the Shopee base URL {base:?} is not an http(s) URL"
+                ));
             }
             config.base_url = base.trim_end_matches('/').to_string();
         }
@@ -135,7 +141,9 @@ pub fn from_settings(settings: &Value, secrets: &Value) -> Result<ShopeeConnecto
             let days = v
                 .as_u64()
                 .filter(|d| (1..=365).contains(d))
-                .ok_or_else(|| format!("backfill_days {v} is not a number of days from 1 to 365"))?;
+                .ok_or_else(|| {
+                    format!("backfill_days {v} is not a number of days from 1 to 365")
+                })?;
             config.backfill_days = days as u32;
         }
     }
@@ -149,7 +157,9 @@ pub fn from_settings(settings: &Value, secrets: &Value) -> Result<ShopeeConnecto
 
 /// A positive id given as a number or a digit string.
 fn id_setting(settings: &Value, key: &str, what: &str) -> Result<u64, String> {
-    let value = settings.get(key).ok_or_else(|| format!("{what} ({key}) is missing"))?;
+    let value = settings
+        .get(key)
+        .ok_or_else(|| format!("{what} ({key}) is missing"))?;
     value
         .as_u64()
         .or_else(|| value.as_str().and_then(|s| s.trim().parse().ok()))
@@ -205,7 +215,11 @@ mod tests {
 
     #[test]
     fn reads_settings_with_defaults() {
-        let c = from_settings(&json!({"partner_id": 2001887, "shop_id": "600000"}), &secrets()).unwrap();
+        let c = from_settings(
+            &json!({"partner_id": 2001887, "shop_id": "600000"}),
+            &secrets(),
+        )
+        .unwrap();
         let config = c.config();
         assert_eq!((config.partner_id, config.shop_id), (2001887, 600000));
         assert_eq!(config.base_url, "https://partner.shopeemobile.com");
@@ -213,7 +227,10 @@ mod tests {
         assert!(config.chat);
         assert_eq!(config.tokens.access_expires_at, None);
         let debug = format!("{config:?}");
-        assert!(!debug.contains("\"pk\"") && !debug.contains("\"at\"") && !debug.contains("\"rt\""), "{debug}");
+        assert!(
+            !debug.contains("\"pk\"") && !debug.contains("\"at\"") && !debug.contains("\"rt\""),
+            "{debug}"
+        );
 
         let c = from_settings(
             &json!({"partner_id": 1, "shop_id": 2, "host": "cn", "backfill_days": 40, "chat": false}),
@@ -223,31 +240,80 @@ mod tests {
         assert_eq!(c.config().base_url, "https://openplatform.shopee.cn");
         assert_eq!(c.config().backfill_days, 40);
         assert!(!c.config().chat);
-        assert_eq!(c.config().tokens.access_expires_at.map(|t| t.timestamp()), Some(1772359200));
+        assert_eq!(
+            c.config().tokens.access_expires_at.map(|t| t.timestamp()),
+            Some(1772359200)
+        );
         let c = from_settings(
             &json!({"partner_id": 1, "shop_id": 2, "host": "test", "base_url": "http://127.0.0.1:9/"}),
             &json!({"partner_key": "pk", "access_token": "at", "refresh_token": "rt", "access_expires_at": 1772359200}),
         )
         .unwrap();
         assert_eq!(c.config().base_url, "http://127.0.0.1:9");
-        assert_eq!(c.current_tokens().access_expires_at.map(|t| t.timestamp()), Some(1772359200));
-        assert_eq!(Host::parse("TEST").map(Host::base_url), Some("https://partner.test-stable.shopeemobile.com"));
+        assert_eq!(
+            c.current_tokens().access_expires_at.map(|t| t.timestamp()),
+            Some(1772359200)
+        );
+        assert_eq!(
+            Host::parse("TEST").map(Host::base_url),
+            Some("https://partner.test-stable.shopeemobile.com")
+        );
     }
 
     #[test]
     fn refuses_missing_or_bad_settings_readably() {
         let base = json!({"partner_id": 1, "shop_id": 2});
         let cases = [
-            (json!({"shop_id": 2}), secrets(), "partner id (partner_id) is missing"),
-            (json!({"partner_id": 1, "shop_id": "abc"}), secrets(), "shop id (shop_id) is not a positive number"),
-            (json!({"partner_id": 0, "shop_id": 2}), secrets(), "not a positive number"),
-            (base.clone(), json!({"access_token": "at", "refresh_token": "rt"}), "partner key is missing"),
-            (base.clone(), json!({"partner_key": "pk", "refresh_token": "rt"}), "access token is missing"),
-            (base.clone(), json!({"partner_key": "pk", "access_token": "at", "refresh_token": " "}), "refresh token is missing"),
-            (json!({"partner_id": 1, "shop_id": 2, "host": "moon"}), secrets(), "unknown Shopee host"),
-            (json!({"partner_id": 1, "shop_id": 2, "base_url": "ftp://x"}), secrets(), "not an http(s) URL"),
-            (json!({"partner_id": 1, "shop_id": 2, "backfill_days": 0}), secrets(), "backfill_days"),
-            (json!({"partner_id": 1, "shop_id": 2, "chat": "yes"}), secrets(), "chat"),
+            (
+                json!({"shop_id": 2}),
+                secrets(),
+                "partner id (partner_id) is missing",
+            ),
+            (
+                json!({"partner_id": 1, "shop_id": "abc"}),
+                secrets(),
+                "shop id (shop_id) is not a positive number",
+            ),
+            (
+                json!({"partner_id": 0, "shop_id": 2}),
+                secrets(),
+                "not a positive number",
+            ),
+            (
+                base.clone(),
+                json!({"access_token": "at", "refresh_token": "rt"}),
+                "partner key is missing",
+            ),
+            (
+                base.clone(),
+                json!({"partner_key": "pk", "refresh_token": "rt"}),
+                "access token is missing",
+            ),
+            (
+                base.clone(),
+                json!({"partner_key": "pk", "access_token": "at", "refresh_token": " "}),
+                "refresh token is missing",
+            ),
+            (
+                json!({"partner_id": 1, "shop_id": 2, "host": "moon"}),
+                secrets(),
+                "unknown Shopee host",
+            ),
+            (
+                json!({"partner_id": 1, "shop_id": 2, "base_url": "ftp://x"}),
+                secrets(),
+                "not an http(s) URL",
+            ),
+            (
+                json!({"partner_id": 1, "shop_id": 2, "backfill_days": 0}),
+                secrets(),
+                "backfill_days",
+            ),
+            (
+                json!({"partner_id": 1, "shop_id": 2, "chat": "yes"}),
+                secrets(),
+                "chat",
+            ),
             (
                 base.clone(),
                 json!({"partner_key": "pk", "access_token": "at", "refresh_token": "rt", "access_expires_at": "soon"}),
@@ -265,16 +331,28 @@ mod tests {
         let t = |v: Value| unix_time(&v).map(|t| (t.timestamp(), t.timestamp_subsec_nanos()));
         assert_eq!(t(json!(1790000000)), Some((1790000000, 0)));
         assert_eq!(t(json!(1790000000123i64)), Some((1790000000, 123_000_000)));
-        assert_eq!(t(json!(1790000000123456i64)), Some((1790000000, 123_456_000)));
-        assert_eq!(t(json!(1790000000123456789i64)), Some((1790000000, 123_456_789)));
-        assert_eq!(t(json!("1790000000123456789")), Some((1790000000, 123_456_789)));
+        assert_eq!(
+            t(json!(1790000000123456i64)),
+            Some((1790000000, 123_456_000))
+        );
+        assert_eq!(
+            t(json!(1790000000123456789i64)),
+            Some((1790000000, 123_456_789))
+        );
+        assert_eq!(
+            t(json!("1790000000123456789")),
+            Some((1790000000, 123_456_789))
+        );
         assert_eq!(t(json!(0)), None);
         assert_eq!(t(json!(null)), None);
     }
 
     #[test]
     fn ids_as_text() {
-        assert_eq!(id_string(&json!(1234567890123456789u64)).as_deref(), Some("1234567890123456789"));
+        assert_eq!(
+            id_string(&json!(1234567890123456789u64)).as_deref(),
+            Some("1234567890123456789")
+        );
         assert_eq!(id_string(&json!(" m1 ")).as_deref(), Some("m1"));
         assert_eq!(id_string(&json!("")), None);
         assert_eq!(id_string(&json!(true)), None);

@@ -68,14 +68,20 @@ pub async fn list(
         .unwrap_or_default();
     Ok(OrderPage {
         order_sns,
-        more: response.get("more").and_then(Value::as_bool).unwrap_or(false),
+        more: response
+            .get("more")
+            .and_then(Value::as_bool)
+            .unwrap_or(false),
         next_cursor: text(&response, "next_cursor"),
     })
 }
 
 /// The orders `order_sns` as [`InboundOrder`]s, with tracking, in the order asked. An
 /// order Shopee does not find (deleted, another shop's) is left out with a warning.
-pub async fn fetch(client: &ShopeeClient, order_sns: &[String]) -> Result<Vec<InboundOrder>, ConnectorError> {
+pub async fn fetch(
+    client: &ShopeeClient,
+    order_sns: &[String],
+) -> Result<Vec<InboundOrder>, ConnectorError> {
     let mut details = Vec::with_capacity(order_sns.len());
     for chunk in order_sns.chunks(DETAIL_BATCH) {
         details.extend(details_of(client, chunk).await?);
@@ -91,7 +97,10 @@ pub async fn fetch(client: &ShopeeClient, order_sns: &[String]) -> Result<Vec<In
     let mut by_sn: Vec<Option<InboundOrder>> = orders.into_iter().map(Some).collect();
     let mut sorted = Vec::with_capacity(by_sn.len());
     for sn in order_sns {
-        if let Some(slot) = by_sn.iter_mut().find(|o| o.as_ref().is_some_and(|o| &o.external_id == sn)) {
+        if let Some(slot) = by_sn
+            .iter_mut()
+            .find(|o| o.as_ref().is_some_and(|o| &o.external_id == sn))
+        {
             sorted.extend(slot.take());
         } else {
             tracing::warn!(shop_id = client.shop_id(), order_sn = %sn, "Shopee did not return this order's details");
@@ -103,7 +112,10 @@ pub async fn fetch(client: &ShopeeClient, order_sns: &[String]) -> Result<Vec<In
 /// `get_order_detail` for up to 50 orders. When Shopee refuses the batch (one unknown
 /// order fails the whole call with `error_not_found`), each order is asked for alone and
 /// the ones still refused are left out.
-async fn details_of(client: &ShopeeClient, order_sns: &[String]) -> Result<Vec<Value>, ConnectorError> {
+async fn details_of(
+    client: &ShopeeClient,
+    order_sns: &[String],
+) -> Result<Vec<Value>, ConnectorError> {
     match detail_batch(client, order_sns).await {
         Err(ConnectorError::Permanent(message)) if order_sns.len() > 1 => {
             tracing::warn!(shop_id = client.shop_id(), %message, "Shopee refused an order batch; asking one by one");
@@ -123,7 +135,10 @@ async fn details_of(client: &ShopeeClient, order_sns: &[String]) -> Result<Vec<V
     }
 }
 
-async fn detail_batch(client: &ShopeeClient, order_sns: &[String]) -> Result<Vec<Value>, ConnectorError> {
+async fn detail_batch(
+    client: &ShopeeClient,
+    order_sns: &[String],
+) -> Result<Vec<Value>, ConnectorError> {
     let params = [
         ("order_sn_list", order_sns.join(",")),
         ("response_optional_fields", DETAIL_FIELDS.to_string()),
@@ -213,7 +228,8 @@ pub fn delivered_at(response: &Value) -> Option<DateTime<Utc>> {
 /// One `get_order_detail` order → [`InboundOrder`]. An order without `order_sn`,
 /// `currency` or `create_time` (always returned) is a broken answer: `Transient`.
 pub fn to_inbound(order: &Value, tracking: &Tracking) -> Result<InboundOrder, ConnectorError> {
-    let broken = |what: &str| ConnectorError::Transient(format!("Shopee order detail without {what}"));
+    let broken =
+        |what: &str| ConnectorError::Transient(format!("Shopee order detail without {what}"));
     let order_sn = text(order, "order_sn").ok_or_else(|| broken("order_sn"))?;
     let currency = text(order, "currency")
         .map(|c| c.to_ascii_uppercase())
@@ -231,7 +247,12 @@ pub fn to_inbound(order: &Value, tracking: &Tracking) -> Result<InboundOrder, Co
     let total_minor = order
         .get("total_amount")
         .and_then(|a| to_minor(a, &currency))
-        .unwrap_or_else(|| items.iter().map(|i| i.unit_price_minor * i64::from(i.quantity)).sum());
+        .unwrap_or_else(|| {
+            items
+                .iter()
+                .map(|i| i.unit_price_minor * i64::from(i.quantity))
+                .sum()
+        });
 
     let address = order.get("recipient_address");
     let region = address
@@ -240,7 +261,11 @@ pub fn to_inbound(order: &Value, tracking: &Tracking) -> Result<InboundOrder, Co
         .map(|r| r.to_ascii_uppercase());
     let name = text(order, "buyer_username")
         .filter(|n| !is_masked(n))
-        .or_else(|| address.and_then(|a| text(a, "name")).filter(|n| !is_masked(n)))
+        .or_else(|| {
+            address
+                .and_then(|a| text(a, "name"))
+                .filter(|n| !is_masked(n))
+        })
         .or_else(|| text(order, "buyer_username"))
         .unwrap_or_default();
     let customer = InboundCustomer {
@@ -280,7 +305,11 @@ fn item(item: &Value, currency: &str) -> InboundOrderItem {
         .or_else(|| text(item, "item_sku"))
         .unwrap_or_else(|| {
             let item_id = item.get("item_id").and_then(id_string).unwrap_or_default();
-            match item.get("model_id").and_then(id_string).filter(|m| m != "0") {
+            match item
+                .get("model_id")
+                .and_then(id_string)
+                .filter(|m| m != "0")
+            {
                 Some(model) => format!("{item_id}:{model}"),
                 None => item_id,
             }
@@ -395,7 +424,10 @@ mod tests {
             let mut broken = sample();
             broken.as_object_mut().unwrap().remove(key);
             assert!(
-                matches!(to_inbound(&broken, &Tracking::default()), Err(ConnectorError::Transient(_))),
+                matches!(
+                    to_inbound(&broken, &Tracking::default()),
+                    Err(ConnectorError::Transient(_))
+                ),
                 "{key}"
             );
         }

@@ -17,7 +17,9 @@ use serde_json::{json, Value};
 use super::client::ShopeeClient;
 use super::money::{from_minor, to_minor};
 use super::{id_string, text, unix_time, CHANNEL};
-use crate::{ConnectorError, InboundCustomer, InboundOrder, InboundReturn, InboundReturnItem, ReturnState};
+use crate::{
+    ConnectorError, InboundCustomer, InboundOrder, InboundReturn, InboundReturnItem, ReturnState,
+};
 
 pub const RETURN_LIST_PATH: &str = "/api/v2/returns/get_return_list";
 pub const RETURN_DETAIL_PATH: &str = "/api/v2/returns/get_return_detail";
@@ -66,7 +68,10 @@ pub async fn list(
             .and_then(Value::as_array)
             .cloned()
             .unwrap_or_default(),
-        more: response.get("more").and_then(Value::as_bool).unwrap_or(false),
+        more: response
+            .get("more")
+            .and_then(Value::as_bool)
+            .unwrap_or(false),
     })
 }
 
@@ -95,7 +100,12 @@ pub async fn confirm(client: &ShopeeClient, return_sn: &str) -> Result<(), Conne
 
 /// Offers the buyer a refund of `amount_minor` (sent as Shopee's decimal float) without
 /// a return.
-pub async fn offer(client: &ShopeeClient, return_sn: &str, amount_minor: i64, currency: &str) -> Result<(), ConnectorError> {
+pub async fn offer(
+    client: &ShopeeClient,
+    return_sn: &str,
+    amount_minor: i64,
+    currency: &str,
+) -> Result<(), ConnectorError> {
     client
         .post(
             OFFER_PATH,
@@ -111,9 +121,13 @@ pub async fn offer(client: &ShopeeClient, return_sn: &str, amount_minor: i64, cu
 
 /// Shopee's `status` and reverse-logistics status → our state; see the module docs.
 pub fn state(status: &str, reverse_logistics: Option<&str>) -> ReturnState {
-    let parcel = reverse_logistics.map(|s| s.to_ascii_uppercase()).unwrap_or_default();
-    let on_its_way = parcel.contains("PICKUP_DONE") || parcel.contains("TRANSIT") || parcel.contains("SHIPPED");
-    let arrived = parcel.contains("DELIVERY_DONE") || (parcel.ends_with("DELIVERED") && !parcel.contains("FAIL"));
+    let parcel = reverse_logistics
+        .map(|s| s.to_ascii_uppercase())
+        .unwrap_or_default();
+    let on_its_way =
+        parcel.contains("PICKUP_DONE") || parcel.contains("TRANSIT") || parcel.contains("SHIPPED");
+    let arrived = parcel.contains("DELIVERY_DONE")
+        || (parcel.ends_with("DELIVERED") && !parcel.contains("FAIL"));
     match status.to_ascii_uppercase().as_str() {
         "REQUESTED" => ReturnState::Requested,
         "PROCESSING" | "ACCEPTED" if arrived => ReturnState::Received,
@@ -137,10 +151,15 @@ pub fn refund_of(detail: &Value) -> (Option<i64>, Option<String>) {
 
 /// One `get_return_detail` answer → [`InboundReturn`]. `order` (the same order fetched for
 /// the batch) lends the buyer's id and country.
-pub fn to_inbound(detail: &Value, order: Option<&InboundOrder>) -> Result<InboundReturn, ConnectorError> {
-    let broken = |what: &str| ConnectorError::Transient(format!("Shopee return detail without {what}"));
+pub fn to_inbound(
+    detail: &Value,
+    order: Option<&InboundOrder>,
+) -> Result<InboundReturn, ConnectorError> {
+    let broken =
+        |what: &str| ConnectorError::Transient(format!("Shopee return detail without {what}"));
     let return_sn = text(detail, "return_sn").ok_or_else(|| broken("return_sn"))?;
-    let order_sn = text(detail, "order_sn").ok_or_else(|| broken(&format!("order_sn ({return_sn})")))?;
+    let order_sn =
+        text(detail, "order_sn").ok_or_else(|| broken(&format!("order_sn ({return_sn})")))?;
     let requested_at = detail
         .get("create_time")
         .and_then(unix_time)
@@ -187,7 +206,10 @@ pub fn to_inbound(detail: &Value, order: Option<&InboundOrder>) -> Result<Inboun
         channel: CHANNEL.to_string(),
         external_id: return_sn,
         order_external_id: order_sn,
-        state: state(&text(detail, "status").unwrap_or_default(), reverse.as_deref()),
+        state: state(
+            &text(detail, "status").unwrap_or_default(),
+            reverse.as_deref(),
+        ),
         reason: text(detail, "reason").unwrap_or_default(),
         buyer_comment: text(detail, "text_reason"),
         customer,
@@ -247,7 +269,10 @@ mod tests {
         assert_eq!(r.state, ReturnState::Approved);
         assert_eq!(r.reason, "NOT_RECEIPT");
         assert_eq!(r.buyer_comment.as_deref(), Some("not received"));
-        assert_eq!((r.refund_minor, r.currency.as_deref()), (Some(1397), Some("SGD")));
+        assert_eq!(
+            (r.refund_minor, r.currency.as_deref()),
+            (Some(1397), Some("SGD"))
+        );
         assert_eq!(r.customer.name, "gwlsg01");
         assert_eq!(r.customer.email, None);
         assert_eq!(r.carrier.as_deref(), Some("SPX Return"));
@@ -256,12 +281,23 @@ mod tests {
         assert_eq!(
             r.items,
             vec![
-                InboundReturnItem { sku: "RED".into(), title: "Orange macaron".into(), quantity: 1 },
-                InboundReturnItem { sku: "7".into(), title: "Plain".into(), quantity: 2 },
+                InboundReturnItem {
+                    sku: "RED".into(),
+                    title: "Orange macaron".into(),
+                    quantity: 1
+                },
+                InboundReturnItem {
+                    sku: "7".into(),
+                    title: "Plain".into(),
+                    quantity: 2
+                },
             ]
         );
         let mut broken = detail.clone();
         broken.as_object_mut().unwrap().remove("order_sn");
-        assert!(matches!(to_inbound(&broken, None), Err(ConnectorError::Transient(_))));
+        assert!(matches!(
+            to_inbound(&broken, None),
+            Err(ConnectorError::Transient(_))
+        ));
     }
 }

@@ -11,7 +11,8 @@ use sha2::Sha256;
 
 /// `hex(HMAC-SHA256(key, message))`.
 pub fn hmac_hex(key: &str, message: &[u8]) -> String {
-    let mut mac = Hmac::<Sha256>::new_from_slice(key.as_bytes()).expect("HMAC takes keys of any length");
+    let mut mac =
+        Hmac::<Sha256>::new_from_slice(key.as_bytes()).expect("HMAC takes keys of any length");
     mac.update(message);
     hex::encode(mac.finalize().into_bytes())
 }
@@ -55,7 +56,8 @@ pub fn verify_push(partner_key: &str, url: &str, body: &[u8], authorization: &st
     let Ok(given) = hex::decode(authorization.trim()) else {
         return false;
     };
-    let mut mac = Hmac::<Sha256>::new_from_slice(partner_key.as_bytes()).expect("HMAC takes keys of any length");
+    let mut mac = Hmac::<Sha256>::new_from_slice(partner_key.as_bytes())
+        .expect("HMAC takes keys of any length");
     mac.update(url.as_bytes());
     mac.update(b"|");
     mac.update(body);
@@ -79,7 +81,10 @@ pub fn authorization_url(
     let query = url::form_urlencoded::Serializer::new(String::new())
         .append_pair("partner_id", &partner_id.to_string())
         .append_pair("timestamp", &timestamp.to_string())
-        .append_pair("sign", &public_sign(partner_key, partner_id, PATH, timestamp))
+        .append_pair(
+            "sign",
+            &public_sign(partner_key, partner_id, PATH, timestamp),
+        )
         .append_pair("redirect", redirect)
         .finish();
     format!("{}{PATH}?{query}", base_url.trim_end_matches('/'))
@@ -119,9 +124,19 @@ mod tests {
         let body = br#"{"shop_id":600000,"code":3,"timestamp":1610000000,"data":{"ordersn":"2404098R48U37H","status":"SHIPPED"}}"#;
         assert_eq!(push_signature(KEY, url, body), PUSH_VECTOR);
         assert!(verify_push(KEY, url, body, PUSH_VECTOR));
-        assert!(verify_push(KEY, url, body, &format!(" {} ", PUSH_VECTOR.to_uppercase())));
+        assert!(verify_push(
+            KEY,
+            url,
+            body,
+            &format!(" {} ", PUSH_VECTOR.to_uppercase())
+        ));
         assert!(!verify_push(KEY, url, &body[1..], PUSH_VECTOR));
-        assert!(!verify_push(KEY, "https://helpdesk.example/webhooks/shopee/43", body, PUSH_VECTOR));
+        assert!(!verify_push(
+            KEY,
+            "https://helpdesk.example/webhooks/shopee/43",
+            body,
+            PUSH_VECTOR
+        ));
         assert!(!verify_push("other-key", url, body, PUSH_VECTOR));
         assert!(!verify_push(KEY, url, body, "not hex"));
         assert!(!verify_push(KEY, url, body, ""));

@@ -34,7 +34,12 @@ pub const WEBCHAT: i64 = 10;
 pub const RETURN_UPDATES: i64 = 29;
 
 /// Checks the `Authorization` header of a push to `url` and names the delivery.
-pub fn verify(partner_key: &str, url: &str, headers: &HeaderMap, body: &[u8]) -> Result<WebhookDelivery, ConnectorError> {
+pub fn verify(
+    partner_key: &str,
+    url: &str,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<WebhookDelivery, ConnectorError> {
     // An empty key would let anyone sign.
     if partner_key.is_empty() {
         return Err(ConnectorError::Auth(
@@ -44,7 +49,9 @@ pub fn verify(partner_key: &str, url: &str, headers: &HeaderMap, body: &[u8]) ->
     let header = headers
         .get(http::header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
-        .ok_or_else(|| ConnectorError::Permanent("Shopee push without an Authorization header".into()))?;
+        .ok_or_else(|| {
+            ConnectorError::Permanent("Shopee push without an Authorization header".into())
+        })?;
     if !sign::verify_push(partner_key, url, body, header) {
         return Err(ConnectorError::Permanent(
             "Shopee push signature does not match (wrong partner key, URL or altered body)".into(),
@@ -95,7 +102,8 @@ pub fn parse(shop_id: u64, topic: &str, body: &[u8]) -> Result<WebhookAction, Co
 
 /// The order a push is about (`data.ordersn`), for logs.
 pub fn order_sn(body: &Value) -> Option<String> {
-    body.get("data").and_then(|d| text(d, "ordersn").or_else(|| text(d, "order_sn")))
+    body.get("data")
+        .and_then(|d| text(d, "ordersn").or_else(|| text(d, "order_sn")))
 }
 
 #[cfg(test)]
@@ -122,15 +130,26 @@ mod tests {
             delivery.id,
             format!("sha256:{}", hex::encode(Sha256::digest(BODY)))
         );
-        assert_eq!(verify(KEY, URL, &headers(SIGNATURE), BODY).unwrap(), delivery);
+        assert_eq!(
+            verify(KEY, URL, &headers(SIGNATURE), BODY).unwrap(),
+            delivery
+        );
         for bad in [
             verify(KEY, URL, &headers("00"), BODY),
             verify(KEY, URL, &HeaderMap::new(), BODY),
-            verify(KEY, "https://helpdesk.example/webhooks/shopee/43", &headers(SIGNATURE), BODY),
+            verify(
+                KEY,
+                "https://helpdesk.example/webhooks/shopee/43",
+                &headers(SIGNATURE),
+                BODY,
+            ),
         ] {
             assert!(matches!(bad, Err(ConnectorError::Permanent(_))), "{bad:?}");
         }
-        assert!(matches!(verify("", URL, &headers(SIGNATURE), BODY), Err(ConnectorError::Auth(_))));
+        assert!(matches!(
+            verify("", URL, &headers(SIGNATURE), BODY),
+            Err(ConnectorError::Auth(_))
+        ));
     }
 
     #[test]
@@ -138,28 +157,61 @@ mod tests {
         let body = br#"{"msg_id":"abc-1","shop_id":600000,"code":29,"data":{}}"#;
         let signature = sign::push_signature(KEY, URL, body);
         let delivery = verify(KEY, URL, &headers(&signature), body).unwrap();
-        assert_eq!(delivery, WebhookDelivery { id: "abc-1".into(), topic: "29".into() });
+        assert_eq!(
+            delivery,
+            WebhookDelivery {
+                id: "abc-1".into(),
+                topic: "29".into()
+            }
+        );
     }
 
     #[test]
     fn push_codes_become_actions() {
         let action = |topic: &str, body: &str| parse(600000, topic, body.as_bytes()).unwrap();
-        assert!(matches!(action("3", std::str::from_utf8(BODY).unwrap()), WebhookAction::PollSoon));
-        assert!(matches!(action("4", r#"{"shop_id":600000,"code":4,"data":{}}"#), WebhookAction::PollSoon));
-        assert!(matches!(action("29", r#"{"shop_id":600000,"code":29,"data":{}}"#), WebhookAction::PollSoon));
         assert!(matches!(
-            action("10", r#"{"shop_id":600000,"code":10,"data":{"type":"message","content":{}}}"#),
+            action("3", std::str::from_utf8(BODY).unwrap()),
             WebhookAction::PollSoon
         ));
         assert!(matches!(
-            action("10", r#"{"shop_id":600000,"code":10,"data":{"type":"notification"}}"#),
+            action("4", r#"{"shop_id":600000,"code":4,"data":{}}"#),
+            WebhookAction::PollSoon
+        ));
+        assert!(matches!(
+            action("29", r#"{"shop_id":600000,"code":29,"data":{}}"#),
+            WebhookAction::PollSoon
+        ));
+        assert!(matches!(
+            action(
+                "10",
+                r#"{"shop_id":600000,"code":10,"data":{"type":"message","content":{}}}"#
+            ),
+            WebhookAction::PollSoon
+        ));
+        assert!(matches!(
+            action(
+                "10",
+                r#"{"shop_id":600000,"code":10,"data":{"type":"notification"}}"#
+            ),
             WebhookAction::Ignore
         ));
-        assert!(matches!(action("2", r#"{"shop_id":600000,"code":2,"data":{}}"#), WebhookAction::Revoke(_)));
-        assert!(matches!(action("3", r#"{"shop_id":700000,"code":3,"data":{}}"#), WebhookAction::Ignore));
-        assert!(matches!(action("5", r#"{"shop_id":600000,"code":5}"#), WebhookAction::Ignore));
+        assert!(matches!(
+            action("2", r#"{"shop_id":600000,"code":2,"data":{}}"#),
+            WebhookAction::Revoke(_)
+        ));
+        assert!(matches!(
+            action("3", r#"{"shop_id":700000,"code":3,"data":{}}"#),
+            WebhookAction::Ignore
+        ));
+        assert!(matches!(
+            action("5", r#"{"shop_id":600000,"code":5}"#),
+            WebhookAction::Ignore
+        ));
         assert!(matches!(action("x", r#"{}"#), WebhookAction::Ignore));
-        assert!(matches!(parse(600000, "3", b"not json"), Err(ConnectorError::Permanent(_))));
+        assert!(matches!(
+            parse(600000, "3", b"not json"),
+            Err(ConnectorError::Permanent(_))
+        ));
         let body: Value = serde_json::from_slice(BODY).unwrap();
         assert_eq!(order_sn(&body).as_deref(), Some("2404098R48U37H"));
     }

@@ -57,7 +57,11 @@ fn merge(into: &mut Value, from: Value) {
 }
 
 /// Polls from `cursor` until `more` is false; panics on an error or after `max_polls`.
-pub async fn sync(c: &ShopeeConnector, cursor: Option<String>, max_polls: usize) -> (Vec<Inbound>, String) {
+pub async fn sync(
+    c: &ShopeeConnector,
+    cursor: Option<String>,
+    max_polls: usize,
+) -> (Vec<Inbound>, String) {
     let mut cursor = cursor;
     let mut items = Vec::new();
     for _ in 0..max_polls {

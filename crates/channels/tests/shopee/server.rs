@@ -89,14 +89,22 @@ fn load_spec(file: &Path) -> Spec {
         .unwrap_or_else(|e| panic!("{}: {e}", file.display()));
     let names = |list: &Value| -> Vec<String> {
         list.as_array()
-            .map(|l| l.iter().filter_map(|p| p["name"].as_str().map(str::to_owned)).collect())
+            .map(|l| {
+                l.iter()
+                    .filter_map(|p| p["name"].as_str().map(str::to_owned))
+                    .collect()
+            })
             .unwrap_or_default()
     };
     let required = doc["params"]["request_params"]
         .as_array()
         .map(|l| {
             l.iter()
-                .filter(|p| p["required"].as_str().is_some_and(|r| r.eq_ignore_ascii_case("true")))
+                .filter(|p| {
+                    p["required"]
+                        .as_str()
+                        .is_some_and(|r| r.eq_ignore_ascii_case("true"))
+                })
                 .filter_map(|p| p["name"].as_str().map(str::to_owned))
                 .collect()
         })
@@ -106,8 +114,12 @@ fn load_spec(file: &Path) -> Spec {
             Ok(v) => (v, false),
             Err(_) => {
                 let fixed = repair(text);
-                let v = serde_json::from_str(&fixed)
-                    .unwrap_or_else(|e| panic!("{}: sample unreadable even repaired: {e}\n{fixed}", file.display()));
+                let v = serde_json::from_str(&fixed).unwrap_or_else(|e| {
+                    panic!(
+                        "{}: sample unreadable even repaired: {e}\n{fixed}",
+                        file.display()
+                    )
+                });
                 (v, true)
             }
         },
@@ -116,7 +128,10 @@ fn load_spec(file: &Path) -> Spec {
     Spec {
         file: file.to_owned(),
         name: doc["api_name"].as_str().unwrap_or_default().to_owned(),
-        path: doc["path"].as_str().expect("every page names its path").to_owned(),
+        path: doc["path"]
+            .as_str()
+            .expect("every page names its path")
+            .to_owned(),
         post: doc["method"].as_i64() == Some(1),
         public: doc["api_type"].as_str() == Some("Public"),
         common: names(&doc["common_params"]),
@@ -143,7 +158,10 @@ pub fn repair(text: &str) -> String {
     let lines: Vec<&str> = text.lines().collect();
     let mut out = Vec::with_capacity(lines.len());
     for (i, line) in lines.iter().enumerate() {
-        let next = lines[i + 1..].iter().map(|l| l.trim()).find(|l| !l.is_empty());
+        let next = lines[i + 1..]
+            .iter()
+            .map(|l| l.trim())
+            .find(|l| !l.is_empty());
         let ends_value = {
             let t = line.trim_end();
             t.ends_with('"')
@@ -232,7 +250,10 @@ pub struct DocServer {
 
 impl DocServer {
     pub async fn start() -> Self {
-        let specs = load_specs().into_iter().map(|s| (s.path.clone(), s)).collect();
+        let specs = load_specs()
+            .into_iter()
+            .map(|s| (s.path.clone(), s))
+            .collect();
         let state = Arc::new(ServerState {
             specs,
             tokens: Mutex::new(TokenBook {
@@ -260,8 +281,15 @@ impl DocServer {
     }
 
     /// Answers calls to `path` with `responder` instead of the plain sample.
-    pub fn respond(&self, path: &str, responder: impl Fn(&Call, &Value) -> (u16, Value) + Send + Sync + 'static) {
-        assert!(self.state.specs.contains_key(path), "no page documents {path}");
+    pub fn respond(
+        &self,
+        path: &str,
+        responder: impl Fn(&Call, &Value) -> (u16, Value) + Send + Sync + 'static,
+    ) {
+        assert!(
+            self.state.specs.contains_key(path),
+            "no page documents {path}"
+        );
         self.state
             .responders
             .lock()
@@ -294,7 +322,10 @@ impl DocServer {
     }
 
     pub fn calls_to(&self, path: &str) -> Vec<Call> {
-        self.calls().into_iter().filter(|c| c.path == path).collect()
+        self.calls()
+            .into_iter()
+            .filter(|c| c.path == path)
+            .collect()
     }
 
     pub fn clear_calls(&self) {
@@ -311,17 +342,31 @@ fn reply((status, body): (u16, Value)) -> Response {
     (StatusCode::from_u16(status).unwrap(), Json(body)).into_response()
 }
 
-async fn handle(State(state): State<Arc<ServerState>>, method: Method, uri: Uri, body: Bytes) -> Response {
+async fn handle(
+    State(state): State<Arc<ServerState>>,
+    method: Method,
+    uri: Uri,
+    body: Bytes,
+) -> Response {
     let path = uri.path().to_owned();
-    let query: BTreeMap<String, String> = url::form_urlencoded::parse(uri.query().unwrap_or("").as_bytes())
-        .into_owned()
-        .collect();
+    let query: BTreeMap<String, String> =
+        url::form_urlencoded::parse(uri.query().unwrap_or("").as_bytes())
+            .into_owned()
+            .collect();
     let violation = |what: String| {
-        state.violations.lock().unwrap().push(format!("{method} {path}: {what}"));
+        state
+            .violations
+            .lock()
+            .unwrap()
+            .push(format!("{method} {path}: {what}"));
     };
     let Some(spec) = state.specs.get(&path) else {
         violation("no documented API".into());
-        return reply(shopee_error(404, "error_not_found", "Permission denied. This API is currently offline or the request path is incorrect."));
+        return reply(shopee_error(
+            404,
+            "error_not_found",
+            "Permission denied. This API is currently offline or the request path is incorrect.",
+        ));
     };
     let want = if spec.post { Method::POST } else { Method::GET };
     if method != want {
@@ -343,12 +388,20 @@ async fn handle(State(state): State<Arc<ServerState>>, method: Method, uri: Uri,
     for name in &spec.common {
         if query.get(name).is_none_or(|v| v.is_empty()) {
             violation(format!("common parameter {name} missing"));
-            return reply(shopee_error(400, "error_param", &format!("There is no {name} in query.")));
+            return reply(shopee_error(
+                400,
+                "error_param",
+                &format!("There is no {name} in query."),
+            ));
         }
     }
     if query["partner_id"] != PARTNER_ID.to_string() {
         violation(format!("partner_id {}", query["partner_id"]));
-        return reply(shopee_error(403, "invalid_partner_id", "Invalid partner_id, please have a check."));
+        return reply(shopee_error(
+            403,
+            "invalid_partner_id",
+            "Invalid partner_id, please have a check.",
+        ));
     }
     let Ok(timestamp) = query["timestamp"].parse::<i64>() else {
         violation("timestamp is not a number".into());
@@ -365,7 +418,14 @@ async fn handle(State(state): State<Arc<ServerState>>, method: Method, uri: Uri,
             violation(format!("shop_id {}", query["shop_id"]));
             return reply(shopee_error(403, "error_shop", "shopid is invalid"));
         }
-        sign::shop_sign(PARTNER_KEY, PARTNER_ID, &path, timestamp, &query["access_token"], SHOP_ID)
+        sign::shop_sign(
+            PARTNER_KEY,
+            PARTNER_ID,
+            &path,
+            timestamp,
+            &query["access_token"],
+            SHOP_ID,
+        )
     };
     if query["sign"] != expected {
         violation("wrong sign".into());
@@ -380,15 +440,26 @@ async fn handle(State(state): State<Arc<ServerState>>, method: Method, uri: Uri,
     for name in &spec.required {
         if call.param(name).is_none_or(|v| v.is_empty()) {
             violation(format!("required parameter {name} missing"));
-            return reply(shopee_error(400, "error_param", &format!("Wrong parameters, detail: {name} is required.")));
+            return reply(shopee_error(
+                400,
+                "error_param",
+                &format!("Wrong parameters, detail: {name} is required."),
+            ));
         }
     }
     // The list pages: "diff in 15days", and the end after the start.
-    for (from, to) in [("time_from", "time_to"), ("update_time_from", "update_time_to")] {
+    for (from, to) in [
+        ("time_from", "time_to"),
+        ("update_time_from", "update_time_to"),
+    ] {
         if let (Some(a), Some(b)) = (call.int(from), call.int(to)) {
             if a >= b || b - a > 15 * 86_400 {
                 violation(format!("window {from}={a} {to}={b}"));
-                return reply(shopee_error(200, "order.order_list_invalid_time", "Start time must be earlier than end time and diff in 15days."));
+                return reply(shopee_error(
+                    200,
+                    "order.order_list_invalid_time",
+                    "Start time must be earlier than end time and diff in 15days.",
+                ));
             }
         }
     }
@@ -409,14 +480,20 @@ fn tokens(state: &ServerState, spec: &Spec, call: &Call) -> Option<(u16, Value)>
     let mut book = state.tokens.lock().unwrap();
     if !spec.public {
         if !book.access.contains(&call.query["access_token"]) {
-            return Some(shopee_error(403, "invalid_acceess_token", "Invalid access_token."));
+            return Some(shopee_error(
+                403,
+                "invalid_acceess_token",
+                "Invalid access_token.",
+            ));
         }
         return None;
     }
     let accepted = match spec.path.as_str() {
         "/api/v2/auth/token/get" => call.param("code").as_deref() == Some(AUTH_CODE),
         "/api/v2/auth/access_token/get" => {
-            !book.refuse_refresh && call.param("refresh_token") == book.refresh && call.int("shop_id") == Some(SHOP_ID as i64)
+            !book.refuse_refresh
+                && call.param("refresh_token") == book.refresh
+                && call.int("shop_id") == Some(SHOP_ID as i64)
         }
         _ => return None,
     };

@@ -47,7 +47,10 @@ pub struct Conversation {
 
 impl Conversation {
     fn last_nanos(&self) -> i64 {
-        self.messages.last().map(|m| m.created * 1_000_000_000 + 123).unwrap_or(0)
+        self.messages
+            .last()
+            .map(|m| m.created * 1_000_000_000 + 123)
+            .unwrap_or(0)
     }
 }
 
@@ -75,7 +78,14 @@ impl World {
         });
     }
 
-    pub fn return_of(&mut self, sn: &str, order_sn: &str, update_time: i64, status: &str, refund_amount: f64) {
+    pub fn return_of(
+        &mut self,
+        sn: &str,
+        order_sn: &str,
+        update_time: i64,
+        status: &str,
+        refund_amount: f64,
+    ) {
         self.returns.retain(|r| r.sn != sn);
         self.returns.push(Return {
             sn: sn.into(),
@@ -87,7 +97,15 @@ impl World {
     }
 
     /// Adds a message to conversation `id` (created with buyer `to_id` if new).
-    pub fn message(&mut self, conversation: &str, to_id: u64, id: &str, from_buyer: bool, created: i64, text: &str) {
+    pub fn message(
+        &mut self,
+        conversation: &str,
+        to_id: u64,
+        id: &str,
+        from_buyer: bool,
+        created: i64,
+        text: &str,
+    ) {
         let index = match self.conversations.iter().position(|c| c.id == conversation) {
             Some(i) => i,
             None => {
@@ -121,14 +139,20 @@ pub fn install(server: &DocServer, world: &Shared) {
     server.respond("/api/v2/order/get_order_list", move |call, sample| {
         let world = w.lock().unwrap();
         let (from, to) = (call.int("time_from").unwrap(), call.int("time_to").unwrap());
-        assert_eq!(call.param("time_range_field").as_deref(), Some("update_time"));
+        assert_eq!(
+            call.param("time_range_field").as_deref(),
+            Some("update_time")
+        );
         let mut hits: Vec<&Order> = world
             .orders
             .iter()
             .filter(|o| (from..=to).contains(&o.update_time))
             .collect();
         hits.sort_by(|a, b| b.update_time.cmp(&a.update_time).then(a.sn.cmp(&b.sn)));
-        let offset: usize = call.param("cursor").and_then(|c| c.parse().ok()).unwrap_or(0);
+        let offset: usize = call
+            .param("cursor")
+            .and_then(|c| c.parse().ok())
+            .unwrap_or(0);
         let size = page_size(call, 20);
         let page: Vec<Value> = hits
             .iter()
@@ -154,14 +178,19 @@ pub fn install(server: &DocServer, world: &Shared) {
         let mut list = Vec::new();
         for sn in call.param("order_sn_list").unwrap().split(',') {
             let Some(order) = world.orders.iter().find(|o| o.sn == sn) else {
-                return shopee_error(200, "error_not_found", "Wrong parameters, detail: the order is not found.");
+                return shopee_error(
+                    200,
+                    "error_not_found",
+                    "Wrong parameters, detail: the order is not found.",
+                );
             };
             let mut detail = template.clone();
             detail["order_sn"] = json!(order.sn);
             detail["order_status"] = json!(order.status);
             detail["update_time"] = json!(order.update_time);
             // The sample's parcel was delivered; one not shipped yet has not left.
-            let shipped = ["SHIPPED", "TO_CONFIRM_RECEIVE", "COMPLETED", "TO_RETURN"].contains(&order.status.as_str());
+            let shipped = ["SHIPPED", "TO_CONFIRM_RECEIVE", "COMPLETED", "TO_RETURN"]
+                .contains(&order.status.as_str());
             if !shipped {
                 detail["package_list"][0]["logistics_status"] = json!("LOGISTICS_READY");
             }
@@ -170,11 +199,14 @@ pub fn install(server: &DocServer, world: &Shared) {
         with_response(sample, json!({ "order_list": list }))
     });
 
-    server.respond("/api/v2/logistics/get_tracking_number", move |call, sample| {
-        let mut response = sample["response"].clone();
-        response["tracking_number"] = json!(format!("TN-{}", call.param("order_sn").unwrap()));
-        with_response(sample, response)
-    });
+    server.respond(
+        "/api/v2/logistics/get_tracking_number",
+        move |call, sample| {
+            let mut response = sample["response"].clone();
+            response["tracking_number"] = json!(format!("TN-{}", call.param("order_sn").unwrap()));
+            with_response(sample, response)
+        },
+    );
 
     server.respond("/api/v2/logistics/get_tracking_info", move |call, sample| {
         let mut response = sample["response"].clone();
@@ -190,7 +222,10 @@ pub fn install(server: &DocServer, world: &Shared) {
     let w = world.clone();
     server.respond("/api/v2/returns/get_return_list", move |call, sample| {
         let world = w.lock().unwrap();
-        let (from, to) = (call.int("update_time_from").unwrap(), call.int("update_time_to").unwrap());
+        let (from, to) = (
+            call.int("update_time_from").unwrap(),
+            call.int("update_time_to").unwrap(),
+        );
         let mut hits: Vec<&Return> = world
             .returns
             .iter()
@@ -244,7 +279,11 @@ pub fn install(server: &DocServer, world: &Shared) {
             return shopee_error(200, "error_param", "Return SN or ID is invalid.");
         };
         if r.status != "REQUESTED" && r.status != "PROCESSING" {
-            return shopee_error(200, "error_param", "The return status is not allowed to confirm.");
+            return shopee_error(
+                200,
+                "error_param",
+                "The return status is not allowed to confirm.",
+            );
         }
         r.status = "ACCEPTED".into();
         with_response(sample, json!({ "return_sn": sn }))
@@ -253,7 +292,10 @@ pub fn install(server: &DocServer, world: &Shared) {
     let w = world.clone();
     server.respond("/api/v2/returns/offer", move |call, sample| {
         let sn = call.param("return_sn").unwrap();
-        w.lock().unwrap().offers.push((sn.clone(), call.body.clone()));
+        w.lock()
+            .unwrap()
+            .offers
+            .push((sn.clone(), call.body.clone()));
         with_response(sample, json!({ "return_sn": sn }))
     });
 
@@ -351,15 +393,18 @@ pub fn install(server: &DocServer, world: &Shared) {
     });
 
     let w = world.clone();
-    server.respond("/api/v2/sellerchat/get_one_conversation", move |call, sample| {
-        let world = w.lock().unwrap();
-        let id = call.param("conversation_id").unwrap();
-        let Some(c) = world.conversations.iter().find(|c| c.id == id) else {
-            return shopee_error(200, "error_param", "conversation not found");
-        };
-        let mut response = sample["response"].clone();
-        response["conversation_id"] = json!(c.id);
-        response["to_id"] = json!(c.to_id);
-        with_response(sample, response)
-    });
+    server.respond(
+        "/api/v2/sellerchat/get_one_conversation",
+        move |call, sample| {
+            let world = w.lock().unwrap();
+            let id = call.param("conversation_id").unwrap();
+            let Some(c) = world.conversations.iter().find(|c| c.id == id) else {
+                return shopee_error(200, "error_param", "conversation not found");
+            };
+            let mut response = sample["response"].clone();
+            response["conversation_id"] = json!(c.id);
+            response["to_id"] = json!(c.to_id);
+            with_response(sample, response)
+        },
+    );
 }
