@@ -84,10 +84,6 @@ impl ShopeeClient {
         self.shop_id
     }
 
-    pub fn partner_key(&self) -> &str {
-        &self.partner_key
-    }
-
     /// The current tokens and their generation.
     pub fn tokens(&self) -> (Tokens, u64) {
         let state = self.tokens.lock().unwrap_or_else(|e| e.into_inner());
