@@ -9,6 +9,7 @@
 //!   (default `tls`); ports are numbers; `imap.batch_size` (1–500, default 50) bounds a poll.
 //! - `shopify`: settings `{"shop", "api_version"?, "base_url"?}`, credentials
 //!   `{"access_token", "api_secret"}`.
+//! - `shopee`: see [`crate::shopee`] (partner id, shop id, host; partner key and tokens).
 
 use std::sync::Arc;
 
@@ -20,17 +21,25 @@ use crate::email::{EmailConnector, Security};
 use crate::shopify::{ShopifyConfig, ShopifyConnector};
 use crate::{Connector, ConnectorError, WebhookAction};
 
-pub const KINDS: [&str; 2] = ["email", "shopify"];
+pub const KINDS: [&str; 5] = ["email", "shopify", "amazon", "ebay", "shopee"];
 
-/// What the worker does with a stored webhook delivery of a channel of `kind`. Needs no
-/// credentials: the delivery was verified when it arrived.
+/// What the worker does with a stored webhook delivery of a channel of `kind` (with its
+/// plain `settings`). Needs no credentials: the delivery was verified when it arrived.
 pub fn parse_webhook(
     kind: &str,
+    settings: &Value,
     topic: &str,
     body: &[u8],
 ) -> Result<WebhookAction, ConnectorError> {
     match kind {
         "shopify" => crate::shopify::webhook::action(topic, body),
+        "shopee" => {
+            let shop_id = settings
+                .get("shop_id")
+                .and_then(|v| v.as_u64().or_else(|| v.as_str()?.trim().parse().ok()))
+                .ok_or_else(|| ConnectorError::Permanent("the Shopee shop id is missing".into()))?;
+            crate::shopee::webhook::parse(shop_id, topic, body)
+        }
         other => Err(ConnectorError::Permanent(format!(
             "channels of kind {other} take no webhooks"
         ))),
@@ -41,6 +50,7 @@ pub fn build(kind: &str, settings: &Value, secrets: &Value) -> Result<Arc<dyn Co
     match kind {
         "email" => email(settings, secrets),
         "shopify" => shopify(settings, secrets),
+        "shopee" => Ok(Arc::new(crate::shopee::from_settings(settings, secrets)?)),
         other => Err(format!("unknown channel kind {other:?}")),
     }
 }

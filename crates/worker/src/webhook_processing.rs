@@ -31,32 +31,36 @@ pub async fn run_once(pool: &PgPool) -> anyhow::Result<Round> {
         let Some(channel) = channels::get(&mut tx, event.channel_id).await? else {
             continue;
         };
-        let outcome = match kinds::parse_webhook(&channel.kind, &event.topic, &event.body) {
-            Ok(WebhookAction::Ingest(items)) => {
-                for item in &items {
-                    match item {
-                        Inbound::Order(order) => {
-                            ingest::store_order(&mut tx, &channel, order).await?;
+        let outcome =
+            match kinds::parse_webhook(&channel.kind, &channel.settings, &event.topic, &event.body)
+            {
+                Ok(WebhookAction::Ingest(items)) => {
+                    for item in &items {
+                        match item {
+                            Inbound::Order(order) => {
+                                ingest::store_order(&mut tx, &channel, order).await?;
+                            }
+                            Inbound::Message(message) => {
+                                ingest::store_message(&mut tx, &channel, message).await?;
+                            }
+                            Inbound::Return(r) => {
+                                ingest::store_return(&mut tx, &channel, r).await?
+                            }
                         }
-                        Inbound::Message(message) => {
-                            ingest::store_message(&mut tx, &channel, message).await?;
-                        }
-                        Inbound::Return(r) => ingest::store_return(&mut tx, &channel, r).await?,
                     }
+                    Ok(())
                 }
-                Ok(())
-            }
-            Ok(WebhookAction::PollSoon) => {
-                channels::poll_soon(&mut tx, channel.id).await?;
-                Ok(())
-            }
-            Ok(WebhookAction::Revoke(reason)) => {
-                channels::revoke(&mut tx, channel.id, &reason).await?;
-                Ok(())
-            }
-            Ok(WebhookAction::Ignore) => Ok(()),
-            Err(err) => Err(err.to_string()),
-        };
+                Ok(WebhookAction::PollSoon) => {
+                    channels::poll_soon(&mut tx, channel.id).await?;
+                    Ok(())
+                }
+                Ok(WebhookAction::Revoke(reason)) => {
+                    channels::revoke(&mut tx, channel.id, &reason).await?;
+                    Ok(())
+                }
+                Ok(WebhookAction::Ignore) => Ok(()),
+                Err(err) => Err(err.to_string()),
+            };
         match outcome {
             Ok(()) => {
                 webhook_events::mark_processed(&mut tx, event.id).await?;

@@ -436,6 +436,16 @@ impl Connector for ShopeeConnector {
         )
     }
 
+    fn rotated_secrets(&self) -> Option<Value> {
+        let now = self.current_tokens();
+        if now == self.config.tokens {
+            return None;
+        }
+        let mut secrets = now.to_secrets();
+        secrets["partner_key"] = Value::String(self.config.partner_key.clone());
+        Some(secrets)
+    }
+
     fn parse_webhook(&self, topic: &str, body: &[u8]) -> Result<WebhookAction, ConnectorError> {
         let action = webhook::parse(self.config.shop_id, topic, body)?;
         if let Some(order_sn) = serde_json::from_slice::<Value>(body)

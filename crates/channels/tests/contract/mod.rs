@@ -64,7 +64,8 @@ impl Prism {
     }
 
     async fn launch(spec: &str, dynamic: bool) -> Self {
-        let bin = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/prism/node_modules/.bin/prism");
+        let bin =
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/prism/node_modules/.bin/prism");
         assert!(
             bin.exists(),
             "Prism is not installed: run `npm ci --prefix crates/channels/tests/prism` (.ci/run does)"
@@ -74,14 +75,23 @@ impl Prism {
         let log = dir.path().join("prism.log");
         let port = free_port();
         let mut cmd = Command::new(&bin);
-        cmd.args(["mock", "--errors", "-h", "127.0.0.1", "-p", &port.to_string()]);
+        cmd.args([
+            "mock",
+            "--errors",
+            "-h",
+            "127.0.0.1",
+            "-p",
+            &port.to_string(),
+        ]);
         if dynamic {
             cmd.arg("--dynamic");
         }
         cmd.arg(&spec)
             .stdin(Stdio::null())
             .stdout(std::fs::File::create(&log).unwrap())
-            .stderr(Stdio::from(std::fs::File::create(dir.path().join("prism.err")).unwrap()));
+            .stderr(Stdio::from(
+                std::fs::File::create(dir.path().join("prism.err")).unwrap(),
+            ));
         let child = cmd
             .spawn()
             .unwrap_or_else(|e| panic!("cannot start Prism ({e}); is Node.js installed?"));
@@ -258,7 +268,10 @@ async fn forward(State(state): State<ProxyState>, request: Request) -> Response 
         .to_vec();
     let fault = {
         let mut script = state.script.lock().unwrap();
-        let at = script.faults.iter().position(|(part, _)| uri.contains(part.as_str()));
+        let at = script
+            .faults
+            .iter()
+            .position(|(part, _)| uri.contains(part.as_str()));
         at.and_then(|i| script.faults.remove(i)).map(|(_, f)| f)
     };
     let record = |status: u16| {
@@ -314,7 +327,10 @@ async fn forward(State(state): State<ProxyState>, request: Request) -> Response 
                     record(status);
                     let mut out = Response::builder().status(status);
                     for (name, value) in answer.headers() {
-                        if name != "content-length" && name != "transfer-encoding" && name != "connection" {
+                        if name != "content-length"
+                            && name != "transfer-encoding"
+                            && name != "connection"
+                        {
                             out = out.header(name, value);
                         }
                     }
