@@ -449,6 +449,14 @@ strings! {
     channel_kind_email: "Email", "邮件";
     channel_kind_shopify: "Shopify", "Shopify 店铺";
     channel_kind_amazon: "Amazon", "亚马逊";
+    mk_message_title: "Message the buyer through {}", "通过 {} 给买家发消息";
+    mk_loading: "Asking which messages this order allows…", "正在查询此订单允许发送的消息类型…";
+    mk_kind: "Kind of message", "消息类型";
+    mk_none_allowed: "The marketplace allows no messages for this order right now.", "平台目前不允许为此订单发送消息。";
+    mk_ask_failed: "Could not ask the marketplace: {}", "无法查询平台：{}";
+    mk_choose_kind: "Choose a kind of message.", "请选择消息类型。";
+    mk_text: "Text (where the kind of message takes one)", "内容（如该消息类型支持）";
+    mk_send: "Send through the marketplace", "通过平台发送";
     channel_kind_ebay: "eBay", "eBay";
     channel_kind_shopee: "Shopee", "Shopee 虾皮";
     channel_connect_marketplace: "Connect a marketplace account", "连接平台账户";

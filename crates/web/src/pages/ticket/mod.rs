@@ -4,12 +4,14 @@
 //! - [`changes`]: status/priority/type/assignee/team, tags, merge, mark unread.
 //! - [`delivery`]: "Send again" for replies that were not delivered.
 //! - [`files`]: attachment downloads.
+//! - [`marketplace`]: messages through a marketplace's own messaging (Amazon).
 //! - [`presence`]: who else is viewing or typing (the collision notice).
 
 mod changes;
 mod compose;
 mod delivery;
 mod files;
+mod marketplace;
 mod original;
 mod presence;
 
@@ -49,6 +51,7 @@ pub fn router() -> Router<AppState> {
         .merge(delivery::router())
         .merge(changes::router())
         .merge(files::router())
+        .merge(marketplace::router())
         .merge(original::router())
         .merge(presence::router())
 }
