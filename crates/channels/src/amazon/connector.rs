@@ -4,7 +4,7 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Timelike, Utc};
 use serde_json::Value;
 
 use super::auth::{LwaCredentials, TokenSource};
@@ -413,6 +413,12 @@ impl AmazonConnector {
     }
 }
 
+/// `t` without its fraction of a second, as Amazon's timestamps are sent, so a cursor
+/// holds exactly what was asked for.
+fn whole_seconds(t: DateTime<Utc>) -> DateTime<Utc> {
+    t.with_nanosecond(0).unwrap_or(t)
+}
+
 fn interval(d: Duration) -> chrono::Duration {
     chrono::Duration::from_std(d).unwrap_or(chrono::Duration::hours(1))
 }
@@ -420,7 +426,7 @@ fn interval(d: Duration) -> chrono::Duration {
 #[async_trait::async_trait]
 impl Connector for AmazonConnector {
     async fn poll(&self, cursor: Option<&str>) -> Result<Batch, ConnectorError> {
-        let now = Utc::now();
+        let now = whole_seconds(Utc::now());
         let mut cursor = match cursor {
             Some(c) => PollCursor::parse(c)?,
             None => self.first_cursor(now),

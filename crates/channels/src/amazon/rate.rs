@@ -3,8 +3,9 @@
 //! Every operation has a documented default rate (requests per second) and burst; Amazon
 //! applies them per seller and application. Each bucket starts full, refills at the rate
 //! and holds at most the burst. A response's `x-amzn-RateLimit-Limit` header tells the rate
-//! actually granted (numeric; anything else, e.g. Prism's `"string"`, is ignored). A 429
-//! empties the bucket and blocks it for `Retry-After` when given, so we do not hammer.
+//! actually granted (numeric; anything else, e.g. Prism's `"string"`, is ignored). After a
+//! 429 the bucket holds back until `Retry-After` (or one token's refill time) and then
+//! allows one call, so we do not hammer.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -121,13 +122,14 @@ impl Bucket {
         }
     }
 
-    /// After a 429: no tokens left, and none before `retry_after` when Amazon said so.
-    /// Returns how long the caller should wait.
+    /// After a 429: nothing before `retry_after` (when Amazon said so; one token's refill
+    /// time otherwise), then one token. Returns how long the caller should wait.
     pub fn throttled(&mut self, retry_after: Option<Duration>, now: Instant) -> Duration {
-        self.refill(now);
-        self.tokens = 0.0;
         let wait = retry_after.unwrap_or_else(|| self.refill_time());
-        self.blocked_until = Some(now + wait);
+        let until = now + wait;
+        self.tokens = 1.0;
+        self.at = until;
+        self.blocked_until = Some(until);
         wait
     }
 }
