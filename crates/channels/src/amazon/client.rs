@@ -121,7 +121,7 @@ impl SpClient {
                 .request(method.clone(), url.clone())
                 .header("x-amz-access-token", &token)
                 .header(reqwest::header::USER_AGENT, USER_AGENT)
-                .header(reqwest::header::ACCEPT, "application/json");
+                .header(reqwest::header::ACCEPT, "application/json, application/hal+json");
             if let Some(body) = body {
                 request = request.json(body);
             }
