@@ -23,7 +23,11 @@ const SEARCH: &str = "/orders/2026-01-01/orders?";
 const PRISM_NEXT_TOKEN: &str = "2YgYW55IGNhcm5hbCBwbGVhc3VyZS4";
 
 /// A connector polling orders only (these tests leave the returns report alone).
-fn connector(api: &SpApi, lwa: &Lwa, mut extra: Value) -> aftersail_channels::amazon::AmazonConnector {
+fn connector(
+    api: &SpApi,
+    lwa: &Lwa,
+    mut extra: Value,
+) -> aftersail_channels::amazon::AmazonConnector {
     extra["returns"] = json!(false);
     support::connector(api, lwa, extra)
 }
@@ -45,11 +49,16 @@ fn ts(s: &str) -> DateTime<Utc> {
 
 fn query(seen: &Seen) -> Vec<(String, String)> {
     let q = seen.uri.split_once('?').map(|(_, q)| q).unwrap_or("");
-    url::form_urlencoded::parse(q.as_bytes()).into_owned().collect()
+    url::form_urlencoded::parse(q.as_bytes())
+        .into_owned()
+        .collect()
 }
 
 fn param(seen: &Seen, name: &str) -> Option<String> {
-    query(seen).into_iter().find(|(k, _)| k == name).map(|(_, v)| v)
+    query(seen)
+        .into_iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v)
 }
 
 fn token_of(seen: &Seen) -> String {
@@ -77,7 +86,10 @@ async fn sweep_2026_maps_orders_pages_and_loses_nothing_to_faults() {
     assert_eq!(o.external_id, "123-4567890-1234567");
     assert_eq!(o.status, "delivered");
     assert_eq!(o.customer.name, "John Smith");
-    assert_eq!(o.customer.email.as_deref(), Some("buyer-email@marketplace.amazon.com"));
+    assert_eq!(
+        o.customer.email.as_deref(),
+        Some("buyer-email@marketplace.amazon.com")
+    );
     assert_eq!(o.customer.country.as_deref(), Some("US"));
     assert_eq!(o.shipping_country.as_deref(), Some("US"));
     assert_eq!((o.total_minor, o.currency.as_str()), (15499, "USD"));
@@ -89,13 +101,30 @@ async fn sweep_2026_maps_orders_pages_and_loses_nothing_to_faults() {
     let items: Vec<(&str, &str, i32, i64)> = o
         .items
         .iter()
-        .map(|i| (i.sku.as_str(), i.title.as_str(), i.quantity, i.unit_price_minor))
+        .map(|i| {
+            (
+                i.sku.as_str(),
+                i.title.as_str(),
+                i.quantity,
+                i.unit_price_minor,
+            )
+        })
         .collect();
     assert_eq!(
         items,
         [
-            ("ECHO-DOT-4-CHARCOAL", "Echo Dot (4th Gen) | Smart speaker with Alexa | Charcoal", 2, 4999),
-            ("FIRE-TV-4K-2021", "Fire TV Stick 4K with Alexa Voice Remote", 1, 4999),
+            (
+                "ECHO-DOT-4-CHARCOAL",
+                "Echo Dot (4th Gen) | Smart speaker with Alexa | Charcoal",
+                2,
+                4999
+            ),
+            (
+                "FIRE-TV-4K-2021",
+                "Fire TV Stick 4K with Alexa Voice Remote",
+                1,
+                4999
+            ),
         ]
     );
     let raw: Value = serde_json::from_slice(&o.raw).unwrap();
@@ -104,7 +133,10 @@ async fn sweep_2026_maps_orders_pages_and_loses_nothing_to_faults() {
     let parsed = PollCursor::parse(&c1).unwrap();
     assert_eq!(parsed.orders.after.as_deref(), Some(PRISM_NEXT_TOKEN));
     assert_eq!(parsed.orders.api, OrdersApi::V2026);
-    let until = parsed.orders.until.expect("a sweep in progress has its end");
+    let until = parsed
+        .orders
+        .until
+        .expect("a sweep in progress has its end");
 
     let seen = api.proxy.seen();
     assert_eq!(seen.len(), 1);
@@ -112,23 +144,42 @@ async fn sweep_2026_maps_orders_pages_and_loses_nothing_to_faults() {
     assert_eq!(q.method, "GET");
     assert_eq!(token_of(q), "Atza|token-1");
     assert_eq!(param(q, "marketplaceIds").as_deref(), Some("ATVPDKIKX0DER"));
-    assert_eq!(param(q, "includedData").as_deref(), Some("BUYER,RECIPIENT,PROCEEDS,FULFILLMENT,PACKAGES"));
+    assert_eq!(
+        param(q, "includedData").as_deref(),
+        Some("BUYER,RECIPIENT,PROCEEDS,FULFILLMENT,PACKAGES")
+    );
     assert_eq!(param(q, "maxResultsPerPage").as_deref(), Some("100"));
     assert_eq!(param(q, "paginationToken"), None);
     let after = ts(&param(q, "lastUpdatedAfter").unwrap());
     let before = ts(&param(q, "lastUpdatedBefore").unwrap());
     let backfill = started - chrono::Duration::days(30);
-    assert!((after - backfill).num_seconds().abs() < 60, "{after} vs {backfill}");
+    assert!(
+        (after - backfill).num_seconds().abs() < 60,
+        "{after} vs {backfill}"
+    );
     assert!(before <= Utc::now() - chrono::Duration::minutes(2));
     assert_eq!(before, until);
 
     // Page 2 fails in every way; each failure is an error (the worker keeps c1).
-    let faults: [(Fault, fn(&ConnectorError) -> bool); 5] = [
-        (Fault::status(503), |e| matches!(e, ConnectorError::Transient(_))),
-        (Fault::status(500), |e| matches!(e, ConnectorError::Transient(_))),
-        (Fault::Truncate, |e| matches!(e, ConnectorError::Transient(_))),
-        (Fault::Body(r#"{"orders": [{"orderId": "#.into()), |e| matches!(e, ConnectorError::Transient(_))),
-        (Fault::too_many(1), |e| *e == ConnectorError::RateLimited { retry_after: Duration::from_secs(1) }),
+    type Expected = fn(&ConnectorError) -> bool;
+    let faults: [(Fault, Expected); 5] = [
+        (Fault::status(503), |e| {
+            matches!(e, ConnectorError::Transient(_))
+        }),
+        (Fault::status(500), |e| {
+            matches!(e, ConnectorError::Transient(_))
+        }),
+        (Fault::Truncate, |e| {
+            matches!(e, ConnectorError::Transient(_))
+        }),
+        (Fault::Body(r#"{"orders": [{"orderId": "#.into()), |e| {
+            matches!(e, ConnectorError::Transient(_))
+        }),
+        (Fault::too_many(1), |e| {
+            *e == ConnectorError::RateLimited {
+                retry_after: Duration::from_secs(1),
+            }
+        }),
     ];
     for (fault, expected) in faults {
         let name = format!("{fault:?}");
@@ -150,20 +201,41 @@ async fn sweep_2026_maps_orders_pages_and_loses_nothing_to_faults() {
     assert_eq!((jp.total_minor, jp.currency.as_str()), (19940, "JPY"));
     assert_eq!(jp.status, "paid");
     assert_eq!(jp.customer.name, "山田 太郎");
-    assert_eq!(jp.customer.email.as_deref(), Some("yamada-taro@marketplace.amazon.co.jp"));
+    assert_eq!(
+        jp.customer.email.as_deref(),
+        Some("yamada-taro@marketplace.amazon.co.jp")
+    );
     assert_eq!(jp.customer.country.as_deref(), Some("JP"));
     assert_eq!(jp.items[0].title, "Echo Dot (第4世代) スマートスピーカー");
-    assert_eq!((jp.items[1].quantity, jp.items[1].unit_price_minor), (2, 6980));
+    assert_eq!(
+        (jp.items[1].quantity, jp.items[1].unit_price_minor),
+        (2, 6980)
+    );
     assert_eq!((jp.carrier.as_deref(), jp.delivered_at), (None, None));
     let de = page2[1];
     assert_eq!(de.status, "cancelled");
     assert_eq!(de.items[0].title, "Kühlschrankmagnete – 3er Set");
     assert_eq!(de.items[0].unit_price_minor, 1299);
 
-    let page2_request = api.proxy.seen().into_iter().filter(|s| s.status == 200).last().unwrap();
-    assert_eq!(param(&page2_request, "paginationToken").as_deref(), Some(PRISM_NEXT_TOKEN));
-    assert_eq!(param(&page2_request, "lastUpdatedBefore"), param(q, "lastUpdatedBefore"));
-    assert_eq!(param(&page2_request, "lastUpdatedAfter"), param(q, "lastUpdatedAfter"));
+    let page2_request = api
+        .proxy
+        .seen()
+        .into_iter()
+        .filter(|s| s.status == 200)
+        .last()
+        .unwrap();
+    assert_eq!(
+        param(&page2_request, "paginationToken").as_deref(),
+        Some(PRISM_NEXT_TOKEN)
+    );
+    assert_eq!(
+        param(&page2_request, "lastUpdatedBefore"),
+        param(q, "lastUpdatedBefore")
+    );
+    assert_eq!(
+        param(&page2_request, "lastUpdatedAfter"),
+        param(q, "lastUpdatedAfter")
+    );
 
     // The sweep delivered each order once; the next one starts where it ended.
     let mut all = HashSet::new();
@@ -183,7 +255,10 @@ async fn sweep_2026_maps_orders_pages_and_loses_nothing_to_faults() {
     );
     match amazon.poll(second.cursor.as_deref()).await {
         Err(ConnectorError::RateLimited { retry_after }) => {
-            assert!((178..=179).contains(&retry_after.as_secs()), "{retry_after:?}")
+            assert!(
+                (178..=179).contains(&retry_after.as_secs()),
+                "{retry_after:?}"
+            )
         }
         other => panic!("expected RateLimited, got {other:?}"),
     }
@@ -206,7 +281,11 @@ async fn access_tokens_are_cached_shared_refreshed_and_refused() {
     assert_eq!(lwa.calls(), 1);
     lwa.set_delay(Duration::ZERO);
     for s in api.proxy.seen() {
-        assert_eq!(param(&s, "maxResultsPerPage").as_deref(), Some("1"), "check asks for one order");
+        assert_eq!(
+            param(&s, "maxResultsPerPage").as_deref(),
+            Some("1"),
+            "check asks for one order"
+        );
         assert_eq!(token_of(&s), "Atza|token-1");
     }
 
@@ -217,7 +296,10 @@ async fn access_tokens_are_cached_shared_refreshed_and_refused() {
     assert_eq!(lwa.calls(), 2);
     let seen = api.proxy.seen();
     let tokens: Vec<(u16, String)> = seen.iter().map(|s| (s.status, token_of(s))).collect();
-    assert_eq!(tokens, [(401, "Atza|token-1".into()), (200, "Atza|token-2".into())]);
+    assert_eq!(
+        tokens,
+        [(401, "Atza|token-1".into()), (200, "Atza|token-2".into())]
+    );
 
     // Refused twice (a role the app lacks, with no fallback allowed): Auth, after one refresh.
     let strict = connector(&api, &lwa, json!({"orders_api": "2026-01-01"}));
@@ -231,7 +313,10 @@ async fn access_tokens_are_cached_shared_refreshed_and_refused() {
     let calls = lwa.calls();
     match strict.check().await {
         Err(ConnectorError::Auth(msg)) => {
-            assert!(msg.contains("Access to requested resource is denied"), "{msg}");
+            assert!(
+                msg.contains("Access to requested resource is denied"),
+                "{msg}"
+            );
             assert_no_secret(&msg);
         }
         other => panic!("expected Auth, got {other:?}"),
@@ -262,7 +347,10 @@ async fn access_tokens_are_cached_shared_refreshed_and_refused() {
     // LWA answers garbage: try again later.
     lwa.set(LwaMode::Malformed);
     let garbled = connector(&api, &lwa, json!({}));
-    assert!(matches!(garbled.check().await, Err(ConnectorError::Transient(_))));
+    assert!(matches!(
+        garbled.check().await,
+        Err(ConnectorError::Transient(_))
+    ));
     // Wrong client credentials are refused too.
     lwa.set(LwaMode::Issue { expires_in: 3600 });
     let mut settings = support::settings(&api, &lwa, json!({"returns": false}));
@@ -294,7 +382,11 @@ async fn v0_orders_with_items_and_automatic_fallback() {
     // No OrderTotal (pending): the items' currency and sum. Amazon's example prices JPY
     // with cents; they round to whole yen, and line prices become unit prices.
     assert_eq!(o.currency, "JPY");
-    let items: Vec<(&str, i32, i64)> = o.items.iter().map(|i| (i.sku.as_str(), i.quantity, i.unit_price_minor)).collect();
+    let items: Vec<(&str, i32, i64)> = o
+        .items
+        .iter()
+        .map(|i| (i.sku.as_str(), i.quantity, i.unit_price_minor))
+        .collect();
     assert_eq!(items, [("CBA_OTF_1", 1, 26), ("CBA_OTF_5", 2, 9)]);
     assert_eq!(o.total_minor, 26 + 18);
     let raw: Value = serde_json::from_slice(&o.raw).unwrap();
@@ -303,15 +395,28 @@ async fn v0_orders_with_items_and_automatic_fallback() {
     assert_eq!(cursor.orders.api, OrdersApi::V0);
     assert_eq!(cursor.orders.after.as_deref(), Some(PRISM_NEXT_TOKEN));
     let seen = api.proxy.seen();
-    let paths: Vec<&str> = seen.iter().map(|s| s.uri.split('?').next().unwrap()).collect();
+    let paths: Vec<&str> = seen
+        .iter()
+        .map(|s| s.uri.split('?').next().unwrap())
+        .collect();
     assert_eq!(
         paths,
-        ["/orders/v0/orders", "/orders/v0/orders/902-3159896-1390916/orderItems", "/orders/v0/orders/902-3159896-1390916/orderItems"]
+        [
+            "/orders/v0/orders",
+            "/orders/v0/orders/902-3159896-1390916/orderItems",
+            "/orders/v0/orders/902-3159896-1390916/orderItems"
+        ]
     );
-    assert_eq!(param(&seen[0], "MarketplaceIds").as_deref(), Some("ATVPDKIKX0DER"));
+    assert_eq!(
+        param(&seen[0], "MarketplaceIds").as_deref(),
+        Some("ATVPDKIKX0DER")
+    );
     assert_eq!(param(&seen[0], "MaxResultsPerPage").as_deref(), Some("20"));
     assert!(param(&seen[0], "LastUpdatedBefore").is_some());
-    assert_eq!(param(&seen[2], "NextToken").as_deref(), Some(PRISM_NEXT_TOKEN));
+    assert_eq!(
+        param(&seen[2], "NextToken").as_deref(),
+        Some(PRISM_NEXT_TOKEN)
+    );
 
     // Automatic choice: the 2026 API is refused (after a token refresh) → the sweep runs on v0.
     api.proxy.clear_seen();
@@ -332,12 +437,27 @@ async fn v0_orders_with_items_and_automatic_fallback() {
     let auto404 = connector(&api, &lwa, json!({}));
     api.proxy.push(SEARCH, Fault::status(404));
     let batch = auto404.poll(None).await.expect("fell back on 404");
-    assert_eq!(PollCursor::parse(batch.cursor.as_deref().unwrap()).unwrap().orders.api, OrdersApi::V0);
+    assert_eq!(
+        PollCursor::parse(batch.cursor.as_deref().unwrap())
+            .unwrap()
+            .orders
+            .api,
+        OrdersApi::V0
+    );
     // With the 2026 API chosen explicitly, a 404 is an error.
     let strict = connector(&api, &lwa, json!({"orders_api": "2026-01-01"}));
-    api.proxy.push(SEARCH, Fault::Status { status: 404, headers: vec![], body: r#"{"errors":[{"code":"NotFound","message":"Resource not found"}]}"#.into() });
+    api.proxy.push(
+        SEARCH,
+        Fault::Status {
+            status: 404,
+            headers: vec![],
+            body: r#"{"errors":[{"code":"NotFound","message":"Resource not found"}]}"#.into(),
+        },
+    );
     match strict.poll(None).await {
-        Err(ConnectorError::Permanent(msg)) => assert!(msg.contains("NotFound: Resource not found"), "{msg}"),
+        Err(ConnectorError::Permanent(msg)) => {
+            assert!(msg.contains("NotFound: Resource not found"), "{msg}")
+        }
         other => panic!("expected Permanent, got {other:?}"),
     }
 
@@ -354,7 +474,11 @@ async fn prism_refuses_requests_that_break_the_spec() {
     // which the connector reports as a permanent refusal.
     let err = amazon
         .client()
-        .get(&ops::SEARCH_ORDERS, &["orders", "2026-01-01", "orders"], &[("lastUpdatedAfter", "yesterday".into())])
+        .get(
+            &ops::SEARCH_ORDERS,
+            &["orders", "2026-01-01", "orders"],
+            &[("lastUpdatedAfter", "yesterday".into())],
+        )
         .await
         .expect_err("an invalid request is refused");
     assert_eq!(err.status, Some(400));
@@ -362,7 +486,11 @@ async fn prism_refuses_requests_that_break_the_spec() {
     // v0 without its required MarketplaceIds.
     let err = amazon
         .client()
-        .get(&ops::GET_ORDERS_V0, &["orders", "v0", "orders"], &[("LastUpdatedAfter", "2026-11-01T00:00:00Z".into())])
+        .get(
+            &ops::GET_ORDERS_V0,
+            &["orders", "v0", "orders"],
+            &[("LastUpdatedAfter", "2026-11-01T00:00:00Z".into())],
+        )
         .await
         .expect_err("a request without a required parameter is refused");
     assert_eq!(err.status, Some(400));

@@ -84,21 +84,29 @@ impl SpClient {
         query: &[(&str, String)],
         body: &Value,
     ) -> Result<Value, ApiError> {
-        self.call(op, Method::POST, segments, query, Some(body)).await
+        self.call(op, Method::POST, segments, query, Some(body))
+            .await
     }
 
     fn url(&self, segments: &[&str], query: &[(&str, String)]) -> Result<url::Url, ApiError> {
         let mut url = url::Url::parse(&self.base).map_err(|e| {
-            ConnectorError::Permanent(format!("Amazon: base URL {:?} is not a URL: {e}", self.base))
+            ConnectorError::Permanent(format!(
+                "Amazon: base URL {:?} is not a URL: {e}",
+                self.base
+            ))
         })?;
         url.path_segments_mut()
             .map_err(|()| {
-                ConnectorError::Permanent(format!("Amazon: base URL {:?} cannot take a path", self.base))
+                ConnectorError::Permanent(format!(
+                    "Amazon: base URL {:?} cannot take a path",
+                    self.base
+                ))
             })?
             .pop_if_empty()
             .extend(segments);
         if !query.is_empty() {
-            url.query_pairs_mut().extend_pairs(query.iter().map(|(k, v)| (*k, v.as_str())));
+            url.query_pairs_mut()
+                .extend_pairs(query.iter().map(|(k, v)| (*k, v.as_str())));
         }
         Ok(url)
     }
@@ -121,7 +129,10 @@ impl SpClient {
                 .request(method.clone(), url.clone())
                 .header("x-amz-access-token", &token)
                 .header(reqwest::header::USER_AGENT, USER_AGENT)
-                .header(reqwest::header::ACCEPT, "application/json, application/hal+json");
+                .header(
+                    reqwest::header::ACCEPT,
+                    "application/json, application/hal+json",
+                );
             if let Some(body) = body {
                 request = request.json(body);
             }
@@ -190,7 +201,11 @@ impl SpClient {
 
     /// Downloads a pre-signed URL (a report document) without any Amazon credentials:
     /// the bytes and the `Content-Type` header.
-    pub async fn download(&self, what: &str, url: &str) -> Result<(Vec<u8>, Option<String>), ConnectorError> {
+    pub async fn download(
+        &self,
+        what: &str,
+        url: &str,
+    ) -> Result<(Vec<u8>, Option<String>), ConnectorError> {
         let response = self
             .http
             .get(url)
@@ -281,7 +296,11 @@ pub fn snippet(body: &[u8]) -> String {
 
 /// `Retry-After` in seconds or as an HTTP date.
 pub fn retry_after_header(headers: &HeaderMap) -> Option<Duration> {
-    let value = headers.get(reqwest::header::RETRY_AFTER)?.to_str().ok()?.trim();
+    let value = headers
+        .get(reqwest::header::RETRY_AFTER)?
+        .to_str()
+        .ok()?
+        .trim();
     if let Ok(secs) = value.parse::<f64>() {
         return (secs.is_finite() && secs >= 0.0)
             .then(|| Duration::from_millis((secs * 1000.0).ceil() as u64));
@@ -322,7 +341,10 @@ mod tests {
             api_message(br#"{"payload":{},"errors":[{"code":"NotFound","message":"Order not found"},{"code":"X","message":"Y"}]}"#),
             "NotFound: Order not found; X: Y"
         );
-        assert_eq!(api_message(b"<html>Bad Gateway</html>"), "<html>Bad Gateway</html>");
+        assert_eq!(
+            api_message(b"<html>Bad Gateway</html>"),
+            "<html>Bad Gateway</html>"
+        );
         assert_eq!(api_message(b""), "no details");
         assert_eq!(snippet("é".repeat(400).as_bytes()).chars().count(), 301);
     }
@@ -335,7 +357,10 @@ mod tests {
         assert_eq!(retry_after_header(&h), Some(Duration::from_secs(7)));
         h.insert("retry-after", "0.5".parse().unwrap());
         assert_eq!(retry_after_header(&h), Some(Duration::from_millis(500)));
-        h.insert("retry-after", "Wed, 21 Oct 2015 07:28:00 GMT".parse().unwrap());
+        h.insert(
+            "retry-after",
+            "Wed, 21 Oct 2015 07:28:00 GMT".parse().unwrap(),
+        );
         assert_eq!(retry_after_header(&h), Some(Duration::ZERO));
         h.insert("retry-after", "soon".parse().unwrap());
         assert_eq!(retry_after_header(&h), None);

@@ -129,9 +129,8 @@ impl AmazonConfig {
     /// Reads the settings and secrets JSON; see [`from_settings`](super::from_settings).
     pub fn from_json(settings: &Value, secrets: &Value) -> Result<Self, String> {
         let region = match text(settings, "/region") {
-            Some(r) => Region::parse(r).ok_or_else(|| {
-                format!("unknown Amazon region {r:?} (na, eu or fe)")
-            })?,
+            Some(r) => Region::parse(r)
+                .ok_or_else(|| format!("unknown Amazon region {r:?} (na, eu or fe)"))?,
             None if text(settings, "/base_url").is_some() => Region::Na,
             None => return Err("the Amazon region (na, eu or fe) is missing".into()),
         };
@@ -200,7 +199,11 @@ impl AmazonConfig {
             Some(Value::Bool(b)) => config.returns = *b,
             Some(other) => return Err(format!("returns must be true or false, not {other}")),
         }
-        if let Some(minutes) = number(settings, "/returns_interval_minutes", "returns_interval_minutes")? {
+        if let Some(minutes) = number(
+            settings,
+            "/returns_interval_minutes",
+            "returns_interval_minutes",
+        )? {
             config.returns_interval = Duration::from_secs(minutes * 60);
         }
         if let Some(days) = number(settings, "/returns_lookback_days", "returns_lookback_days")? {
@@ -301,19 +304,67 @@ mod tests {
     fn missing_or_wrong_keys_say_what_is_wrong() {
         let ok = json!({"region": "na", "marketplace_ids": ["ATVPDKIKX0DER"]});
         let cases = [
-            (json!({"marketplace_ids": ["ATVPDKIKX0DER"]}), secrets(), "region"),
-            (json!({"region": "us", "marketplace_ids": ["X"]}), secrets(), "unknown Amazon region"),
+            (
+                json!({"marketplace_ids": ["ATVPDKIKX0DER"]}),
+                secrets(),
+                "region",
+            ),
+            (
+                json!({"region": "us", "marketplace_ids": ["X"]}),
+                secrets(),
+                "unknown Amazon region",
+            ),
             (json!({"region": "na"}), secrets(), "marketplace"),
-            (json!({"region": "na", "marketplace_ids": []}), secrets(), "marketplace"),
-            (json!({"region": "na", "marketplace_ids": [1]}), secrets(), "not a text"),
-            (ok.clone(), json!({"client_secret": "s", "refresh_token": "r"}), "client id"),
-            (ok.clone(), json!({"client_id": "c", "refresh_token": "r"}), "client secret"),
-            (ok.clone(), json!({"client_id": "c", "client_secret": "s"}), "refresh token"),
-            (json!({"region": "na", "marketplace_ids": ["X"], "orders_api": "v1"}), secrets(), "orders_api"),
-            (json!({"region": "na", "marketplace_ids": ["X"], "backfill_days": 0}), secrets(), "backfill_days"),
-            (json!({"region": "na", "marketplace_ids": ["X"], "backfill_days": "30"}), secrets(), "whole number"),
-            (json!({"region": "na", "marketplace_ids": ["X"], "page_size": 101}), secrets(), "page_size"),
-            (json!({"region": "na", "marketplace_ids": ["X"], "returns": "yes"}), secrets(), "returns"),
+            (
+                json!({"region": "na", "marketplace_ids": []}),
+                secrets(),
+                "marketplace",
+            ),
+            (
+                json!({"region": "na", "marketplace_ids": [1]}),
+                secrets(),
+                "not a text",
+            ),
+            (
+                ok.clone(),
+                json!({"client_secret": "s", "refresh_token": "r"}),
+                "client id",
+            ),
+            (
+                ok.clone(),
+                json!({"client_id": "c", "refresh_token": "r"}),
+                "client secret",
+            ),
+            (
+                ok.clone(),
+                json!({"client_id": "c", "client_secret": "s"}),
+                "refresh token",
+            ),
+            (
+                json!({"region": "na", "marketplace_ids": ["X"], "orders_api": "v1"}),
+                secrets(),
+                "orders_api",
+            ),
+            (
+                json!({"region": "na", "marketplace_ids": ["X"], "backfill_days": 0}),
+                secrets(),
+                "backfill_days",
+            ),
+            (
+                json!({"region": "na", "marketplace_ids": ["X"], "backfill_days": "30"}),
+                secrets(),
+                "whole number",
+            ),
+            (
+                json!({"region": "na", "marketplace_ids": ["X"], "page_size": 101}),
+                secrets(),
+                "page_size",
+            ),
+            (
+                json!({"region": "na", "marketplace_ids": ["X"], "returns": "yes"}),
+                secrets(),
+                "returns",
+            ),
         ];
         for (settings, secrets, want) in cases {
             let err = AmazonConfig::from_json(&settings, &secrets).unwrap_err();
@@ -329,7 +380,10 @@ mod tests {
         )
         .unwrap();
         let debug = format!("{c:?}");
-        assert!(!debug.contains("s3cret") && !debug.contains("Atzr|refresh"), "{debug}");
+        assert!(
+            !debug.contains("s3cret") && !debug.contains("Atzr|refresh"),
+            "{debug}"
+        );
         assert!(debug.contains("<redacted>"));
     }
 }

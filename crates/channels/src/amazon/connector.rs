@@ -17,8 +17,8 @@ use super::rate::RateLimits;
 use super::report::{self, ReportStatus, RETURNS_REPORT_TYPE};
 use super::{orders, returns};
 use crate::{
-    Batch, Connector, ConnectorError, Inbound, InboundOrder, Outbound, RefundRequest,
-    ReturnAnswer, Sent, WebhookAction,
+    Batch, Connector, ConnectorError, Inbound, InboundOrder, Outbound, RefundRequest, ReturnAnswer,
+    Sent, WebhookAction,
 };
 
 /// What `send` answers when a reply has no message type.
@@ -115,7 +115,10 @@ impl AmazonConnector {
 
     /// An order's JSON (either API's shape, see [`orders::marketplace_of`]) and the API
     /// that answered; `None` when Amazon does not know the order.
-    async fn order_json(&self, order_id: &str) -> Result<Option<(Value, OrdersApi)>, ConnectorError> {
+    async fn order_json(
+        &self,
+        order_id: &str,
+    ) -> Result<Option<(Value, OrdersApi)>, ConnectorError> {
         if self.orders_api() == OrdersApi::V2026 {
             match orders::get_2026(&self.client, order_id).await {
                 Ok(Some(o)) => return Ok(Some((o, OrdersApi::V2026))),
@@ -152,7 +155,9 @@ impl AmazonConnector {
             }
         };
         mapped.map(Some).map_err(|e| {
-            ConnectorError::Permanent(format!("Amazon getOrder: cannot read order {order_id}: {e}"))
+            ConnectorError::Permanent(format!(
+                "Amazon getOrder: cannot read order {order_id}: {e}"
+            ))
         })
     }
 
@@ -199,7 +204,11 @@ impl AmazonConnector {
         if !allowed.iter().any(|a| a == action) {
             return Err(ConnectorError::Permanent(format!(
                 "Amazon does not allow a {action} message for order {order_id} now; allowed: {}",
-                if allowed.is_empty() { "none".to_owned() } else { allowed.join(", ") }
+                if allowed.is_empty() {
+                    "none".to_owned()
+                } else {
+                    allowed.join(", ")
+                }
             )));
         }
         messaging::send_message(&self.client, order_id, &marketplace, kind, text, files).await?;
@@ -224,16 +233,36 @@ impl AmazonConnector {
             }
         };
         // A sweep stays with the API its page token belongs to.
-        let mut api = if cursor.after.is_some() { cursor.api } else { self.orders_api() };
+        let mut api = if cursor.after.is_some() {
+            cursor.api
+        } else {
+            self.orders_api()
+        };
         let mut after = cursor.after.clone();
         let marketplaces = &self.config.marketplace_ids;
         let page = loop {
             let result = match api {
                 OrdersApi::V2026 => {
-                    orders::search_2026(&self.client, marketplaces, cursor.since, until, self.page_size(api), after.as_deref()).await
+                    orders::search_2026(
+                        &self.client,
+                        marketplaces,
+                        cursor.since,
+                        until,
+                        self.page_size(api),
+                        after.as_deref(),
+                    )
+                    .await
                 }
                 OrdersApi::V0 => {
-                    orders::search_v0(&self.client, marketplaces, cursor.since, until, self.page_size(api), after.as_deref()).await
+                    orders::search_v0(
+                        &self.client,
+                        marketplaces,
+                        cursor.since,
+                        until,
+                        self.page_size(api),
+                        after.as_deref(),
+                    )
+                    .await
                 }
             };
             match result {
@@ -311,7 +340,9 @@ impl AmazonConnector {
                     cursor.next_at = Some(now + interval(self.config.returns_interval));
                     return Ok(());
                 }
-                ReportStatus::Done { document_id: Some(d) } => {
+                ReportStatus::Done {
+                    document_id: Some(d),
+                } => {
                     pending.document = Some(d.clone());
                     cursor.report = Some(pending.clone());
                     d
@@ -363,11 +394,17 @@ impl AmazonConnector {
 
     /// The order a return belongs to, when Amazon gives it; lookup refusals other than
     /// rate limits, outages and credentials only lose the order, not the return.
-    async fn order_for_return(&self, order_id: &str) -> Result<Option<InboundOrder>, ConnectorError> {
+    async fn order_for_return(
+        &self,
+        order_id: &str,
+    ) -> Result<Option<InboundOrder>, ConnectorError> {
         match self.order(order_id).await {
             Ok(order) => Ok(order),
             Err(ConnectorError::Permanent(e)) => {
-                tracing::warn!(order = order_id, "Amazon: the order of a return cannot be read: {e}");
+                tracing::warn!(
+                    order = order_id,
+                    "Amazon: the order of a return cannot be read: {e}"
+                );
                 Ok(None)
             }
             Err(e) => Err(e),
@@ -432,17 +469,19 @@ impl Connector for AmazonConnector {
             None => self.first_cursor(now),
         };
         let mut items = Vec::new();
-        let returns_turn = self.config.returns
-            && cursor.turn == Stream::Returns
-            && cursor.returns.is_due(now);
+        let returns_turn =
+            self.config.returns && cursor.turn == Stream::Returns && cursor.returns.is_due(now);
         if returns_turn {
-            self.returns_step(&mut cursor.returns, now, &mut items).await?;
+            self.returns_step(&mut cursor.returns, now, &mut items)
+                .await?;
             cursor.turn = Stream::Orders;
         } else {
-            self.orders_step(&mut cursor.orders, now, &mut items).await?;
+            self.orders_step(&mut cursor.orders, now, &mut items)
+                .await?;
             cursor.turn = Stream::Returns;
         }
-        let more = cursor.orders.after.is_some() || (self.config.returns && cursor.returns.has_pages());
+        let more =
+            cursor.orders.after.is_some() || (self.config.returns && cursor.returns.has_pages());
         Ok(Batch {
             items,
             cursor: Some(cursor.encode()),
@@ -543,7 +582,8 @@ impl Connector for AmazonConnector {
     ) -> Result<(), ConnectorError> {
         let _ = (return_external_id, answer);
         Err(ConnectorError::Permanent(
-            "authorize or close Amazon returns in Seller Central; the SP-API has no call for it".into(),
+            "authorize or close Amazon returns in Seller Central; the SP-API has no call for it"
+                .into(),
         ))
     }
 }

@@ -125,7 +125,9 @@ mod tests {
 
     #[test]
     fn round_trips_and_reads_the_documented_form() {
-        let t = DateTime::parse_from_rfc3339("2026-11-01T00:00:00Z").unwrap().with_timezone(&Utc);
+        let t = DateTime::parse_from_rfc3339("2026-11-01T00:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
         let c = PollCursor::first(t, OrdersApi::V2026);
         assert_eq!(PollCursor::parse(&c.encode()).unwrap(), c);
         let written = r#"{"orders":{"api":"v0","since":"2026-11-01T00:00:00Z","until":"2026-11-02T00:00:00Z","after":"tok"},
@@ -138,6 +140,9 @@ mod tests {
         assert_eq!(c.turn, Stream::Returns);
         assert!(c.returns.has_pages());
         assert_eq!(c.returns.report.unwrap().offset, 25);
-        assert!(matches!(PollCursor::parse("{}"), Err(ConnectorError::Permanent(_))));
+        assert!(matches!(
+            PollCursor::parse("{}"),
+            Err(ConnectorError::Permanent(_))
+        ));
     }
 }

@@ -36,15 +36,51 @@ pub struct MessageType {
 
 /// The message types of Messaging API v1.
 pub const MESSAGE_TYPES: [MessageType; 9] = [
-    MessageType { action: "confirmCustomizationDetails", operation: "confirmCustomizationDetails", content: Content::TextAndFiles(800) },
-    MessageType { action: "confirmDeliveryDetails", operation: "createConfirmDeliveryDetails", content: Content::Text(2000) },
-    MessageType { action: "legalDisclosure", operation: "createLegalDisclosure", content: Content::Files },
-    MessageType { action: "confirmOrderDetails", operation: "createConfirmOrderDetails", content: Content::Text(2000) },
-    MessageType { action: "confirmServiceDetails", operation: "createConfirmServiceDetails", content: Content::Text(2000) },
-    MessageType { action: "warranty", operation: "CreateWarranty", content: Content::Files },
-    MessageType { action: "digitalAccessKey", operation: "createDigitalAccessKey", content: Content::TextAndFiles(400) },
-    MessageType { action: "unexpectedProblem", operation: "createUnexpectedProblem", content: Content::Text(2000) },
-    MessageType { action: "invoice", operation: "sendInvoice", content: Content::Files },
+    MessageType {
+        action: "confirmCustomizationDetails",
+        operation: "confirmCustomizationDetails",
+        content: Content::TextAndFiles(800),
+    },
+    MessageType {
+        action: "confirmDeliveryDetails",
+        operation: "createConfirmDeliveryDetails",
+        content: Content::Text(2000),
+    },
+    MessageType {
+        action: "legalDisclosure",
+        operation: "createLegalDisclosure",
+        content: Content::Files,
+    },
+    MessageType {
+        action: "confirmOrderDetails",
+        operation: "createConfirmOrderDetails",
+        content: Content::Text(2000),
+    },
+    MessageType {
+        action: "confirmServiceDetails",
+        operation: "createConfirmServiceDetails",
+        content: Content::Text(2000),
+    },
+    MessageType {
+        action: "warranty",
+        operation: "CreateWarranty",
+        content: Content::Files,
+    },
+    MessageType {
+        action: "digitalAccessKey",
+        operation: "createDigitalAccessKey",
+        content: Content::TextAndFiles(400),
+    },
+    MessageType {
+        action: "unexpectedProblem",
+        operation: "createUnexpectedProblem",
+        content: Content::Text(2000),
+    },
+    MessageType {
+        action: "invoice",
+        operation: "sendInvoice",
+        content: Content::Files,
+    },
 ];
 
 /// The message type named `action`, if this connector can send it.
@@ -82,13 +118,17 @@ pub async fn allowed_actions(
     let mut actions: Vec<String> = Vec::new();
     for link in links {
         // The name, or the last path segment of the link (`…/messages/warranty?…`).
-        let name = link.get("name").and_then(Value::as_str).map(str::to_owned).or_else(|| {
-            link.get("href")
-                .and_then(Value::as_str)
-                .map(|h| h.split('?').next().unwrap_or(h))
-                .and_then(|p| p.rsplit('/').next())
-                .map(str::to_owned)
-        });
+        let name = link
+            .get("name")
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+            .or_else(|| {
+                link.get("href")
+                    .and_then(Value::as_str)
+                    .map(|h| h.split('?').next().unwrap_or(h))
+                    .and_then(|p| p.rsplit('/').next())
+                    .map(str::to_owned)
+            });
         if let Some(name) = name.filter(|n| !n.is_empty()) {
             if !actions.contains(&name) {
                 actions.push(name);
@@ -99,26 +139,38 @@ pub async fn allowed_actions(
 }
 
 /// Checks what `kind` takes against what is given; `Err` says why it cannot be sent.
-pub fn check_content(kind: &MessageType, text: Option<&str>, files: &[UploadedFile]) -> Result<(), String> {
+pub fn check_content(
+    kind: &MessageType,
+    text: Option<&str>,
+    files: &[UploadedFile],
+) -> Result<(), String> {
     let text = text.map(str::trim).filter(|t| !t.is_empty());
     let too_long = |max: usize, t: &str| {
         let n = t.chars().count();
-        (n > max).then(|| format!(
-            "an Amazon {} message takes at most {max} characters; this one has {n}",
-            kind.action
-        ))
+        (n > max).then(|| {
+            format!(
+                "an Amazon {} message takes at most {max} characters; this one has {n}",
+                kind.action
+            )
+        })
     };
     match kind.content {
         Content::Text(max) => {
             let t = text.ok_or_else(|| format!("an Amazon {} message needs text", kind.action))?;
             if !files.is_empty() {
-                return Err(format!("an Amazon {} message takes no attachments", kind.action));
+                return Err(format!(
+                    "an Amazon {} message takes no attachments",
+                    kind.action
+                ));
             }
             too_long(max, t).map_or(Ok(()), Err)
         }
         Content::TextAndFiles(max) => {
             if text.is_none() && files.is_empty() {
-                return Err(format!("an Amazon {} message needs text or attachments", kind.action));
+                return Err(format!(
+                    "an Amazon {} message needs text or attachments",
+                    kind.action
+                ));
             }
             text.and_then(|t| too_long(max, t)).map_or(Ok(()), Err)
         }
@@ -130,7 +182,10 @@ pub fn check_content(kind: &MessageType, text: Option<&str>, files: &[UploadedFi
                 ));
             }
             if files.len() > 5 {
-                return Err(format!("an Amazon {} message takes at most 5 files", kind.action));
+                return Err(format!(
+                    "an Amazon {} message takes at most 5 files",
+                    kind.action
+                ));
             }
             Ok(())
         }
@@ -173,13 +228,23 @@ pub async fn send_message(
     let answer = client
         .post(
             &op,
-            &["messaging", "v1", "orders", order_id, "messages", kind.action],
+            &[
+                "messaging",
+                "v1",
+                "orders",
+                order_id,
+                "messages",
+                kind.action,
+            ],
             &[("marketplaceIds", marketplace_id.to_owned())],
             &body(kind, text, files),
         )
         .await?;
     // The status (201) decides; an `errors` list in a success answer is only logged.
-    if let Some(errors) = answer.get("errors").filter(|e| e.as_array().is_some_and(|a| !a.is_empty())) {
+    if let Some(errors) = answer
+        .get("errors")
+        .filter(|e| e.as_array().is_some_and(|a| !a.is_empty()))
+    {
         tracing::info!(order = order_id, action = kind.action, %errors, "Amazon accepted a message with remarks");
     }
     Ok(())
@@ -190,22 +255,35 @@ mod tests {
     use super::*;
 
     fn file() -> UploadedFile {
-        UploadedFile { upload_destination_id: "4e936e26".into(), file_name: "invoice.pdf".into() }
+        UploadedFile {
+            upload_destination_id: "4e936e26".into(),
+            file_name: "invoice.pdf".into(),
+        }
     }
 
     #[test]
     fn content_rules_follow_the_spec() {
         let delivery = message_type("confirmDeliveryDetails").unwrap();
         assert!(check_content(delivery, Some("Your parcel arrives Monday"), &[]).is_ok());
-        assert!(check_content(delivery, Some("  "), &[]).unwrap_err().contains("needs text"));
-        assert!(check_content(delivery, Some(&"x".repeat(2001)), &[]).unwrap_err().contains("2000"));
+        assert!(check_content(delivery, Some("  "), &[])
+            .unwrap_err()
+            .contains("needs text"));
+        assert!(check_content(delivery, Some(&"x".repeat(2001)), &[])
+            .unwrap_err()
+            .contains("2000"));
         assert!(check_content(delivery, Some(&"é".repeat(2000)), &[]).is_ok());
-        assert!(check_content(delivery, Some("t"), &[file()]).unwrap_err().contains("no attachments"));
+        assert!(check_content(delivery, Some("t"), &[file()])
+            .unwrap_err()
+            .contains("no attachments"));
         let invoice = message_type("invoice").unwrap();
-        assert!(check_content(invoice, Some("text"), &[]).unwrap_err().contains("Uploads API"));
+        assert!(check_content(invoice, Some("text"), &[])
+            .unwrap_err()
+            .contains("Uploads API"));
         assert!(check_content(invoice, None, &[file()]).is_ok());
         let key = message_type("digitalAccessKey").unwrap();
-        assert!(check_content(key, Some(&"k".repeat(401)), &[]).unwrap_err().contains("400"));
+        assert!(check_content(key, Some(&"k".repeat(401)), &[])
+            .unwrap_err()
+            .contains("400"));
         assert!(check_content(key, None, &[]).is_err());
         assert!(message_type("negativeFeedbackRemoval").is_none());
     }

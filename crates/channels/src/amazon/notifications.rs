@@ -27,7 +27,9 @@ impl Notification {
         match self {
             Self::OrderChange(n) => Some(&n.notification_id),
             Self::ReportProcessingFinished(n) => Some(&n.notification_id),
-            Self::Other { notification_id, .. } => notification_id.as_deref(),
+            Self::Other {
+                notification_id, ..
+            } => notification_id.as_deref(),
         }
     }
 
@@ -35,7 +37,9 @@ impl Notification {
         match self {
             Self::OrderChange(_) => "ORDER_CHANGE",
             Self::ReportProcessingFinished(_) => "REPORT_PROCESSING_FINISHED",
-            Self::Other { notification_type, .. } => notification_type,
+            Self::Other {
+                notification_type, ..
+            } => notification_type,
         }
     }
 }
@@ -98,8 +102,8 @@ fn malformed(what: &str) -> ConnectorError {
 
 /// Parses a notification body.
 pub fn parse_notification(body: &[u8]) -> Result<Notification, ConnectorError> {
-    let v: Value = serde_json::from_slice(body)
-        .map_err(|e| malformed(&format!("not JSON ({e})")))?;
+    let v: Value =
+        serde_json::from_slice(body).map_err(|e| malformed(&format!("not JSON ({e})")))?;
     if !v.is_object() {
         return Err(malformed("not a JSON object"));
     }
@@ -114,7 +118,8 @@ pub fn parse_notification(body: &[u8]) -> Result<Notification, ConnectorError> {
                 text(n, &[name]).ok_or_else(|| malformed(&format!("ORDER_CHANGE without {name}")))
             };
             Ok(Notification::OrderChange(OrderChange {
-                notification_id: id.ok_or_else(|| malformed("ORDER_CHANGE without NotificationId"))?,
+                notification_id: id
+                    .ok_or_else(|| malformed("ORDER_CHANGE without NotificationId"))?,
                 seller_id: required("SellerId")?,
                 order_id: required("AmazonOrderId")?,
                 change_type: required("OrderChangeType")?,
@@ -137,8 +142,9 @@ pub fn parse_notification(body: &[u8]) -> Result<Notification, ConnectorError> {
                     .ok_or_else(|| malformed(&format!("REPORT_PROCESSING_FINISHED without {name}")))
             };
             Ok(Notification::ReportProcessingFinished(ReportFinished {
-                notification_id: id
-                    .ok_or_else(|| malformed("REPORT_PROCESSING_FINISHED without notificationId"))?,
+                notification_id: id.ok_or_else(|| {
+                    malformed("REPORT_PROCESSING_FINISHED without notificationId")
+                })?,
                 seller_id: text(n, &["sellerId"]),
                 report_id: required("reportId")?,
                 report_type: required("reportType")?,

@@ -56,7 +56,11 @@ pub async fn search_2026(
         query.push(("paginationToken", token.to_owned()));
     }
     let answer = client
-        .get(&ops::SEARCH_ORDERS, &["orders", "2026-01-01", "orders"], &query)
+        .get(
+            &ops::SEARCH_ORDERS,
+            &["orders", "2026-01-01", "orders"],
+            &query,
+        )
         .await?;
     let orders = answer
         .get("orders")
@@ -137,7 +141,11 @@ pub async fn search_v0(
 /// Amazon does not know it (404) or answers for another order.
 pub async fn get_v0(client: &SpClient, order_id: &str) -> Result<Option<Value>, ApiError> {
     let answer = match client
-        .get(&ops::GET_ORDER_V0, &["orders", "v0", "orders", order_id], &[])
+        .get(
+            &ops::GET_ORDER_V0,
+            &["orders", "v0", "orders", order_id],
+            &[],
+        )
         .await
     {
         Ok(answer) => answer,
@@ -206,7 +214,10 @@ pub fn marketplace_of(order: &Value) -> Option<String> {
 }
 
 /// Maps every order, skipping (and logging) those that cannot be read.
-fn map_each(orders: &[Value], map: fn(&Value) -> Result<InboundOrder, String>) -> Vec<InboundOrder> {
+fn map_each(
+    orders: &[Value],
+    map: fn(&Value) -> Result<InboundOrder, String>,
+) -> Vec<InboundOrder> {
     orders
         .iter()
         .filter_map(|o| match map(o) {
@@ -382,7 +393,8 @@ pub fn from_2026(order: &Value) -> Result<InboundOrder, String> {
     Ok(InboundOrder {
         channel: CHANNEL.to_owned(),
         external_id: id.to_owned(),
-        status: status_2026(text(order, "/fulfillment/fulfillmentStatus"), all_delivered).to_owned(),
+        status: status_2026(text(order, "/fulfillment/fulfillmentStatus"), all_delivered)
+            .to_owned(),
         customer,
         total_minor,
         currency,
@@ -407,7 +419,11 @@ pub fn from_v0(order: &Value, items_json: &[Value]) -> Result<InboundOrder, Stri
         .ok_or_else(|| format!("order {id} has no PurchaseDate"))?;
     let market = text(order, "/MarketplaceId").and_then(marketplace);
     let currency = text(order, "/OrderTotal/CurrencyCode")
-        .or_else(|| items_json.iter().find_map(|i| text(i, "/ItemPrice/CurrencyCode")))
+        .or_else(|| {
+            items_json
+                .iter()
+                .find_map(|i| text(i, "/ItemPrice/CurrencyCode"))
+        })
         .and_then(currency_code)
         .or_else(|| market.map(|(_, c)| c.to_owned()))
         .unwrap_or_default();
@@ -499,7 +515,10 @@ mod tests {
     fn statuses() {
         assert_eq!(status_2026(Some("SHIPPED"), true), "delivered");
         assert_eq!(status_2026(Some("SHIPPED"), false), "shipped");
-        assert_eq!(status_2026(Some("PARTIALLY_SHIPPED"), false), "partially_shipped");
+        assert_eq!(
+            status_2026(Some("PARTIALLY_SHIPPED"), false),
+            "partially_shipped"
+        );
         assert_eq!(status_2026(Some("UNSHIPPED"), false), "paid");
         assert_eq!(status_2026(Some("CANCELLED"), true), "cancelled");
         assert_eq!(status_2026(Some("PENDING_AVAILABILITY"), false), "pending");
@@ -549,7 +568,10 @@ mod tests {
         let o = from_2026(&order).unwrap();
         assert_eq!(o.status, "delivered");
         assert_eq!(o.delivered_at, Some(ts("2026-01-05T00:00:00Z")));
-        assert_eq!((o.carrier.as_deref(), o.tracking_number.as_deref()), (Some("DHL"), Some("JD1")));
+        assert_eq!(
+            (o.carrier.as_deref(), o.tracking_number.as_deref()),
+            (Some("DHL"), Some("JD1"))
+        );
         order["packages"][1]["packageStatus"]["status"] = json!("IN_TRANSIT");
         let o = from_2026(&order).unwrap();
         assert_eq!(o.status, "shipped");
@@ -563,7 +585,9 @@ mod tests {
     fn v0_line_prices_become_unit_prices() {
         let order = json!({"AmazonOrderId": "9", "PurchaseDate": "2026-01-01T00:00:00Z", "OrderStatus": "Unshipped",
             "OrderTotal": {"CurrencyCode": "EUR", "Amount": "30.00"}, "MarketplaceId": "A1PA6795UKMFR9"});
-        let items = [json!({"OrderItemId": "a", "SellerSKU": "S", "Title": "T", "QuantityOrdered": 3, "ItemPrice": {"CurrencyCode": "EUR", "Amount": "30.00"}})];
+        let items = [
+            json!({"OrderItemId": "a", "SellerSKU": "S", "Title": "T", "QuantityOrdered": 3, "ItemPrice": {"CurrencyCode": "EUR", "Amount": "30.00"}}),
+        ];
         let o = from_v0(&order, &items).unwrap();
         assert_eq!(o.items[0].unit_price_minor, 1000);
         assert_eq!(o.total_minor, 3000);

@@ -185,7 +185,11 @@ impl RateLimits {
             match self.with_bucket(op, now, |b| b.try_take(now)) {
                 Ok(()) => return Ok(()),
                 Err(wait) if wait <= self.max_wait => {
-                    tracing::debug!(operation = op.name, ?wait, "waiting for the Amazon rate limit");
+                    tracing::debug!(
+                        operation = op.name,
+                        ?wait,
+                        "waiting for the Amazon rate limit"
+                    );
                     tokio::time::sleep(wait).await;
                 }
                 Err(wait) => return Err(ConnectorError::RateLimited { retry_after: wait }),
@@ -246,8 +250,14 @@ mod tests {
         assert_eq!(b.try_take(t0), Err(Duration::from_millis(500)));
         // A 429 with Retry-After blocks for that long even if tokens came back.
         let t1 = t0 + Duration::from_secs(10);
-        assert_eq!(b.throttled(Some(Duration::from_secs(3)), t1), Duration::from_secs(3));
-        assert_eq!(b.try_take(t1 + Duration::from_secs(1)), Err(Duration::from_secs(2)));
+        assert_eq!(
+            b.throttled(Some(Duration::from_secs(3)), t1),
+            Duration::from_secs(3)
+        );
+        assert_eq!(
+            b.try_take(t1 + Duration::from_secs(1)),
+            Err(Duration::from_secs(2))
+        );
         assert_eq!(b.try_take(t1 + Duration::from_secs(3)), Ok(()));
         // Without Retry-After the wait is one token's refill time.
         let t2 = t1 + Duration::from_secs(3);
@@ -278,7 +288,11 @@ mod tests {
         limits.acquire(&slow).await.unwrap();
         match limits.acquire(&slow).await {
             Err(ConnectorError::RateLimited { retry_after }) => {
-                assert!(retry_after > Duration::from_millis(9_900) && retry_after <= Duration::from_secs(10), "{retry_after:?}");
+                assert!(
+                    retry_after > Duration::from_millis(9_900)
+                        && retry_after <= Duration::from_secs(10),
+                    "{retry_after:?}"
+                );
             }
             other => panic!("expected RateLimited, got {other:?}"),
         }

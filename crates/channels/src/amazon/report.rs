@@ -58,14 +58,19 @@ pub async fn create(
         .filter(|s| !s.is_empty())
         .map(str::to_owned)
         .ok_or_else(|| {
-            ConnectorError::Permanent("Amazon createReport: the answer has no reportId".into()).into()
+            ConnectorError::Permanent("Amazon createReport: the answer has no reportId".into())
+                .into()
         })
 }
 
 /// The processing status of report `report_id`.
 pub async fn status(client: &SpClient, report_id: &str) -> Result<ReportStatus, ApiError> {
     let answer = client
-        .get(&ops::GET_REPORT, &["reports", "2021-06-30", "reports", report_id], &[])
+        .get(
+            &ops::GET_REPORT,
+            &["reports", "2021-06-30", "reports", report_id],
+            &[],
+        )
         .await?;
     let status = answer
         .get("processingStatus")
@@ -173,7 +178,8 @@ pub fn decode(bytes: &[u8], content_type: Option<&str>, fallback_charset: &str) 
             .find(|(k, _)| k.trim().eq_ignore_ascii_case("charset"))
             .map(|(_, v)| v.trim().trim_matches('"').to_owned())
     });
-    let decoder = |name: &str| mail_parser::decoders::charsets::map::charset_decoder(name.as_bytes());
+    let decoder =
+        |name: &str| mail_parser::decoders::charsets::map::charset_decoder(name.as_bytes());
     if let Some(charset) = declared {
         if charset.eq_ignore_ascii_case("utf-8") || charset.eq_ignore_ascii_case("utf8") {
             return String::from_utf8_lossy(bytes).into_owned();
@@ -199,25 +205,42 @@ mod tests {
 
     #[test]
     fn decodes_declared_utf8_and_fallback_charsets() {
-        assert_eq!(decode("\u{feff}Größe".as_bytes(), None, "windows-1252"), "Größe");
+        assert_eq!(
+            decode("\u{feff}Größe".as_bytes(), None, "windows-1252"),
+            "Größe"
+        );
         // "Größe" in Windows-1252, undeclared.
         assert_eq!(decode(b"Gr\xf6\xdfe", None, "windows-1252"), "Größe");
         // "返品" in Shift_JIS, declared.
         assert_eq!(
-            decode(b"\x95\xd4\x95\x69", Some("text/plain;charset=Shift_JIS"), "windows-1252"),
+            decode(
+                b"\x95\xd4\x95\x69",
+                Some("text/plain;charset=Shift_JIS"),
+                "windows-1252"
+            ),
             "返品"
         );
         assert_eq!(decode(b"\x95\xd4\x95\x69", None, "shift_jis"), "返品");
-        assert_eq!(decode("ok".as_bytes(), Some("text/plain; charset=\"UTF-8\""), "x"), "ok");
+        assert_eq!(
+            decode("ok".as_bytes(), Some("text/plain; charset=\"UTF-8\""), "x"),
+            "ok"
+        );
     }
 
     #[test]
     fn gunzips_and_refuses_damaged_data() {
         let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-        enc.write_all("Order ID\tAmazon RMA ID\n".as_bytes()).unwrap();
+        enc.write_all("Order ID\tAmazon RMA ID\n".as_bytes())
+            .unwrap();
         let gz = enc.finish().unwrap();
         assert_eq!(gunzip(&gz).unwrap(), b"Order ID\tAmazon RMA ID\n");
-        assert!(matches!(gunzip(&gz[..gz.len() / 2]), Err(ConnectorError::Transient(_))));
-        assert!(matches!(gunzip(b"plain text"), Err(ConnectorError::Transient(_))));
+        assert!(matches!(
+            gunzip(&gz[..gz.len() / 2]),
+            Err(ConnectorError::Transient(_))
+        ));
+        assert!(matches!(
+            gunzip(b"plain text"),
+            Err(ConnectorError::Transient(_))
+        ));
     }
 }

@@ -57,7 +57,10 @@ const COLUMNS: [(Col, &[&str]); 15] = [
     (Col::OrderId, &["orderid", "amazonorderid"]),
     (Col::Rma, &["amazonrmaid", "rmaid"]),
     (Col::RequestDate, &["returnrequestdate", "returndate"]),
-    (Col::Status, &["returnrequeststatus", "returnstatus", "status"]),
+    (
+        Col::Status,
+        &["returnrequeststatus", "returnstatus", "status"],
+    ),
     (Col::Sku, &["merchantsku", "sellersku", "sku"]),
     (Col::Asin, &["asin"]),
     (Col::Title, &["itemname", "productname", "title"]),
@@ -68,7 +71,15 @@ const COLUMNS: [(Col, &[&str]); 15] = [
     (Col::Tracking, &["trackingid", "trackingnumber"]),
     (Col::Refunded, &["refundedamount", "refundamount"]),
     (Col::DeliveryDate, &["returndeliverydate"]),
-    (Col::Comment, &["customercomments", "customercomment", "buyercomment", "buyercomments"]),
+    (
+        Col::Comment,
+        &[
+            "customercomments",
+            "customercomment",
+            "buyercomment",
+            "buyercomments",
+        ],
+    ),
 ];
 
 /// `Order ID` → `orderid`.
@@ -83,7 +94,10 @@ fn normalize(header: &str) -> String {
 /// Parses the report text. `Err` only when there is no header row with the order id, RMA
 /// id and return request date columns.
 pub fn parse(text: &str) -> Result<ReturnsReport, String> {
-    let mut lines = text.split('\n').enumerate().map(|(i, l)| (i + 1, l.trim_end_matches('\r')));
+    let mut lines = text
+        .split('\n')
+        .enumerate()
+        .map(|(i, l)| (i + 1, l.trim_end_matches('\r')));
     let (_, header_line) = lines
         .by_ref()
         .find(|(_, l)| !l.trim().is_empty())
@@ -93,7 +107,10 @@ pub fn parse(text: &str) -> Result<ReturnsReport, String> {
     let mut index: HashMap<Col, usize> = HashMap::new();
     for (col, names) in COLUMNS {
         // The first listed name that is present wins (`merchantsku` over a plain `sku`).
-        if let Some(i) = names.iter().find_map(|n| normalized.iter().position(|h| h == n)) {
+        if let Some(i) = names
+            .iter()
+            .find_map(|n| normalized.iter().position(|h| h == n))
+        {
             index.insert(col, i);
         }
     }
@@ -124,7 +141,11 @@ pub fn parse(text: &str) -> Result<ReturnsReport, String> {
         if fields.len() > headers.len() {
             report.bad_rows.push(BadRow {
                 line,
-                reason: format!("{} fields where the header has {}", fields.len(), headers.len()),
+                reason: format!(
+                    "{} fields where the header has {}",
+                    fields.len(),
+                    headers.len()
+                ),
             });
             continue;
         }
@@ -140,7 +161,12 @@ pub fn parse(text: &str) -> Result<ReturnsReport, String> {
             headers
                 .iter()
                 .enumerate()
-                .map(|(i, h)| ((*h).to_owned(), Value::from(fields.get(i).copied().unwrap_or(""))))
+                .map(|(i, h)| {
+                    (
+                        (*h).to_owned(),
+                        Value::from(fields.get(i).copied().unwrap_or("")),
+                    )
+                })
                 .collect::<Map<String, Value>>(),
         );
         let row = match parsed {
@@ -223,7 +249,8 @@ fn read_row<'a>(get: &impl Fn(Col) -> Option<&'a str>) -> Result<Row, String> {
     let rma = get(Col::Rma)
         .ok_or_else(|| format!("order {order_id}: no Amazon RMA ID"))?
         .to_owned();
-    let requested_raw = get(Col::RequestDate).ok_or_else(|| format!("RMA {rma}: no return request date"))?;
+    let requested_raw =
+        get(Col::RequestDate).ok_or_else(|| format!("RMA {rma}: no return request date"))?;
     let requested_at = parse_date(requested_raw)
         .ok_or_else(|| format!("RMA {rma}: unreadable return request date {requested_raw:?}"))?;
     let quantity = match get(Col::Quantity) {
@@ -243,7 +270,11 @@ fn read_row<'a>(get: &impl Fn(Col) -> Option<&'a str>) -> Result<Row, String> {
         ),
     };
     let delivered = get(Col::DeliveryDate).is_some();
-    let state = state(get(Col::Status).unwrap_or(""), refund_minor.unwrap_or(0) > 0, delivered);
+    let state = state(
+        get(Col::Status).unwrap_or(""),
+        refund_minor.unwrap_or(0) > 0,
+        delivered,
+    );
     Ok(Row {
         order_id,
         rma,
@@ -252,7 +283,10 @@ fn read_row<'a>(get: &impl Fn(Col) -> Option<&'a str>) -> Result<Row, String> {
         reason: get(Col::Reason).unwrap_or_default().to_owned(),
         comment: get(Col::Comment).map(str::to_owned),
         item: InboundReturnItem {
-            sku: get(Col::Sku).or_else(|| get(Col::Asin)).unwrap_or_default().to_owned(),
+            sku: get(Col::Sku)
+                .or_else(|| get(Col::Asin))
+                .unwrap_or_default()
+                .to_owned(),
             title: get(Col::Title).unwrap_or_default().to_owned(),
             quantity,
         },
@@ -318,7 +352,11 @@ pub fn parse_date(s: &str) -> Option<DateTime<Utc>> {
     if let Ok(t) = DateTime::parse_from_rfc3339(s) {
         return Some(t.with_timezone(&Utc));
     }
-    for f in ["%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%d %H:%M:%S %z", "%Y-%m-%dT%H:%M:%S%.f%z"] {
+    for f in [
+        "%Y-%m-%dT%H:%M:%S%z",
+        "%Y-%m-%d %H:%M:%S %z",
+        "%Y-%m-%dT%H:%M:%S%.f%z",
+    ] {
         if let Ok(t) = DateTime::parse_from_str(s, f) {
             return Some(t.with_timezone(&Utc));
         }
@@ -328,12 +366,24 @@ pub fn parse_date(s: &str) -> Option<DateTime<Utc>> {
         .or_else(|| s.strip_suffix(" GMT"))
         .or_else(|| s.strip_suffix('Z'))
         .unwrap_or(s);
-    for f in ["%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y/%m/%d %H:%M:%S", "%d.%m.%Y %H:%M:%S"] {
+    for f in [
+        "%Y-%m-%d %H:%M:%S",
+        "%Y-%m-%dT%H:%M:%S",
+        "%Y/%m/%d %H:%M:%S",
+        "%d.%m.%Y %H:%M:%S",
+    ] {
         if let Ok(t) = NaiveDateTime::parse_from_str(no_zone, f) {
             return Some(t.and_utc());
         }
     }
-    for f in ["%Y-%m-%d", "%Y/%m/%d", "%d.%m.%Y", "%d-%b-%Y", "%b %d, %Y", "%d %b %Y"] {
+    for f in [
+        "%Y-%m-%d",
+        "%Y/%m/%d",
+        "%d.%m.%Y",
+        "%d-%b-%Y",
+        "%b %d, %Y",
+        "%d %b %Y",
+    ] {
         if let Ok(d) = NaiveDate::parse_from_str(no_zone, f) {
             return d.and_hms_opt(0, 0, 0).map(|t| t.and_utc());
         }
@@ -352,7 +402,14 @@ mod tests {
     #[test]
     fn dates_in_the_formats_amazon_writes() {
         let midnight = at("2026-11-02T00:00:00Z");
-        for s in ["2026-11-02", "2026/11/02", "02.11.2026", "02-Nov-2026", "Nov 02, 2026", "2 Nov 2026"] {
+        for s in [
+            "2026-11-02",
+            "2026/11/02",
+            "02.11.2026",
+            "02-Nov-2026",
+            "Nov 02, 2026",
+            "2 Nov 2026",
+        ] {
             assert_eq!(parse_date(s), Some(midnight), "{s}");
         }
         let t = at("2026-11-02T10:20:30Z");
@@ -384,7 +441,11 @@ mod tests {
             (("", false, false), Requested),
         ];
         for ((status, refunded, delivered), want) in cases {
-            assert_eq!(state(status, refunded, delivered), want, "{status} {refunded} {delivered}");
+            assert_eq!(
+                state(status, refunded, delivered),
+                want,
+                "{status} {refunded} {delivered}"
+            );
         }
     }
 
@@ -395,11 +456,16 @@ mod tests {
         let report = parse(text).unwrap();
         assert_eq!(report.bad_rows, vec![]);
         let r = &report.returns[0];
-        assert_eq!((r.external_id.as_str(), r.order_external_id.as_str()), ("RMA1", "111-1"));
+        assert_eq!(
+            (r.external_id.as_str(), r.order_external_id.as_str()),
+            ("RMA1", "111-1")
+        );
         assert_eq!(r.items[0].sku, "SKU-1");
         assert_eq!(r.items[0].quantity, 1);
         assert_eq!(r.state, ReturnState::Requested);
-        assert!(parse("Order ID\tItem Name\n1\tx\n").unwrap_err().contains("Amazon RMA ID"));
+        assert!(parse("Order ID\tItem Name\n1\tx\n")
+            .unwrap_err()
+            .contains("Amazon RMA ID"));
         assert!(parse("\n\n").is_err());
     }
 
@@ -416,7 +482,11 @@ mod tests {
                     777-7\tR7\tlater\r\n\
                     888-8\tR8\t2026-11-03\r\n";
         let report = parse(text).unwrap();
-        let ids: Vec<&str> = report.returns.iter().map(|r| r.external_id.as_str()).collect();
+        let ids: Vec<&str> = report
+            .returns
+            .iter()
+            .map(|r| r.external_id.as_str())
+            .collect();
         assert_eq!(ids, ["R1", "R8"]);
         let r1 = &report.returns[0];
         assert_eq!(r1.items.len(), 2);

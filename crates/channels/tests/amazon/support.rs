@@ -52,7 +52,10 @@ pub struct Lwa {
     state: Arc<LwaState>,
 }
 
-async fn lwa_token(State(state): State<Arc<LwaState>>, Form(form): Form<HashMap<String, String>>) -> Response {
+async fn lwa_token(
+    State(state): State<Arc<LwaState>>,
+    Form(form): Form<HashMap<String, String>>,
+) -> Response {
     let n = state.calls.fetch_add(1, Ordering::SeqCst) + 1;
     let delay = *state.delay.lock().unwrap();
     if !delay.is_zero() {
@@ -169,6 +172,8 @@ struct Script {
     /// Local files: path → (status, content type, bytes).
     files: HashMap<String, (u16, String, Vec<u8>)>,
     forwarded: Vec<Forwarded>,
+    /// Local file requests: (path, whether they carried an Amazon access token).
+    downloads: Vec<(String, bool)>,
 }
 
 #[derive(Clone)]
@@ -187,19 +192,36 @@ async fn route(State(state): State<RouterState>, request: Request) -> Response {
         .unwrap_or_else(|| "/".into());
     let path = request.uri().path().to_owned();
     let headers = request.headers().clone();
-    let body = to_bytes(request.into_body(), 64 << 20).await.unwrap_or_default().to_vec();
+    let body = to_bytes(request.into_body(), 64 << 20)
+        .await
+        .unwrap_or_default()
+        .to_vec();
     let file = state.script.lock().unwrap().files.get(&path).cloned();
     if let Some((status, content_type, bytes)) = file {
+        let with_token = headers.contains_key("x-amz-access-token");
+        state
+            .script
+            .lock()
+            .unwrap()
+            .downloads
+            .push((path.clone(), with_token));
         return Response::builder()
             .status(status)
             .header("content-type", content_type)
             .body(Body::from(bytes))
             .unwrap();
     }
-    let Some((_, upstream)) = state.upstreams.iter().find(|(prefix, _)| path.starts_with(prefix)) else {
+    let Some((_, upstream)) = state
+        .upstreams
+        .iter()
+        .find(|(prefix, _)| path.starts_with(prefix))
+    else {
         return (StatusCode::NOT_FOUND, format!("no spec serves {path}")).into_response();
     };
-    let mut forward = state.http.request(method.clone(), format!("{upstream}{uri}")).body(body.clone());
+    let mut forward = state
+        .http
+        .request(method.clone(), format!("{upstream}{uri}"))
+        .body(body.clone());
     for (name, value) in &headers {
         if name != "host" && name != "content-length" {
             forward = forward.header(name, value);
@@ -214,8 +236,12 @@ async fn route(State(state): State<RouterState>, request: Request) -> Response {
     let bytes = answer.bytes().await.unwrap_or_default().to_vec();
     let replacement = if (200..300).contains(&status) {
         let mut script = state.script.lock().unwrap();
-        let at = script.replacements.iter().position(|(part, _)| uri.contains(part.as_str()));
-        at.and_then(|i| script.replacements.remove(i)).map(|(_, body)| body)
+        let at = script
+            .replacements
+            .iter()
+            .position(|(part, _)| uri.contains(part.as_str()));
+        at.and_then(|i| script.replacements.remove(i))
+            .map(|(_, body)| body)
     } else {
         None
     };
@@ -229,7 +255,9 @@ async fn route(State(state): State<RouterState>, request: Request) -> Response {
     if let Some(body) = replacement {
         let mut response = (StatusCode::from_u16(status).unwrap(), Json(body)).into_response();
         if let Some(limit) = answer_headers.get("x-amzn-RateLimit-Limit") {
-            response.headers_mut().insert("x-amzn-RateLimit-Limit", limit.clone());
+            response
+                .headers_mut()
+                .insert("x-amzn-RateLimit-Limit", limit.clone());
         }
         return response;
     }
@@ -256,12 +284,17 @@ pub struct SpApi {
 impl SpApi {
     pub async fn start(specs: &[Spec]) -> Self {
         let prisms: Vec<(Spec, Prism)> = futures_util::future::join_all(
-            specs.iter().map(|s| async move { (*s, Prism::start(s.file()).await) }),
+            specs
+                .iter()
+                .map(|s| async move { (*s, Prism::start(s.file()).await) }),
         )
         .await;
         let script = Arc::new(Mutex::new(Script::default()));
         let state = RouterState {
-            upstreams: prisms.iter().map(|(s, p)| (s.prefix(), p.base.clone())).collect(),
+            upstreams: prisms
+                .iter()
+                .map(|(s, p)| (s.prefix(), p.base.clone()))
+                .collect(),
             http: reqwest::Client::new(),
             script: script.clone(),
         };
@@ -304,6 +337,11 @@ impl SpApi {
         format!("{}{path}", self.router)
     }
 
+    /// Local file requests: (path, whether they carried an Amazon access token).
+    pub fn downloads(&self) -> Vec<(String, bool)> {
+        self.script.lock().unwrap().downloads.clone()
+    }
+
     /// Every request the router forwarded to a Prism, oldest first.
     pub fn forwarded(&self) -> Vec<Forwarded> {
         self.script.lock().unwrap().forwarded.clone()
@@ -311,20 +349,33 @@ impl SpApi {
 
     /// Requests Prism refused (its `--errors` validation or an unknown path).
     pub fn refused(&self) -> Vec<Forwarded> {
-        self.forwarded().into_iter().filter(|f| f.upstream_status >= 400).collect()
+        self.forwarded()
+            .into_iter()
+            .filter(|f| f.upstream_status >= 400)
+            .collect()
     }
 
     /// Prism's log lines about request violations, over every spec.
     pub fn violations(&self) -> Vec<String> {
-        self.prisms.iter().flat_map(|(_, p)| p.request_violations()).collect()
+        self.prisms
+            .iter()
+            .flat_map(|(_, p)| p.request_violations())
+            .collect()
     }
 
     /// Asserts every request so far validated against its spec.
     pub fn assert_all_valid(&self) {
         let refused = self.refused();
-        assert!(refused.is_empty(), "Prism refused requests: {refused:#?}\n{:#?}", self.violations());
+        assert!(
+            refused.is_empty(),
+            "Prism refused requests: {refused:#?}\n{:#?}",
+            self.violations()
+        );
         let violations = self.violations();
-        assert!(violations.is_empty(), "Prism reported violations: {violations:#?}");
+        assert!(
+            violations.is_empty(),
+            "Prism reported violations: {violations:#?}"
+        );
     }
 }
 
@@ -354,6 +405,9 @@ pub fn connector(api: &SpApi, lwa: &Lwa, extra: Value) -> AmazonConnector {
 /// Asserts an error message carries no secret.
 pub fn assert_no_secret(message: &str) {
     for secret in [CLIENT_SECRET, REFRESH_TOKEN, "Atza|"] {
-        assert!(!message.contains(secret), "secret {secret:?} leaked into {message:?}");
+        assert!(
+            !message.contains(secret),
+            "secret {secret:?} leaked into {message:?}"
+        );
     }
 }
