@@ -289,6 +289,19 @@ async fn access_tokens_are_cached_shared_refreshed_and_refused() {
         assert_eq!(token_of(&s), "Atza|token-1");
     }
 
+    // Prism's rate-limit header is not a number and changes nothing; Amazon's is adopted.
+    assert_eq!(amazon.client().limits().rate(&ops::SEARCH_ORDERS), 0.0056);
+    api.proxy.push(
+        SEARCH,
+        Fault::Status {
+            status: 200,
+            headers: vec![("x-amzn-RateLimit-Limit".into(), "0.25".into())],
+            body: r#"{"orders": []}"#.into(),
+        },
+    );
+    amazon.check().await.unwrap();
+    assert_eq!(amazon.client().limits().rate(&ops::SEARCH_ORDERS), 0.25);
+
     // Amazon refuses the token (expired early, revoked): one refresh, one retry.
     api.proxy.clear_seen();
     api.proxy.push(SEARCH, Fault::status(401));
@@ -417,6 +430,14 @@ async fn v0_orders_with_items_and_automatic_fallback() {
         param(&seen[2], "NextToken").as_deref(),
         Some(PRISM_NEXT_TOKEN)
     );
+
+    // "Test connection" with v0 asks for one order.
+    api.proxy.clear_seen();
+    v0.check().await.expect("v0 check");
+    let check = api.proxy.seen().pop().unwrap();
+    assert!(check.uri.starts_with("/orders/v0/orders?"), "{}", check.uri);
+    assert_eq!(param(&check, "MaxResultsPerPage").as_deref(), Some("1"));
+    assert_eq!(check.status, 200);
 
     // Automatic choice: the 2026 API is refused (after a token refresh) → the sweep runs on v0.
     api.proxy.clear_seen();

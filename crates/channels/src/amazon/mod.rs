@@ -50,9 +50,21 @@
 //! `more` is true while an orders sweep has pages left or a finished report has returns
 //! left. A failed poll returns an error and no cursor, so the same step runs again.
 //!
-//! Buyer messages reach Aftersail through Amazon's email relay (the email channel); this
-//! connector sends typed messages only (see [`messaging`]). Notifications arrive through
-//! an SQS queue, which this connector does not read.
+//! # Limits
+//!
+//! - Buyer messages reach Aftersail through Amazon's email relay (the email channel); this
+//!   connector sends typed messages only (see [`messaging`]). The Messaging API takes no
+//!   idempotency key: a send whose answer was lost and is retried can reach the buyer twice.
+//! - Files in messages need the Uploads API first, which is not implemented:
+//!   [`AmazonConnector::send_message`] takes upload destination ids obtained elsewhere.
+//! - Notifications arrive through an SQS queue, which this connector does not read; a
+//!   reader hands message bodies to [`parse_notification`] / `parse_webhook`.
+//! - Buyer name, email and address are restricted data: Amazon returns them only to
+//!   applications with the matching roles (a Restricted Data Token is not requested here).
+//! - Refunds of merchant orders and answers to returns are not in the SP-API: they are
+//!   refused with a message pointing to Seller Central.
+//! - A returns stream Amazon refuses (no Reports role) fails the poll with its reason; set
+//!   `returns: false` for such accounts.
 
 pub mod auth;
 pub mod client;
