@@ -9,6 +9,7 @@
 //!   (default `tls`); ports are numbers; `imap.batch_size` (1–500, default 50) bounds a poll.
 //! - `shopify`: settings `{"shop", "api_version"?, "base_url"?}`, credentials
 //!   `{"access_token", "api_secret"}`.
+//! - `amazon`: see [`crate::amazon`] (region, marketplace ids; LWA client and refresh token).
 //! - `shopee`: see [`crate::shopee`] (partner id, shop id, host; partner key and tokens).
 
 use std::sync::Arc;
@@ -51,6 +52,7 @@ pub fn build(kind: &str, settings: &Value, secrets: &Value) -> Result<Arc<dyn Co
         "email" => email(settings, secrets),
         "shopify" => shopify(settings, secrets),
         "shopee" => Ok(Arc::new(crate::shopee::from_settings(settings, secrets)?)),
+        "amazon" => Ok(Arc::new(crate::amazon::from_settings(settings, secrets)?)),
         other => Err(format!("unknown channel kind {other:?}")),
     }
 }

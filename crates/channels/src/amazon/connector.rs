@@ -549,6 +549,13 @@ impl Connector for AmazonConnector {
 
     /// Notifications come from an SQS queue, not HTTP; `body` is the notification JSON
     /// (its type decides, `topic` is not needed).
+    async fn message_actions(
+        &self,
+        order_external_id: &str,
+    ) -> Result<Vec<String>, ConnectorError> {
+        self.allowed_actions(order_external_id).await
+    }
+
     fn parse_webhook(&self, topic: &str, body: &[u8]) -> Result<WebhookAction, ConnectorError> {
         let _ = topic;
         Ok(match parse_notification(body)? {
