@@ -20,16 +20,30 @@ async fn refreshes_once_with_basic_auth_and_caches_the_token() {
         c.check().await.unwrap();
     }
     let tokens = fake.token_requests();
-    assert_eq!(tokens.len(), 1, "one refresh serves every call until it expires");
+    assert_eq!(
+        tokens.len(),
+        1,
+        "one refresh serves every call until it expires"
+    );
     let t = &tokens[0];
-    let basic = base64::engine::general_purpose::STANDARD.encode(format!("{CLIENT_ID}:{CLIENT_SECRET}"));
-    assert_eq!(t.header("authorization"), Some(format!("Basic {basic}").as_str()));
-    assert!(t.header("content-type").unwrap().starts_with("application/x-www-form-urlencoded"));
+    let basic =
+        base64::engine::general_purpose::STANDARD.encode(format!("{CLIENT_ID}:{CLIENT_SECRET}"));
+    assert_eq!(
+        t.header("authorization"),
+        Some(format!("Basic {basic}").as_str())
+    );
+    assert!(t
+        .header("content-type")
+        .unwrap()
+        .starts_with("application/x-www-form-urlencoded"));
     assert_eq!(t.body["grant_type"], "refresh_token");
     assert_eq!(t.body["refresh_token"], REFRESH_TOKEN);
     let scopes = t.body["scope"].as_str().unwrap();
     for scope in ["sell.fulfillment", "sell.finances", "commerce.message"] {
-        assert!(scopes.contains(&format!("https://api.ebay.com/oauth/api_scope/{scope}")), "{scopes}");
+        assert!(
+            scopes.contains(&format!("https://api.ebay.com/oauth/api_scope/{scope}")),
+            "{scopes}"
+        );
     }
     for call in fake.seen("/sell/fulfillment/v1/order") {
         assert_eq!(call.header("authorization"), Some("Bearer user-token-1"));
@@ -65,7 +79,10 @@ async fn a_token_is_refreshed_before_it_expires() {
     tokio::time::sleep(Duration::from_millis(1100)).await;
     c.check().await.unwrap();
     assert_eq!(fake.token_requests().len(), 2);
-    assert_eq!(fake.seen("/order").last().unwrap().header("authorization"), Some("Bearer user-token-2"));
+    assert_eq!(
+        fake.seen("/order").last().unwrap().header("authorization"),
+        Some("Bearer user-token-2")
+    );
 }
 
 #[tokio::test]
@@ -78,12 +95,24 @@ async fn a_refused_token_is_refreshed_once_and_the_call_retried() {
     c.check().await.unwrap();
     assert_eq!(fake.token_requests().len(), 2);
     let calls = fake.seen("/order");
-    let auth: Vec<&str> = calls.iter().map(|s| s.header("authorization").unwrap()).collect();
-    assert_eq!(auth, ["Bearer user-token-1", "Bearer user-token-1", "Bearer user-token-2"]);
+    let auth: Vec<&str> = calls
+        .iter()
+        .map(|s| s.header("authorization").unwrap())
+        .collect();
+    assert_eq!(
+        auth,
+        [
+            "Bearer user-token-1",
+            "Bearer user-token-1",
+            "Bearer user-token-2"
+        ]
+    );
 
     // Post-Order too, with its IAF scheme.
     fake.with(|d| d.user_token = Some("revoked".into()));
-    c.answer_return("R-9", &aftersail_channels::ReturnAnswer::Accept).await.unwrap_err();
+    c.answer_return("R-9", &aftersail_channels::ReturnAnswer::Accept)
+        .await
+        .unwrap_err();
     let po = fake.seen("/post-order/v2/return/R-9");
     assert_eq!(po[0].header("authorization"), Some("IAF user-token-2"));
     assert_eq!(po[1].header("authorization"), Some("IAF user-token-3"));
@@ -116,14 +145,19 @@ async fn refresh_refusals_and_failures() {
         }
         other => panic!("expected Auth, got {other:?}"),
     }
-    assert!(fake.seen("/").is_empty(), "nothing is called without a token");
+    assert!(
+        fake.seen("/").is_empty(),
+        "nothing is called without a token"
+    );
 
     fake.with(|d| d.identity = Identity::ServerError);
     assert!(matches!(c.check().await, Err(ConnectorError::Transient(_))));
     fake.with(|d| d.identity = Identity::TooMany);
     assert_eq!(
         c.check().await.unwrap_err(),
-        ConnectorError::RateLimited { retry_after: Duration::from_secs(11) }
+        ConnectorError::RateLimited {
+            retry_after: Duration::from_secs(11)
+        }
     );
     fake.with(|d| d.identity = Identity::Grant);
     c.check().await.unwrap();
@@ -144,7 +178,12 @@ fn debug_output_shows_no_secret() {
     let c = EbayConnector::new(config).unwrap();
     rt.block_on(c.check()).unwrap();
     let shown = format!("{c:?}");
-    for secret in [CLIENT_SECRET, REFRESH_TOKEN, "verification-secret", "user-token-1"] {
+    for secret in [
+        CLIENT_SECRET,
+        REFRESH_TOKEN,
+        "verification-secret",
+        "user-token-1",
+    ] {
         assert!(!shown.contains(secret), "{secret} in {shown}");
     }
 }

@@ -117,7 +117,11 @@ async fn returns_come_with_their_orders_across_pages() {
     let (items, cursor) = drain(&c, None).await;
     let returns = returns_of(&items);
     let ids: Vec<&str> = returns.iter().map(|r| r.external_id.as_str()).collect();
-    assert_eq!(ids, ["5000000001", "5000000002", "5000000003"], "60-day-old return outside the window");
+    assert_eq!(
+        ids,
+        ["5000000001", "5000000002", "5000000003"],
+        "60-day-old return outside the window"
+    );
 
     // The return's order comes before it, with its shipment.
     let order_at = items
@@ -141,16 +145,45 @@ async fn returns_come_with_their_orders_across_pages() {
     assert_eq!(r1.reason, "DEFECTIVE_ITEM");
     assert_eq!(r1.buyer_comment.as_deref(), Some("Cracked handle"));
     assert_eq!(r1.customer.external_id.as_deref(), Some("Mug_Lover"));
-    assert_eq!((r1.items[0].sku.as_str(), r1.items[0].title.as_str(), r1.items[0].quantity), ("MUG-BLUE", "Blue mug", 1));
-    assert_eq!((r1.refund_minor, r1.currency.as_deref()), (Some(1500), Some("JPY")));
-    assert_eq!(serde_json::from_slice::<Value>(&r1.raw).unwrap()["returnId"], "5000000001");
+    assert_eq!(
+        (
+            r1.items[0].sku.as_str(),
+            r1.items[0].title.as_str(),
+            r1.items[0].quantity
+        ),
+        ("MUG-BLUE", "Blue mug", 1)
+    );
+    assert_eq!(
+        (r1.refund_minor, r1.currency.as_deref()),
+        (Some(1500), Some("JPY"))
+    );
+    assert_eq!(
+        serde_json::from_slice::<Value>(&r1.raw).unwrap()["returnId"],
+        "5000000001"
+    );
 
     let r2 = returns[1];
-    assert_eq!(r2.order_external_id, "2202-3303", "legacy item-transaction order id");
+    assert_eq!(
+        r2.order_external_id, "2202-3303",
+        "legacy item-transaction order id"
+    );
     assert_eq!(r2.state, ReturnState::InTransit);
-    assert_eq!((r2.carrier.as_deref(), r2.tracking_number.as_deref()), (Some("Royal Mail"), Some("RM123GB")));
-    assert_eq!((r2.refund_minor, r2.currency.as_deref()), (Some(1250), Some("GBP")));
-    assert_eq!((r2.items[0].sku.as_str(), r2.items[0].title.as_str(), r2.items[0].quantity), ("2202", "Silver spoon", 2));
+    assert_eq!(
+        (r2.carrier.as_deref(), r2.tracking_number.as_deref()),
+        (Some("Royal Mail"), Some("RM123GB"))
+    );
+    assert_eq!(
+        (r2.refund_minor, r2.currency.as_deref()),
+        (Some(1250), Some("GBP"))
+    );
+    assert_eq!(
+        (
+            r2.items[0].sku.as_str(),
+            r2.items[0].title.as_str(),
+            r2.items[0].quantity
+        ),
+        ("2202", "Silver spoon", 2)
+    );
 
     assert_eq!(returns[2].state, ReturnState::Refunded);
 
@@ -159,10 +192,20 @@ async fn returns_come_with_their_orders_across_pages() {
     assert_eq!(searches.len(), 2, "two pages of two");
     assert_eq!(searches[0].query["offset"], "0");
     assert_eq!(searches[1].query["offset"], "2");
-    assert_eq!(searches[0].query["creation_date_range_from"], searches[1].query["creation_date_range_from"]);
-    assert!(searches[0].header("authorization").unwrap().starts_with("IAF user-token-"));
+    assert_eq!(
+        searches[0].query["creation_date_range_from"],
+        searches[1].query["creation_date_range_from"]
+    );
+    assert!(searches[0]
+        .header("authorization")
+        .unwrap()
+        .starts_with("IAF user-token-"));
     let details = fake.seen("/return/5000000002");
-    assert_eq!(details.len(), 1, "only the return in transit is read in full");
+    assert_eq!(
+        details.len(),
+        1,
+        "only the return in transit is read in full"
+    );
     assert_eq!(details[0].query["fieldgroups"], "FULL");
     let lookups: Vec<String> = fake
         .seen("/sell/fulfillment/v1/order")
@@ -174,7 +217,11 @@ async fn returns_come_with_their_orders_across_pages() {
     // The next round reads the window again: a state change shows.
     fake.with(|d| d.returns[0]["state"] = json!("ITEM_DELIVERED"));
     let (again, _) = drain(&c, Some(cursor)).await;
-    let r1 = returns_of(&again).into_iter().find(|r| r.external_id == "5000000001").unwrap().clone();
+    let r1 = returns_of(&again)
+        .into_iter()
+        .find(|r| r.external_id == "5000000001")
+        .unwrap()
+        .clone();
     assert_eq!(r1.state, ReturnState::Received);
 }
 
@@ -206,39 +253,82 @@ async fn inquiries_and_cases_are_system_messages_in_the_order_conversation() {
     let messages = messages_of(&items);
     assert_eq!(messages.len(), 2);
 
-    let inquiry = messages.iter().find(|m| m.external_id == "inquiry:5100000001:OPEN").unwrap();
+    let inquiry = messages
+        .iter()
+        .find(|m| m.external_id == "inquiry:5100000001:OPEN")
+        .unwrap();
     assert_eq!(inquiry.channel, "ebay");
-    assert_eq!(inquiry.conversation.as_deref(), Some("aftersail:order:07-11111-22222"));
+    assert_eq!(
+        inquiry.conversation.as_deref(),
+        Some("aftersail:order:07-11111-22222")
+    );
     assert_eq!(inquiry.order_external_id.as_deref(), Some("07-11111-22222"));
     assert_eq!(inquiry.from.address, "mug_lover");
     assert_eq!(inquiry.automated, Some(Automated::Bulk));
     assert_eq!(inquiry.raw_content_type, "application/json");
-    assert!(inquiry.display_text.contains("item-not-received inquiry 5100000001 for order 07-11111-22222 is now OPEN"), "{}", inquiry.display_text);
+    assert!(
+        inquiry
+            .display_text
+            .contains("item-not-received inquiry 5100000001 for order 07-11111-22222 is now OPEN"),
+        "{}",
+        inquiry.display_text
+    );
     assert!(inquiry.display_text.contains("Claimed: 1500 JPY."));
-    assert!(inquiry.display_text.contains("Respond by: 2030-01-02 03:04 UTC."));
+    assert!(inquiry
+        .display_text
+        .contains("Respond by: 2030-01-02 03:04 UTC."));
     let raw: Value = serde_json::from_slice(&inquiry.raw).unwrap();
     assert_eq!(raw["detail"]["orderId"], "07-11111-22222");
 
-    let case = messages.iter().find(|m| m.external_id == "case:5200000001:OPEN").unwrap();
-    assert_eq!(case.conversation.as_deref(), Some("aftersail:order:2202-3303"));
+    let case = messages
+        .iter()
+        .find(|m| m.external_id == "case:5200000001:OPEN")
+        .unwrap();
+    assert_eq!(
+        case.conversation.as_deref(),
+        Some("aftersail:order:2202-3303")
+    );
     assert_eq!(case.from.address, "spoon_fan");
-    assert!(case.display_text.contains("case (RETURN) 5200000001"), "{}", case.display_text);
+    assert!(
+        case.display_text.contains("case (RETURN) 5200000001"),
+        "{}",
+        case.display_text
+    );
     assert!(case.display_text.contains("Claimed: 12.50 GBP."));
 
     for (path, from, to) in [
-        ("/inquiry/search", "inquiry_creation_date_range_from", "inquiry_creation_date_range_to"),
-        ("/casemanagement/search", "case_creation_date_range_from", "case_creation_date_range_to"),
+        (
+            "/inquiry/search",
+            "inquiry_creation_date_range_from",
+            "inquiry_creation_date_range_to",
+        ),
+        (
+            "/casemanagement/search",
+            "case_creation_date_range_from",
+            "case_creation_date_range_to",
+        ),
     ] {
         let seen = fake.seen(path);
         assert_eq!(seen.len(), 1, "{path}");
-        assert!(seen[0].query.contains_key(from) && seen[0].query.contains_key(to), "{path}");
+        assert!(
+            seen[0].query.contains_key(from) && seen[0].query.contains_key(to),
+            "{path}"
+        );
     }
 
     // A status change is a new message; the unchanged case is read again under its old id.
-    fake.with(|d| d.claim_details.get_mut("inquiry/5100000001").unwrap()["status"] = json!("CLOSED"));
+    fake.with(|d| {
+        d.claim_details.get_mut("inquiry/5100000001").unwrap()["status"] = json!("CLOSED")
+    });
     let (again, _) = drain(&c, Some(cursor)).await;
-    let ids: Vec<String> = messages_of(&again).iter().map(|m| m.external_id.clone()).collect();
-    assert!(ids.contains(&"inquiry:5100000001:CLOSED".to_owned()), "{ids:?}");
+    let ids: Vec<String> = messages_of(&again)
+        .iter()
+        .map(|m| m.external_id.clone())
+        .collect();
+    assert!(
+        ids.contains(&"inquiry:5100000001:CLOSED".to_owned()),
+        "{ids:?}"
+    );
     assert!(ids.contains(&"case:5200000001:OPEN".to_owned()), "{ids:?}");
 }
 
@@ -252,38 +342,72 @@ async fn return_decisions_are_sent_once_and_only_while_open() {
     });
     let c = connector(&fake, Roots::default());
 
-    c.answer_return("R-ACCEPT", &ReturnAnswer::Accept).await.unwrap();
-    c.answer_return("R-ACCEPT", &ReturnAnswer::Accept).await.unwrap();
+    c.answer_return("R-ACCEPT", &ReturnAnswer::Accept)
+        .await
+        .unwrap();
+    c.answer_return("R-ACCEPT", &ReturnAnswer::Accept)
+        .await
+        .unwrap();
     let decisions = fake.seen("/return/R-ACCEPT/decide");
     assert_eq!(decisions.len(), 1, "a retry after success sends nothing");
     assert_eq!(decisions[0].body, json!({"decision": "ACCEPT"}));
-    assert!(decisions[0].header("authorization").unwrap().starts_with("IAF "));
+    assert!(decisions[0]
+        .header("authorization")
+        .unwrap()
+        .starts_with("IAF "));
     let late = c
-        .answer_return("R-ACCEPT", &ReturnAnswer::Decline { reason: "too late".into() })
+        .answer_return(
+            "R-ACCEPT",
+            &ReturnAnswer::Decline {
+                reason: "too late".into(),
+            },
+        )
         .await;
-    assert!(matches!(late, Err(ConnectorError::Permanent(ref m)) if m.contains("approved")), "{late:?}");
+    assert!(
+        matches!(late, Err(ConnectorError::Permanent(ref m)) if m.contains("approved")),
+        "{late:?}"
+    );
 
-    c.answer_return("R-DECLINE", &ReturnAnswer::Decline { reason: "Used and scratched".into() })
-        .await
-        .unwrap();
+    c.answer_return(
+        "R-DECLINE",
+        &ReturnAnswer::Decline {
+            reason: "Used and scratched".into(),
+        },
+    )
+    .await
+    .unwrap();
     assert_eq!(
         fake.seen("/return/R-DECLINE/decide")[0].body,
         json!({"decision": "DECLINE", "comments": {"content": "Used and scratched"}})
     );
 
-    c.answer_return("R-OFFER", &ReturnAnswer::Offer { amount_minor: 1250, currency: "gbp".into() })
-        .await
-        .unwrap();
+    c.answer_return(
+        "R-OFFER",
+        &ReturnAnswer::Offer {
+            amount_minor: 1250,
+            currency: "gbp".into(),
+        },
+    )
+    .await
+    .unwrap();
     assert_eq!(
         fake.seen("/return/R-OFFER/decide")[0].body,
         json!({"decision": "OFFER_PARTIAL_REFUND", "partialRefundAmount": {"value": 12.5, "currency": "GBP"}})
     );
 
     let missing = c.answer_return("R-NONE", &ReturnAnswer::Accept).await;
-    assert!(matches!(missing, Err(ConnectorError::Permanent(_))), "{missing:?}");
+    assert!(
+        matches!(missing, Err(ConnectorError::Permanent(_))),
+        "{missing:?}"
+    );
 }
 
-fn refund_request(key: &str, amount_minor: i64, currency: &str, return_id: Option<&str>) -> RefundRequest {
+fn refund_request(
+    key: &str,
+    amount_minor: i64,
+    currency: &str,
+    return_id: Option<&str>,
+) -> RefundRequest {
     RefundRequest {
         idempotency_key: key.into(),
         order_external_id: "07-11111-22222".into(),
@@ -334,20 +458,37 @@ async fn order_refunds_find_the_refund_made_before() {
         json!({"reasonForRefund": "OTHER", "comment": "Sorry about the handle [rf-1]",
                "orderLevelRefundAmount": {"value": "500", "currency": "JPY"}})
     );
-    assert!(posts[0].header("authorization").unwrap().starts_with("Bearer "));
-    assert_eq!(c.refund(&request).await.unwrap(), first, "a retry finds the refund");
+    assert!(posts[0]
+        .header("authorization")
+        .unwrap()
+        .starts_with("Bearer "));
+    assert_eq!(
+        c.refund(&request).await.unwrap(),
+        first,
+        "a retry finds the refund"
+    );
     assert_eq!(fake.seen("/issue_refund").len(), 1);
 
-    let other = c.refund(&refund_request("rf-2", 300, "JPY", None)).await.unwrap();
+    let other = c
+        .refund(&refund_request("rf-2", 300, "JPY", None))
+        .await
+        .unwrap();
     assert_ne!(other, first);
     assert_eq!(fake.seen("/issue_refund").len(), 2);
 
     fake.with(|d| d.refund_status = "FAILED");
     let failed = c.refund(&refund_request("rf-3", 100, "JPY", None)).await;
-    assert!(matches!(failed, Err(ConnectorError::Permanent(ref m)) if m.contains("FAILED")), "{failed:?}");
+    assert!(
+        matches!(failed, Err(ConnectorError::Permanent(ref m)) if m.contains("FAILED")),
+        "{failed:?}"
+    );
     let bad = c.refund(&refund_request("rf-4", 100, "yens", None)).await;
     assert!(matches!(bad, Err(ConnectorError::Permanent(_))));
-    assert_eq!(fake.seen("/issue_refund").len(), 3, "a bad currency sends nothing");
+    assert_eq!(
+        fake.seen("/issue_refund").len(),
+        3,
+        "a bad currency sends nothing"
+    );
 }
 
 #[tokio::test]
@@ -375,18 +516,38 @@ async fn post_order_faults_lose_nothing() {
 
     proxy.push("/return/search", Fault::too_many(7));
     proxy.push("/return/search", Fault::status(503));
-    proxy.push("/return/search", Fault::Body(r#"{"members":[{"returnId":"#.into()));
+    proxy.push(
+        "/return/search",
+        Fault::Body(r#"{"members":[{"returnId":"#.into()),
+    );
     proxy.push("/return/search", Fault::Truncate);
     let got = c.poll(cursor.as_deref()).await;
-    assert_eq!(got.unwrap_err(), ConnectorError::RateLimited { retry_after: Duration::from_secs(7) });
+    assert_eq!(
+        got.unwrap_err(),
+        ConnectorError::RateLimited {
+            retry_after: Duration::from_secs(7)
+        }
+    );
     for _ in 0..3 {
         let got = c.poll(cursor.as_deref()).await;
         assert!(matches!(got, Err(ConnectorError::Transient(_))), "{got:?}");
     }
     assert_eq!(proxy.pending(), 0);
     let batch = c.poll(cursor.as_deref()).await.unwrap();
-    assert_eq!(returns_of(&batch.items).len(), 1, "the page comes through after the faults");
-    let uris: Vec<String> = proxy.seen().iter().filter(|s| s.uri.contains("/return/search")).map(|s| s.uri.clone()).collect();
+    assert_eq!(
+        returns_of(&batch.items).len(),
+        1,
+        "the page comes through after the faults"
+    );
+    let uris: Vec<String> = proxy
+        .seen()
+        .iter()
+        .filter(|s| s.uri.contains("/return/search"))
+        .map(|s| s.uri.clone())
+        .collect();
     assert_eq!(uris.len(), 5);
-    assert!(uris.iter().all(|u| *u == uris[0]), "every retry asks for the same page: {uris:?}");
+    assert!(
+        uris.iter().all(|u| *u == uris[0]),
+        "every retry asks for the same page: {uris:?}"
+    );
 }

@@ -137,7 +137,10 @@ impl EbayConfig {
 
     /// `POST` here with `grant_type=refresh_token` or `client_credentials`.
     pub fn token_url(&self) -> String {
-        format!("{}/oauth2/token", self.api(&self.identity_url, "/identity/v1"))
+        format!(
+            "{}/oauth2/token",
+            self.api(&self.identity_url, "/identity/v1")
+        )
     }
 
     pub fn fulfillment_root(&self) -> String {
@@ -200,7 +203,10 @@ mod tests {
             c.token_url(),
             "https://api.ebay.com/identity/v1/oauth2/token"
         );
-        assert_eq!(c.fulfillment_root(), "https://api.ebay.com/sell/fulfillment/v1");
+        assert_eq!(
+            c.fulfillment_root(),
+            "https://api.ebay.com/sell/fulfillment/v1"
+        );
         c.environment = Environment::Sandbox;
         assert_eq!(
             c.message_root(),

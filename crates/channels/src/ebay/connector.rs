@@ -16,7 +16,8 @@ use serde_json::{json, Value};
 use super::auth::{Grant, TokenSource};
 use super::config::EbayConfig;
 use super::cursor::{Kind, PageOutcome, PollCursor, Sweep};
-use super::http::Api;
+use super::fields::{id, text};
+use super::http::{url, Api, Call};
 use super::messages::{self, Target};
 use super::orders;
 use super::post_order::{self, Search};
@@ -78,7 +79,10 @@ impl EbayConnector {
     }
 
     fn learn(&self, seller: &str) {
-        let mut slot = self.learned_seller.lock().unwrap_or_else(|e| e.into_inner());
+        let mut slot = self
+            .learned_seller
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
         if slot.is_none() {
             *slot = Some(seller.to_owned());
         }
@@ -86,16 +90,22 @@ impl EbayConnector {
 
     /// The seller's user name: configured, in the cursor, learned, or read from an order.
     async fn seller(&self, cursor: &mut PollCursor) -> Result<Option<String>, ConnectorError> {
-        if let Some(known) = self.config.seller_username.clone().or(cursor.seller.clone()).or(self.learned()) {
+        if let Some(known) = self
+            .config
+            .seller_username
+            .clone()
+            .or(cursor.seller.clone())
+            .or(self.learned())
+        {
             cursor.seller.get_or_insert(known.clone());
             return Ok(Some(known));
         }
         let root = self.config.fulfillment_root();
         let probe = self
             .api
-            .call(&super::http::Call::get("getOrders", super::http::url(&root, &["order"])).query("limit", "1"))
+            .call(&Call::get("getOrders", url(&root, &["order"])).query("limit", "1"))
             .await?;
-        let found = super::fields::text(&probe, "/orders/0/sellerId").map(str::to_owned);
+        let found = text(&probe, "/orders/0/sellerId").map(str::to_owned);
         match &found {
             Some(seller) => {
                 self.learn(seller);
@@ -116,14 +126,19 @@ impl EbayConnector {
     ) -> Result<(Vec<Inbound>, PageOutcome), ConnectorError> {
         let root = self.config.fulfillment_root();
         let limit = self.page_size();
-        let page = orders::page(&self.api, &root, sweep.from, sweep.to, sweep.offset, limit).await?;
+        let page =
+            orders::page(&self.api, &root, sweep.from, sweep.to, sweep.offset, limit).await?;
         let mut items = Vec::with_capacity(page.orders.len());
         for order in &page.orders {
-            if let Some(seller) = super::fields::text(order, "/sellerId") {
+            if let Some(seller) = text(order, "/sellerId") {
                 self.learn(seller);
                 cursor.seller.get_or_insert_with(|| seller.to_owned());
             }
-            items.extend(self.inbound_order(&root, order, now).await?.map(Inbound::Order));
+            items.extend(
+                self.inbound_order(&root, order, now)
+                    .await?
+                    .map(Inbound::Order),
+            );
         }
         let len = page.orders.len();
         Ok((
@@ -143,8 +158,18 @@ impl EbayConnector {
         order: &Value,
         now: DateTime<Utc>,
     ) -> Result<Option<crate::InboundOrder>, ConnectorError> {
-        let shipment = match super::fields::text(order, "/orderId") {
-            Some(id) if orders::has_fulfillments(order) => orders::shipment(&self.api, root, id).await?,
+        let shipment = match text(order, "/orderId") {
+            Some(order_id) if orders::has_fulfillments(order) => {
+                // Best effort: an order whose shipments eBay will not show is still an order.
+                match orders::shipment(&self.api, root, order_id).await {
+                    Ok(shipment) => shipment,
+                    Err(ConnectorError::Permanent(why)) => {
+                        tracing::warn!(order_id, %why, "eBay shipments not readable");
+                        None
+                    }
+                    Err(other) => return Err(other),
+                }
+            }
             _ => None,
         };
         Ok(orders::to_inbound(order, shipment.as_ref(), now))
@@ -159,10 +184,12 @@ impl EbayConnector {
         let seller = self.seller(cursor).await?;
         let root = self.config.message_root();
         let limit = self.config.conversation_page_size.clamp(1, 50);
-        let page = messages::conversations(&self.api, &root, sweep.from, sweep.to, sweep.offset, limit).await?;
+        let page =
+            messages::conversations(&self.api, &root, sweep.from, sweep.to, sweep.offset, limit)
+                .await?;
         let mut items = Vec::new();
         for conversation in &page.conversations {
-            let Some(id) = super::fields::text(conversation, "/conversationId") else {
+            let Some(id) = text(conversation, "/conversationId") else {
                 continue;
             };
             let list = messages::conversation_messages(&self.api, &root, id).await?;
@@ -183,10 +210,23 @@ impl EbayConnector {
         ))
     }
 
-    async fn returns_page(&self, sweep: &Sweep, now: DateTime<Utc>) -> Result<(Vec<Inbound>, PageOutcome), ConnectorError> {
+    async fn returns_page(
+        &self,
+        sweep: &Sweep,
+        now: DateTime<Utc>,
+    ) -> Result<(Vec<Inbound>, PageOutcome), ConnectorError> {
         let root = self.config.post_order_root();
         let limit = self.page_size();
-        let page = post_order::search(&self.api, &root, Search::Returns, sweep.from, sweep.to, sweep.offset, limit).await?;
+        let page = post_order::search(
+            &self.api,
+            &root,
+            Search::Returns,
+            sweep.from,
+            sweep.to,
+            sweep.offset,
+            limit,
+        )
+        .await?;
 
         // The returns' orders first, so each return finds its order (best effort: an order
         // id eBay does not take is no reason to hold the returns back).
@@ -211,26 +251,42 @@ impl EbayConnector {
         let mut by_id: HashMap<String, &Value> = HashMap::new();
         let mut emitted = HashSet::new();
         for order in &found {
-            let Some(id) = super::fields::text(order, "/orderId") else {
+            let Some(id) = text(order, "/orderId") else {
                 continue;
             };
             if emitted.insert(id.to_owned()) {
                 by_id.insert(id.to_owned(), order);
-                items.extend(self.inbound_order(&fulfillment, order, now).await?.map(Inbound::Order));
+                items.extend(
+                    self.inbound_order(&fulfillment, order, now)
+                        .await?
+                        .map(Inbound::Order),
+                );
             }
         }
         for member in &page.members {
             let in_transit = post_order::return_state(
-                super::fields::text(member, "/state").unwrap_or(""),
-                super::fields::text(member, "/status").unwrap_or(""),
+                text(member, "/state").unwrap_or(""),
+                text(member, "/status").unwrap_or(""),
                 false,
             ) == ReturnState::InTransit;
-            let detail = match super::fields::id(member, "/returnId") {
-                Some(id) if in_transit => Some(post_order::get_return(&self.api, &root, &id, "FULL").await?),
+            let detail = match id(member, "/returnId") {
+                Some(return_id) if in_transit => {
+                    match post_order::get_return(&self.api, &root, &return_id, "FULL").await {
+                        Ok(detail) => Some(detail),
+                        Err(ConnectorError::Permanent(why)) => {
+                            tracing::warn!(return_id, %why, "eBay return detail not readable");
+                            None
+                        }
+                        Err(other) => return Err(other),
+                    }
+                }
                 _ => None,
             };
             let order = post_order::order_id_of(member).and_then(|id| by_id.get(&id).copied());
-            items.extend(post_order::to_inbound_return(member, order, detail.as_ref(), now).map(Inbound::Return));
+            items.extend(
+                post_order::to_inbound_return(member, order, detail.as_ref(), now)
+                    .map(Inbound::Return),
+            );
         }
         let len = page.members.len();
         Ok((
@@ -251,23 +307,38 @@ impl EbayConnector {
     ) -> Result<(Vec<Inbound>, PageOutcome), ConnectorError> {
         let root = self.config.post_order_root();
         let limit = self.page_size();
-        let page = post_order::search(&self.api, &root, kind, sweep.from, sweep.to, sweep.offset, limit).await?;
-        let id_field = if kind == Search::Cases { "/caseId" } else { "/inquiryId" };
+        let page = post_order::search(
+            &self.api,
+            &root,
+            kind,
+            sweep.from,
+            sweep.to,
+            sweep.offset,
+            limit,
+        )
+        .await?;
+        let id_field = if kind == Search::Cases {
+            "/caseId"
+        } else {
+            "/inquiryId"
+        };
         let mut items = Vec::new();
         for member in &page.members {
-            let Some(id) = super::fields::id(member, id_field) else {
+            let Some(claim_id) = id(member, id_field) else {
                 tracing::warn!("eBay {kind:?} member without id skipped");
                 continue;
             };
-            let detail = match post_order::get_claim(&self.api, &root, kind, &id).await {
+            let detail = match post_order::get_claim(&self.api, &root, kind, &claim_id).await {
                 Ok(detail) => detail,
                 Err(ConnectorError::Permanent(why)) => {
-                    tracing::warn!(id, %why, "eBay claim detail not readable; using the search summary");
+                    tracing::warn!(claim_id, %why, "eBay claim detail not readable; using the search summary");
                     Value::Null
                 }
                 Err(other) => return Err(other),
             };
-            items.extend(post_order::claim_message(kind, member, &detail, now).map(Inbound::Message));
+            items.extend(
+                post_order::claim_message(kind, member, &detail, now).map(Inbound::Message),
+            );
         }
         let len = page.members.len();
         Ok((
@@ -302,7 +373,7 @@ impl EbayConnector {
         };
         let username = Some(message.to.trim())
             .filter(|t| !t.is_empty())
-            .or_else(|| order.as_ref().and_then(|o| super::fields::text(o, "/buyer/username")))
+            .or_else(|| order.as_ref().and_then(|o| text(o, "/buyer/username")))
             .ok_or_else(|| {
                 ConnectorError::Permanent(
                     "eBay reply has no conversation, no recipient and no order to find the buyer by".into(),
@@ -310,7 +381,7 @@ impl EbayConnector {
             })?;
         let listing = order
             .as_ref()
-            .and_then(|o| super::fields::id(o, "/lineItems/0/legacyItemId"));
+            .and_then(|o| id(o, "/lineItems/0/legacyItemId"));
         Ok(Target::NewConversation {
             username: username.to_owned(),
             listing,
@@ -353,8 +424,17 @@ impl Connector for EbayConnector {
         };
         let recent = messages::recent_for(&self.api, &root, &target).await?;
         let seller = self.learned();
-        if let Some(id) = messages::already_sent(&recent, &text, seller.as_deref(), buyer.as_deref(), Utc::now()) {
-            tracing::info!(message_id = id, "eBay message already sent; not sending again");
+        if let Some(id) = messages::already_sent(
+            &recent,
+            &text,
+            seller.as_deref(),
+            buyer.as_deref(),
+            Utc::now(),
+        ) {
+            tracing::info!(
+                message_id = id,
+                "eBay message already sent; not sending again"
+            );
             return Ok(Sent { external_id: id });
         }
         let (sent, sender) = messages::send(&self.api, &root, &target, &text).await?;
@@ -368,21 +448,30 @@ impl Connector for EbayConnector {
         self.api.tokens().token(Grant::User).await?;
         let root = self.config.fulfillment_root();
         self.api
-            .call(&super::http::Call::get("getOrders", super::http::url(&root, &["order"])).query("limit", "1"))
+            .call(&Call::get("getOrders", url(&root, &["order"])).query("limit", "1"))
             .await?;
         Ok(())
     }
 
-    async fn verify_webhook(&self, request: &WebhookRequest<'_>) -> Result<WebhookDelivery, ConnectorError> {
+    async fn verify_webhook(
+        &self,
+        request: &WebhookRequest<'_>,
+    ) -> Result<WebhookDelivery, ConnectorError> {
         let header = request
             .headers
             .get("x-ebay-signature")
             .and_then(|v| v.to_str().ok())
-            .ok_or_else(|| ConnectorError::Permanent("eBay notification without X-EBAY-SIGNATURE".into()))?;
+            .ok_or_else(|| {
+                ConnectorError::Permanent("eBay notification without X-EBAY-SIGNATURE".into())
+            })?;
         let signature = SignatureHeader::parse(header)?;
         let key = self
             .keys
-            .key(&self.api, &self.config.notification_root(), signature.kid.trim())
+            .key(
+                &self.api,
+                &self.config.notification_root(),
+                signature.kid.trim(),
+            )
             .await?;
         webhook::verify_signature(&key, &signature.signature, request.body)?;
         webhook::delivery(request.body)
@@ -399,15 +488,36 @@ impl Connector for EbayConnector {
     }
 
     async fn refund(&self, refund: &RefundRequest) -> Result<String, ConnectorError> {
-        match refund.return_external_id.as_deref().map(str::trim).filter(|r| !r.is_empty()) {
+        match refund
+            .return_external_id
+            .as_deref()
+            .map(str::trim)
+            .filter(|r| !r.is_empty())
+        {
             Some(return_id) => {
-                post_order::refund_return(&self.api, &self.config.post_order_root(), return_id, refund).await
+                post_order::refund_return(
+                    &self.api,
+                    &self.config.post_order_root(),
+                    return_id,
+                    refund,
+                )
+                .await
             }
             None => orders::refund(&self.api, &self.config.fulfillment_root(), refund).await,
         }
     }
 
-    async fn answer_return(&self, return_external_id: &str, answer: &ReturnAnswer) -> Result<(), ConnectorError> {
-        post_order::decide(&self.api, &self.config.post_order_root(), return_external_id, answer).await
+    async fn answer_return(
+        &self,
+        return_external_id: &str,
+        answer: &ReturnAnswer,
+    ) -> Result<(), ConnectorError> {
+        post_order::decide(
+            &self.api,
+            &self.config.post_order_root(),
+            return_external_id,
+            answer,
+        )
+        .await
     }
 }

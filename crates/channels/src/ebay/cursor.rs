@@ -233,7 +233,15 @@ mod tests {
                 assert_eq!(sweep.from, t("2026-04-01T12:00:00Z"));
             }
             seen.push(kind);
-            c.advance(kind, PageOutcome { len: 3, total: Some(3), last: true }, Duration::minutes(5));
+            c.advance(
+                kind,
+                PageOutcome {
+                    len: 3,
+                    total: Some(3),
+                    last: true,
+                },
+                Duration::minutes(5),
+            );
         }
         assert_eq!(seen, KINDS.to_vec());
         assert!(!c.open());
@@ -248,30 +256,73 @@ mod tests {
         let mut c = PollCursor::first(now, 30);
         let (k, _) = c.next(now, 30);
         assert_eq!(k, Kind::Orders);
-        c.advance(k, PageOutcome { len: 2, total: Some(5), last: false }, Duration::zero());
+        c.advance(
+            k,
+            PageOutcome {
+                len: 2,
+                total: Some(5),
+                last: false,
+            },
+            Duration::zero(),
+        );
         // Everything else finishes in one page.
         for _ in 0..4 {
             let (k, _) = c.next(now, 30);
             assert_ne!(k, Kind::Orders);
-            c.advance(k, PageOutcome { len: 0, total: Some(0), last: true }, Duration::zero());
+            c.advance(
+                k,
+                PageOutcome {
+                    len: 0,
+                    total: Some(0),
+                    last: true,
+                },
+                Duration::zero(),
+            );
         }
         let (k, s) = c.next(now, 30);
         assert_eq!((k, s.offset, s.total), (Kind::Orders, 2, Some(5)));
         // Two orders left the window: step back two.
-        c.advance(k, PageOutcome { len: 2, total: Some(3), last: false }, Duration::zero());
+        c.advance(
+            k,
+            PageOutcome {
+                len: 2,
+                total: Some(3),
+                last: false,
+            },
+            Duration::zero(),
+        );
         let (k, s) = c.next(now, 30);
         assert_eq!((k, s.offset, s.total), (Kind::Orders, 0, Some(3)));
-        c.advance(k, PageOutcome { len: 2, total: Some(3), last: false }, Duration::zero());
+        c.advance(
+            k,
+            PageOutcome {
+                len: 2,
+                total: Some(3),
+                last: false,
+            },
+            Duration::zero(),
+        );
         let (_, s) = c.next(now, 30);
         assert_eq!(s.offset, 2);
-        c.advance(k, PageOutcome { len: 1, total: Some(3), last: true }, Duration::zero());
+        c.advance(
+            k,
+            PageOutcome {
+                len: 1,
+                total: Some(3),
+                last: true,
+            },
+            Duration::zero(),
+        );
         assert!(!c.open());
         assert_eq!(c.orders.since, now);
     }
 
     #[test]
     fn unknown_cursors_are_refused() {
-        assert!(matches!(PollCursor::parse("{}"), Err(ConnectorError::Permanent(_))));
+        assert!(matches!(
+            PollCursor::parse("{}"),
+            Err(ConnectorError::Permanent(_))
+        ));
         let mut c = PollCursor::first(t("2026-05-01T12:00:00Z"), 1);
         c.v = 9;
         assert!(PollCursor::parse(&c.encode()).is_err());

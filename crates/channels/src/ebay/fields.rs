@@ -120,9 +120,13 @@ impl Paging {
 
     /// Post-Order searches: `paginationOutput.totalEntries` (or a top-level total).
     pub fn post_order(page: &Value) -> Self {
-        let total = ["/paginationOutput/totalEntries", "/total", "/totalNumberOfCases"]
-            .iter()
-            .find_map(|p| page.pointer(p).and_then(Value::as_u64));
+        let total = [
+            "/paginationOutput/totalEntries",
+            "/total",
+            "/totalNumberOfCases",
+        ]
+        .iter()
+        .find_map(|p| page.pointer(p).and_then(Value::as_u64));
         Self {
             total,
             has_next: None,
@@ -189,19 +193,31 @@ mod tests {
         assert_eq!(time(&v, "/x"), None);
         assert_eq!(text(&v, "/s"), None);
         assert_eq!(id(&v, "/n").as_deref(), Some("5012"));
-        assert_eq!(format_time(want.with_timezone(&Utc)), "2026-03-04T05:06:07.000Z");
+        assert_eq!(
+            format_time(want.with_timezone(&Utc)),
+            "2026-03-04T05:06:07.000Z"
+        );
         assert_eq!(country(Some("de")), Some("DE".into()));
         assert_eq!(country(Some("DEU")), None);
     }
 
     #[test]
     fn last_page_rules() {
-        let by_total = Paging { total: Some(5), has_next: Some(true) };
+        let by_total = Paging {
+            total: Some(5),
+            has_next: Some(true),
+        };
         assert!(!by_total.last_page(4, 2, 2));
         assert!(by_total.last_page(5, 1, 2));
-        let by_next = Paging { total: None, has_next: Some(false) };
+        let by_next = Paging {
+            total: None,
+            has_next: Some(false),
+        };
         assert!(by_next.last_page(2, 2, 2));
-        let by_size = Paging { total: None, has_next: None };
+        let by_size = Paging {
+            total: None,
+            has_next: None,
+        };
         assert!(!by_size.last_page(2, 2, 2));
         assert!(by_size.last_page(3, 1, 2));
         assert!(by_total.last_page(0, 0, 2));

@@ -220,7 +220,10 @@ pub fn api_message(body: &[u8]) -> String {
         let parts: Vec<String> = list
             .iter()
             .map(|e| {
-                let id = e.get("errorId").map(|v| format!("{v}: ")).unwrap_or_default();
+                let id = e
+                    .get("errorId")
+                    .map(|v| format!("{v}: "))
+                    .unwrap_or_default();
                 let message = ["longMessage", "message"]
                     .iter()
                     .find_map(|k| e.get(*k).and_then(Value::as_str))
@@ -332,7 +335,12 @@ mod tests {
             })
         );
         assert!(matches!(
-            answer("getOrders", StatusCode::OK, &h, br#"{"orders":[{"orderId":"#),
+            answer(
+                "getOrders",
+                StatusCode::OK,
+                &h,
+                br#"{"orders":[{"orderId":"#
+            ),
             Err(ConnectorError::Transient(_))
         ));
         assert_eq!(answer("decide", StatusCode::OK, &h, b""), Ok(Value::Null));
@@ -341,9 +349,15 @@ mod tests {
     #[test]
     fn url_segments_are_encoded() {
         assert_eq!(
-            url("http://h/sell/fulfillment/v1/", &["order", "12-34567-89012", "issue_refund"]),
+            url(
+                "http://h/sell/fulfillment/v1/",
+                &["order", "12-34567-89012", "issue_refund"]
+            ),
             "http://h/sell/fulfillment/v1/order/12-34567-89012/issue_refund"
         );
-        assert_eq!(url("http://h", &["return", "a/b?c d"]), "http://h/return/a%2Fb%3Fc%20d");
+        assert_eq!(
+            url("http://h", &["return", "a/b?c d"]),
+            "http://h/return/a%2Fb%3Fc%20d"
+        );
     }
 }

@@ -86,10 +86,13 @@ pub async fn conversation_messages(
     for _ in 0..MAX_MESSAGE_PAGES {
         let body = api
             .call(
-                &Call::get("getConversation", url(root, &["conversation", conversation_id]))
-                    .query("conversation_type", FROM_MEMBERS)
-                    .query("limit", MESSAGE_PAGE.to_string())
-                    .query("offset", offset.to_string()),
+                &Call::get(
+                    "getConversation",
+                    url(root, &["conversation", conversation_id]),
+                )
+                .query("conversation_type", FROM_MEMBERS)
+                .query("limit", MESSAGE_PAGE.to_string())
+                .query("offset", offset.to_string()),
             )
             .await?;
         let page = list(&body, "messages", "getConversation")?;
@@ -217,7 +220,9 @@ pub fn check_outbound(message: &Outbound) -> Result<String, ConnectorError> {
     }
     let text = message.body_text.trim();
     if text.is_empty() {
-        return Err(ConnectorError::Permanent("eBay message text is empty".into()));
+        return Err(ConnectorError::Permanent(
+            "eBay message text is empty".into(),
+        ));
     }
     let length = text.chars().count();
     if length > MAX_TEXT {
@@ -270,7 +275,11 @@ pub async fn send(
         }
     };
     let answer = api
-        .call(&Call::post("sendMessage", url(root, &["send_message"]), &body))
+        .call(&Call::post(
+            "sendMessage",
+            url(root, &["send_message"]),
+            &body,
+        ))
         .await?;
     let id = text(&answer, "/messageId").ok_or_else(|| {
         ConnectorError::Permanent("eBay sendMessage answered without a messageId".into())
@@ -285,7 +294,11 @@ pub async fn send(
 
 /// The first page of a conversation's messages and the buyer's conversations, for the
 /// duplicate check before sending.
-pub async fn recent_for(api: &Api, root: &str, target: &Target) -> Result<Vec<Value>, ConnectorError> {
+pub async fn recent_for(
+    api: &Api,
+    root: &str,
+    target: &Target,
+) -> Result<Vec<Value>, ConnectorError> {
     match target {
         Target::Conversation(id) => {
             let body = api
@@ -333,16 +346,28 @@ mod tests {
             json!({"messageId": "M-0", "senderUsername": "Buyer_One", "messageBody": "old", "createdDate": "2026-03-01T10:00:00.000Z"}),
             json!({"messageId": "M-1", "senderUsername": "Buyer_One", "messageBody": "Hello", "createdDate": "2026-05-01T10:00:00.000Z"}),
         ];
-        let got = inbound_messages(&conversation, &messages, Some("best.seller"), t("2026-04-01T00:00:00Z"), now);
+        let got = inbound_messages(
+            &conversation,
+            &messages,
+            Some("best.seller"),
+            t("2026-04-01T00:00:00Z"),
+            now,
+        );
         let ids: Vec<&str> = got.iter().map(|m| m.external_id.as_str()).collect();
         assert_eq!(ids, ["M-1", "M-2"]);
         let m = &got[1];
         assert_eq!(m.from.address, "buyer_one");
         assert_eq!(m.conversation.as_deref(), Some("C-1"));
         assert_eq!(m.subject, "About your mug");
-        assert_eq!(m.display_text, "Is it blue?\n[photo.jpg: https://i.ebayimg.com/p.jpg]");
+        assert_eq!(
+            m.display_text,
+            "Is it blue?\n[photo.jpg: https://i.ebayimg.com/p.jpg]"
+        );
         assert_eq!(m.raw_content_type, "application/json");
-        assert_eq!(serde_json::from_slice::<Value>(&m.raw).unwrap(), messages[1]);
+        assert_eq!(
+            serde_json::from_slice::<Value>(&m.raw).unwrap(),
+            messages[1]
+        );
         assert_eq!(got[0].subject, "Hi");
     }
 
@@ -358,7 +383,10 @@ mod tests {
         assert_eq!(existing_conversation(&o), Some("C-9"));
         assert_eq!(check_outbound(&o).unwrap(), "Thanks!");
         o.body_text = "x".repeat(MAX_TEXT + 1);
-        assert!(matches!(check_outbound(&o), Err(ConnectorError::Permanent(_))));
+        assert!(matches!(
+            check_outbound(&o),
+            Err(ConnectorError::Permanent(_))
+        ));
     }
 
     #[test]
@@ -369,9 +397,21 @@ mod tests {
             json!({"messageId": "B", "senderUsername": "best.seller", "messageBody": "Thanks!", "createdDate": "2026-05-01T09:00:00.000Z"}),
             json!({"messageId": "C", "senderUsername": "best.seller", "messageBody": " Thanks! ", "createdDate": "2026-05-01T11:30:00.000Z"}),
         ];
-        assert_eq!(already_sent(&list, "Thanks!", None, Some("Buyer_One"), now).as_deref(), Some("C"));
-        assert_eq!(already_sent(&list, "Thanks!", Some("best.seller"), None, now).as_deref(), Some("C"));
-        assert_eq!(already_sent(&list, "Thanks!", Some("someone.else"), None, now), None);
-        assert_eq!(already_sent(&list, "Other", None, Some("Buyer_One"), now), None);
+        assert_eq!(
+            already_sent(&list, "Thanks!", None, Some("Buyer_One"), now).as_deref(),
+            Some("C")
+        );
+        assert_eq!(
+            already_sent(&list, "Thanks!", Some("best.seller"), None, now).as_deref(),
+            Some("C")
+        );
+        assert_eq!(
+            already_sent(&list, "Thanks!", Some("someone.else"), None, now),
+            None
+        );
+        assert_eq!(
+            already_sent(&list, "Other", None, Some("Buyer_One"), now),
+            None
+        );
     }
 }

@@ -93,7 +93,9 @@ pub fn from_settings(settings: &Value, secrets: &Value) -> Result<EbayConnector,
     let url = |key: &str| -> Result<Option<String>, String> {
         match text(settings, key) {
             None => Ok(None),
-            Some(u) if u.starts_with("http://") || u.starts_with("https://") => Ok(Some(u.to_owned())),
+            Some(u) if u.starts_with("http://") || u.starts_with("https://") => {
+                Ok(Some(u.to_owned()))
+            }
             Some(u) => Err(format!("{key} must be an http(s) URL, not {u:?}")),
         }
     };
@@ -119,7 +121,11 @@ pub fn from_settings(settings: &Value, secrets: &Value) -> Result<EbayConnector,
         Some(Value::Array(list)) => {
             config.scopes = list
                 .iter()
-                .map(|s| s.as_str().map(str::to_owned).ok_or("scopes must be strings"))
+                .map(|s| {
+                    s.as_str()
+                        .map(str::to_owned)
+                        .ok_or("scopes must be strings")
+                })
                 .collect::<Result<_, _>>()?;
         }
         Some(_) => return Err("scopes must be a list or a space-separated string".into()),
@@ -154,7 +160,10 @@ mod tests {
         assert_eq!(config.backfill_days, 7);
         assert_eq!(config.scopes, ["a", "b"]);
         assert_eq!(config.fulfillment_root(), "http://127.0.0.1:1");
-        assert_eq!(config.message_root(), "https://api.sandbox.ebay.com/commerce/message/v1");
+        assert_eq!(
+            config.message_root(),
+            "https://api.sandbox.ebay.com/commerce/message/v1"
+        );
         assert_eq!(config.verification_token.as_deref(), Some("tok"));
         assert_eq!(config.seller_username.as_deref(), Some("shop.de"));
     }
@@ -162,14 +171,27 @@ mod tests {
     #[test]
     fn readable_errors() {
         let err = |settings: Value, secrets: Value| from_settings(&settings, &secrets).unwrap_err();
-        assert!(err(json!({}), json!({"client_secret": "c", "refresh_token": "r"})).contains("client_id"));
-        assert!(err(json!({}), json!({"client_id": "c", "refresh_token": "r"})).contains("client_secret"));
-        assert!(err(json!({}), json!({"client_id": "c", "client_secret": "s"})).contains("refresh_token"));
+        assert!(err(
+            json!({}),
+            json!({"client_secret": "c", "refresh_token": "r"})
+        )
+        .contains("client_id"));
+        assert!(
+            err(json!({}), json!({"client_id": "c", "refresh_token": "r"}))
+                .contains("client_secret")
+        );
+        assert!(
+            err(json!({}), json!({"client_id": "c", "client_secret": "s"}))
+                .contains("refresh_token")
+        );
         assert!(err(json!({"environment": "qa"}), secrets()).contains("environment"));
         assert!(err(json!({"backfill_days": 0}), secrets()).contains("backfill_days"));
         assert!(err(json!({"base_url": "ftp://x"}), secrets()).contains("base_url"));
         assert!(err(json!({"scopes": 5}), secrets()).contains("scopes"));
-        let e = err(json!({"environment": "qa"}), json!({"client_id": "c", "client_secret": "hush", "refresh_token": "r"}));
+        let e = err(
+            json!({"environment": "qa"}),
+            json!({"client_id": "c", "client_secret": "hush", "refresh_token": "r"}),
+        );
         assert!(!e.contains("hush"));
     }
 }

@@ -20,9 +20,7 @@ use serde_json::{json, Value};
 
 use super::fields::{self, amount, country, text, Paging, NO_CURRENCY};
 use super::http::{url, Api, Call};
-use crate::{
-    ConnectorError, InboundCustomer, InboundOrder, InboundOrderItem, RefundRequest,
-};
+use crate::{ConnectorError, InboundCustomer, InboundOrder, InboundOrderItem, RefundRequest};
 
 /// One page of `getOrders`.
 #[derive(Debug)]
@@ -175,7 +173,11 @@ fn ship_to(order: &Value) -> Option<&Value> {
 /// One eBay order → [`InboundOrder`]. `None` for an order without an id (it could not be
 /// stored or found again). Unreadable amounts become 0 in `XXX` and unreadable dates the
 /// poll time, with a warning, rather than losing the order.
-pub fn to_inbound(order: &Value, shipment: Option<&Shipment>, now: DateTime<Utc>) -> Option<InboundOrder> {
+pub fn to_inbound(
+    order: &Value,
+    shipment: Option<&Shipment>,
+    now: DateTime<Utc>,
+) -> Option<InboundOrder> {
     let Some(order_id) = text(order, "/orderId") else {
         tracing::warn!("eBay order without orderId skipped");
         return None;
@@ -190,7 +192,10 @@ pub fn to_inbound(order: &Value, shipment: Option<&Shipment>, now: DateTime<Utc>
     let ordered_at = fields::time(order, "/creationDate")
         .or_else(|| fields::time(order, "/lastModifiedDate"))
         .unwrap_or_else(|| {
-            tracing::warn!(order_id, "eBay order creationDate unreadable; using the poll time");
+            tracing::warn!(
+                order_id,
+                "eBay order creationDate unreadable; using the poll time"
+            );
             now
         });
     let username = text(order, "/buyer/username");
@@ -241,7 +246,13 @@ fn line_item(line: &Value) -> InboundOrderItem {
         .unwrap_or(1);
     // lineItemCost is the unit price times the quantity, before discounts.
     let unit_price_minor = amount(line, "/lineItemCost")
-        .map(|(cost, _)| if quantity > 0 { cost / i64::from(quantity) } else { cost })
+        .map(|(cost, _)| {
+            if quantity > 0 {
+                cost / i64::from(quantity)
+            } else {
+                cost
+            }
+        })
         .unwrap_or(0);
     InboundOrderItem {
         sku: item_sku(line),
@@ -267,13 +278,21 @@ pub fn refund_comment(note: &str, key: &str) -> String {
     let room = MAX.saturating_sub(tag.chars().count());
     let note: String = note.trim().chars().take(room).collect();
     let comment = format!("{}{tag}", note.trim_end());
-    comment.chars().take(MAX).collect::<String>().trim().to_owned()
+    comment
+        .chars()
+        .take(MAX)
+        .collect::<String>()
+        .trim()
+        .to_owned()
 }
 
 /// A refund already on the order that matches `refund` (see the module docs).
 pub fn matching_refund(order: &Value, refund: &RefundRequest) -> Option<String> {
     let mut candidates: Vec<&Value> = Vec::new();
-    if let Some(list) = order.pointer("/paymentSummary/refunds").and_then(Value::as_array) {
+    if let Some(list) = order
+        .pointer("/paymentSummary/refunds")
+        .and_then(Value::as_array)
+    {
         candidates.extend(list);
     }
     if let Some(lines) = order.get("lineItems").and_then(Value::as_array) {
@@ -295,10 +314,17 @@ pub fn matching_refund(order: &Value, refund: &RefundRequest) -> Option<String> 
 }
 
 /// Refunds an order through issueRefund, unless the same refund was made before.
-pub async fn refund(api: &Api, root: &str, refund: &RefundRequest) -> Result<String, ConnectorError> {
+pub async fn refund(
+    api: &Api,
+    root: &str,
+    refund: &RefundRequest,
+) -> Result<String, ConnectorError> {
     let order_id = refund.order_external_id.as_str();
     let currency = fields::currency(&refund.currency).ok_or_else(|| {
-        ConnectorError::Permanent(format!("eBay refund: {:?} is not a currency code", refund.currency))
+        ConnectorError::Permanent(format!(
+            "eBay refund: {:?} is not a currency code",
+            refund.currency
+        ))
     })?;
     if refund.amount_minor <= 0 {
         return Err(ConnectorError::Permanent(format!(
@@ -307,7 +333,11 @@ pub async fn refund(api: &Api, root: &str, refund: &RefundRequest) -> Result<Str
     }
     let order = get(api, root, order_id).await?;
     if let Some(existing) = matching_refund(&order, refund) {
-        tracing::info!(order_id, refund_id = existing, "eBay refund already made; not issuing again");
+        tracing::info!(
+            order_id,
+            refund_id = existing,
+            "eBay refund already made; not issuing again"
+        );
         return Ok(existing);
     }
     let body = json!({
@@ -331,11 +361,13 @@ pub async fn refund(api: &Api, root: &str, refund: &RefundRequest) -> Result<Str
             "eBay refused the refund for order {order_id} (refundStatus FAILED)"
         )));
     }
-    text(&answer, "/refundId").map(str::to_owned).ok_or_else(|| {
-        ConnectorError::Permanent(format!(
+    text(&answer, "/refundId")
+        .map(str::to_owned)
+        .ok_or_else(|| {
+            ConnectorError::Permanent(format!(
             "eBay issueRefund for order {order_id} answered without a refundId (status {status:?})"
         ))
-    })
+        })
 }
 
 #[cfg(test)]
@@ -386,7 +418,14 @@ mod tests {
         assert_eq!(o.carrier.as_deref(), Some("USPS"));
         assert_eq!(o.ordered_at.to_rfc3339(), "2026-04-02T10:00:00+00:00");
         assert_eq!(o.items.len(), 2);
-        assert_eq!((o.items[0].sku.as_str(), o.items[0].quantity, o.items[0].unit_price_minor), ("MUG-1", 2, 500));
+        assert_eq!(
+            (
+                o.items[0].sku.as_str(),
+                o.items[0].quantity,
+                o.items[0].unit_price_minor
+            ),
+            ("MUG-1", 2, 500)
+        );
         assert_eq!(o.items[1].sku, "220");
         let raw: Value = serde_json::from_slice(&o.raw).unwrap();
         assert_eq!(raw, order());
@@ -397,7 +436,10 @@ mod tests {
         let now = Utc::now();
         let junk = json!({"orderId": "x", "creationDate": "sed do", "pricingSummary": {"total": {"value": "lorem", "currency": "ipsum"}}, "lineItems": [{"quantity": -4}]});
         let o = to_inbound(&junk, None, now).unwrap();
-        assert_eq!((o.total_minor, o.currency.as_str(), o.ordered_at), (0, "XXX", now));
+        assert_eq!(
+            (o.total_minor, o.currency.as_str(), o.ordered_at),
+            (0, "XXX", now)
+        );
         assert_eq!(o.items[0].quantity, 0);
         assert!(to_inbound(&json!({"orderId": " "}), None, now).is_none());
     }
@@ -405,12 +447,30 @@ mod tests {
     #[test]
     fn statuses() {
         let cases = [
-            (json!({"cancelStatus": {"cancelState": "CANCELED"}, "orderFulfillmentStatus": "FULFILLED"}), "cancelled"),
-            (json!({"orderPaymentStatus": "FULLY_REFUNDED", "orderFulfillmentStatus": "FULFILLED"}), "refunded"),
-            (json!({"orderPaymentStatus": "PAID", "orderFulfillmentStatus": "FULFILLED"}), "shipped"),
-            (json!({"orderPaymentStatus": "PARTIALLY_REFUNDED", "orderFulfillmentStatus": "IN_PROGRESS"}), "partially_shipped"),
-            (json!({"orderPaymentStatus": "PARTIALLY_REFUNDED", "orderFulfillmentStatus": "NOT_STARTED"}), "partially_refunded"),
-            (json!({"orderPaymentStatus": "PAID", "orderFulfillmentStatus": "NOT_STARTED"}), "paid"),
+            (
+                json!({"cancelStatus": {"cancelState": "CANCELED"}, "orderFulfillmentStatus": "FULFILLED"}),
+                "cancelled",
+            ),
+            (
+                json!({"orderPaymentStatus": "FULLY_REFUNDED", "orderFulfillmentStatus": "FULFILLED"}),
+                "refunded",
+            ),
+            (
+                json!({"orderPaymentStatus": "PAID", "orderFulfillmentStatus": "FULFILLED"}),
+                "shipped",
+            ),
+            (
+                json!({"orderPaymentStatus": "PARTIALLY_REFUNDED", "orderFulfillmentStatus": "IN_PROGRESS"}),
+                "partially_shipped",
+            ),
+            (
+                json!({"orderPaymentStatus": "PARTIALLY_REFUNDED", "orderFulfillmentStatus": "NOT_STARTED"}),
+                "partially_refunded",
+            ),
+            (
+                json!({"orderPaymentStatus": "PAID", "orderFulfillmentStatus": "NOT_STARTED"}),
+                "paid",
+            ),
             (json!({"orderPaymentStatus": "PENDING"}), "pending"),
         ];
         for (o, want) in cases {

@@ -116,7 +116,12 @@ pub async fn search(
 }
 
 /// `GET /return/{id}` (`fieldgroups`: `SUMMARY` for the state, `FULL` for shipping).
-pub async fn get_return(api: &Api, root: &str, return_id: &str, fieldgroups: &str) -> Result<Value, ConnectorError> {
+pub async fn get_return(
+    api: &Api,
+    root: &str,
+    return_id: &str,
+    fieldgroups: &str,
+) -> Result<Value, ConnectorError> {
     api.call(
         &Call::get("getReturn", url(root, &["return", return_id]))
             .post_order()
@@ -126,7 +131,12 @@ pub async fn get_return(api: &Api, root: &str, return_id: &str, fieldgroups: &st
 }
 
 /// `GET /inquiry/{id}` or `GET /casemanagement/{id}`.
-pub async fn get_claim(api: &Api, root: &str, kind: Search, claim_id: &str) -> Result<Value, ConnectorError> {
+pub async fn get_claim(
+    api: &Api,
+    root: &str,
+    kind: Search,
+    claim_id: &str,
+) -> Result<Value, ConnectorError> {
     let (segment, what) = match kind {
         Search::Cases => ("casemanagement", "getCase"),
         _ => ("inquiry", "getInquiry"),
@@ -141,7 +151,8 @@ pub fn order_id_of(v: &Value) -> Option<String> {
         return Some(order.to_owned());
     }
     let item = id(v, "/creationInfo/item/itemId").or_else(|| id(v, "/itemId"))?;
-    let transaction = id(v, "/creationInfo/item/transactionId").or_else(|| id(v, "/transactionId"))?;
+    let transaction =
+        id(v, "/creationInfo/item/transactionId").or_else(|| id(v, "/transactionId"))?;
     Some(format!("{item}-{transaction}"))
 }
 
@@ -162,19 +173,33 @@ pub fn return_state(state: &str, status: &str, refunded: bool) -> ReturnState {
             | "LESS_THAN_A_FULL_REFUND_ISSUED" => ReturnState::Refunded,
             "ITEM_SHIPPED" => ReturnState::InTransit,
             "ITEM_DELIVERED" => ReturnState::Received,
-            "ITEM_READY_TO_SHIP" | "READY_FOR_SHIPPING" | "RETURN_ACCEPTED" | "ITEM_KEPT"
-            | "REPLACEMENT_STARTED" | "REPLACEMENT_SHIPPED" => {
+            "ITEM_READY_TO_SHIP"
+            | "READY_FOR_SHIPPING"
+            | "RETURN_ACCEPTED"
+            | "ITEM_KEPT"
+            | "REPLACEMENT_STARTED"
+            | "REPLACEMENT_SHIPPED" => {
                 if refunded {
                     ReturnState::Refunded
                 } else {
                     ReturnState::Approved
                 }
             }
-            "RETURN_REJECTED" | "RETURN_DECLINED" | "REJECTED" | "DECLINED" => ReturnState::Rejected,
-            "INITIAL" | "RETURN_REQUESTED" | "RETURN_REQUESTED_TIMEOUT" | "RETURN_STARTED"
-            | "WAITING_FOR_RMA" | "WAITING_FOR_SELLER_INFO" | "WAITING_FOR_RETURN_LABEL"
-            | "PARTIAL_REFUND_REQUESTED" | "PARTIAL_REFUND_DECLINED" | "PARTIAL_REFUND_FAILED"
-            | "REPLACEMENT_REQUESTED" | "ESCALATED" => ReturnState::Requested,
+            "RETURN_REJECTED" | "RETURN_DECLINED" | "REJECTED" | "DECLINED" => {
+                ReturnState::Rejected
+            }
+            "INITIAL"
+            | "RETURN_REQUESTED"
+            | "RETURN_REQUESTED_TIMEOUT"
+            | "RETURN_STARTED"
+            | "WAITING_FOR_RMA"
+            | "WAITING_FOR_SELLER_INFO"
+            | "WAITING_FOR_RETURN_LABEL"
+            | "PARTIAL_REFUND_REQUESTED"
+            | "PARTIAL_REFUND_DECLINED"
+            | "PARTIAL_REFUND_FAILED"
+            | "REPLACEMENT_REQUESTED"
+            | "ESCALATED" => ReturnState::Requested,
             "CLOSED" | "REPLACEMENT_CLOSED" | "REPLACED" | "CANCELLED" | "CANCELED" => {
                 if refunded {
                     ReturnState::Refunded
@@ -188,7 +213,11 @@ pub fn return_state(state: &str, status: &str, refunded: bool) -> ReturnState {
     known(state, refunded)
         .or_else(|| known(status, refunded))
         .unwrap_or_else(|| {
-            tracing::warn!(state, status, "unknown eBay return state; treating it as requested");
+            tracing::warn!(
+                state,
+                status,
+                "unknown eBay return state; treating it as requested"
+            );
             ReturnState::Requested
         })
 }
@@ -205,7 +234,10 @@ fn actual_refund(summary: &Value) -> Option<(i64, String)> {
 
 /// The summary inside a `GET /return/{id}` answer (or the answer itself).
 fn summary_of(answer: &Value) -> &Value {
-    answer.get("summary").filter(|s| s.is_object()).unwrap_or(answer)
+    answer
+        .get("summary")
+        .filter(|s| s.is_object())
+        .unwrap_or(answer)
 }
 
 fn state_of(summary: &Value) -> ReturnState {
@@ -218,9 +250,12 @@ fn state_of(summary: &Value) -> ReturnState {
 
 /// Carrier and tracking number from a return's detail.
 pub fn return_tracking(detail: &Value) -> (Option<String>, Option<String>) {
-    let info = ["/detail/returnShipmentInfo/shipmentTracking", "/returnShipmentInfo/shipmentTracking"]
-        .iter()
-        .find_map(|p| detail.pointer(p));
+    let info = [
+        "/detail/returnShipmentInfo/shipmentTracking",
+        "/returnShipmentInfo/shipmentTracking",
+    ]
+    .iter()
+    .find_map(|p| detail.pointer(p));
     let tracking = match info {
         Some(Value::Array(list)) => list.last(),
         other => other,
@@ -232,7 +267,10 @@ pub fn return_tracking(detail: &Value) -> (Option<String>, Option<String>) {
         .iter()
         .find_map(|p| text(tracking, p))
         .map(str::to_owned);
-    (carrier, text(tracking, "/trackingNumber").map(str::to_owned))
+    (
+        carrier,
+        text(tracking, "/trackingNumber").map(str::to_owned),
+    )
 }
 
 /// A return summary → [`InboundReturn`]. `order` (the return's order, when fetched) gives
@@ -248,7 +286,10 @@ pub fn to_inbound_return(
         return None;
     };
     let Some(order_id) = order_id_of(summary) else {
-        tracing::warn!(return_id, "eBay return without order or item/transaction id skipped");
+        tracing::warn!(
+            return_id,
+            "eBay return without order or item/transaction id skipped"
+        );
         return None;
     };
     let item_id = id(summary, "/creationInfo/item/itemId");
@@ -329,9 +370,13 @@ pub fn claim_message(
     let order = order_id_of(detail).or_else(|| order_id_of(summary));
     let buyer = pick(&["/buyer", "/buyerLoginName", "/initiator"]);
     let claim = amount(detail, "/claimAmount").or_else(|| amount(summary, "/claimAmount"));
-    let respond_by = ["/respondByDate", "/sellerMakeItRightByDate", "/expirationDate"]
-        .iter()
-        .find_map(|p| fields::time(detail, p).or_else(|| fields::time(summary, p)));
+    let respond_by = [
+        "/respondByDate",
+        "/sellerMakeItRightByDate",
+        "/expirationDate",
+    ]
+    .iter()
+    .find_map(|p| fields::time(detail, p).or_else(|| fields::time(summary, p)));
     let case_type = pick(&["/caseType"]);
     let sent_at = ["/lastModifiedDate", "/creationDate"]
         .iter()
@@ -356,9 +401,14 @@ pub fn claim_message(
         ));
     }
     if let Some(by) = respond_by {
-        body.push_str(&format!("\nRespond by: {}.", by.format("%Y-%m-%d %H:%M UTC")));
+        body.push_str(&format!(
+            "\nRespond by: {}.",
+            by.format("%Y-%m-%d %H:%M UTC")
+        ));
     }
-    body.push_str("\nAnswer it in eBay's Resolution Center; a reply here goes to the buyer as a message.");
+    body.push_str(
+        "\nAnswer it in eBay's Resolution Center; a reply here goes to the buyer as a message.",
+    );
     let conversation = match &order {
         Some(o) => format!("{SYNTHETIC_CONVERSATION_PREFIX}order:{o}"),
         None => format!("{SYNTHETIC_CONVERSATION_PREFIX}{label}:{claim_id}"),
@@ -393,7 +443,12 @@ pub fn claim_message(
 
 /// Answers a return, unless it was answered that way already (a retry after a lost
 /// answer); a return past deciding that does not match the answer is refused.
-pub async fn decide(api: &Api, root: &str, return_id: &str, answer: &ReturnAnswer) -> Result<(), ConnectorError> {
+pub async fn decide(
+    api: &Api,
+    root: &str,
+    return_id: &str,
+    answer: &ReturnAnswer,
+) -> Result<(), ConnectorError> {
     let current = get_return(api, root, return_id, "SUMMARY").await?;
     let summary = summary_of(&current);
     let state = state_of(summary);
@@ -401,9 +456,14 @@ pub async fn decide(api: &Api, root: &str, return_id: &str, answer: &ReturnAnswe
         let done = match answer {
             ReturnAnswer::Accept => matches!(
                 state,
-                ReturnState::Approved | ReturnState::InTransit | ReturnState::Received | ReturnState::Refunded
+                ReturnState::Approved
+                    | ReturnState::InTransit
+                    | ReturnState::Received
+                    | ReturnState::Refunded
             ),
-            ReturnAnswer::Decline { .. } => matches!(state, ReturnState::Rejected | ReturnState::Closed),
+            ReturnAnswer::Decline { .. } => {
+                matches!(state, ReturnState::Rejected | ReturnState::Closed)
+            }
             ReturnAnswer::Offer { .. } => state == ReturnState::Refunded,
         };
         if done {
@@ -426,7 +486,9 @@ pub async fn decide(api: &Api, root: &str, return_id: &str, answer: &ReturnAnswe
             currency,
         } => {
             let currency = fields::currency(currency).ok_or_else(|| {
-                ConnectorError::Permanent(format!("eBay return offer: {currency:?} is not a currency code"))
+                ConnectorError::Permanent(format!(
+                    "eBay return offer: {currency:?} is not a currency code"
+                ))
             })?;
             json!({
                 "decision": "OFFER_PARTIAL_REFUND",
@@ -437,21 +499,39 @@ pub async fn decide(api: &Api, root: &str, return_id: &str, answer: &ReturnAnswe
             })
         }
     };
-    api.call(&Call::post("decideReturn", url(root, &["return", return_id, "decide"]), &body).post_order())
-        .await?;
+    api.call(
+        &Call::post(
+            "decideReturn",
+            url(root, &["return", return_id, "decide"]),
+            &body,
+        )
+        .post_order(),
+    )
+    .await?;
     Ok(())
 }
 
 /// Refunds a return (`issue_refund`), unless it shows a refund already. Returns
 /// `return:<returnId>`: eBay gives a return refund no id of its own.
-pub async fn refund_return(api: &Api, root: &str, return_id: &str, refund: &RefundRequest) -> Result<String, ConnectorError> {
+pub async fn refund_return(
+    api: &Api,
+    root: &str,
+    return_id: &str,
+    refund: &RefundRequest,
+) -> Result<String, ConnectorError> {
     let platform_id = format!("return:{return_id}");
     let currency = fields::currency(&refund.currency).ok_or_else(|| {
-        ConnectorError::Permanent(format!("eBay refund: {:?} is not a currency code", refund.currency))
+        ConnectorError::Permanent(format!(
+            "eBay refund: {:?} is not a currency code",
+            refund.currency
+        ))
     })?;
     let current = get_return(api, root, return_id, "SUMMARY").await?;
     if state_of(summary_of(&current)) == ReturnState::Refunded {
-        tracing::info!(return_id, "eBay return already refunded; not refunding again");
+        tracing::info!(
+            return_id,
+            "eBay return already refunded; not refunding again"
+        );
         return Ok(platform_id);
     }
     let value = fields::decimal_number(refund.amount_minor, &currency);
@@ -467,8 +547,12 @@ pub async fn refund_return(api: &Api, root: &str, return_id: &str, refund: &Refu
     });
     let answer = api
         .call(
-            &Call::post("issueReturnRefund", url(root, &["return", return_id, "issue_refund"]), &body)
-                .post_order(),
+            &Call::post(
+                "issueReturnRefund",
+                url(root, &["return", return_id, "issue_refund"]),
+                &body,
+            )
+            .post_order(),
         )
         .await?;
     match text(&answer, "/refundStatus") {
@@ -488,39 +572,73 @@ mod tests {
         let cases = [
             ("RETURN_REQUESTED", "", false, ReturnState::Requested),
             ("PARTIAL_REFUND_DECLINED", "", false, ReturnState::Requested),
-            ("ITEM_READY_TO_SHIP", "READY_FOR_SHIPPING", false, ReturnState::Approved),
+            (
+                "ITEM_READY_TO_SHIP",
+                "READY_FOR_SHIPPING",
+                false,
+                ReturnState::Approved,
+            ),
             ("ITEM_SHIPPED", "", false, ReturnState::InTransit),
             ("ITEM_DELIVERED", "", false, ReturnState::Received),
             ("REFUND_ISSUED", "", true, ReturnState::Refunded),
-            ("LESS_THAN_A_FULL_REFUND_ISSUED", "", false, ReturnState::Refunded),
+            (
+                "LESS_THAN_A_FULL_REFUND_ISSUED",
+                "",
+                false,
+                ReturnState::Refunded,
+            ),
             ("CLOSED", "CLOSED", true, ReturnState::Refunded),
             ("CLOSED", "CLOSED", false, ReturnState::Closed),
             ("RETURN_REJECTED", "", false, ReturnState::Rejected),
-            ("SOMETHING_NEW", "ITEM_SHIPPED", false, ReturnState::InTransit),
+            (
+                "SOMETHING_NEW",
+                "ITEM_SHIPPED",
+                false,
+                ReturnState::InTransit,
+            ),
             ("SOMETHING_NEW", "ALSO_NEW", false, ReturnState::Requested),
         ];
         for (state, status, refunded, want) in cases {
-            assert_eq!(return_state(state, status, refunded), want, "{state} {status}");
+            assert_eq!(
+                return_state(state, status, refunded),
+                want,
+                "{state} {status}"
+            );
         }
     }
 
     #[test]
     fn order_ids() {
-        assert_eq!(order_id_of(&json!({"orderId": "07-1-2"})).as_deref(), Some("07-1-2"));
         assert_eq!(
-            order_id_of(&json!({"creationInfo": {"item": {"itemId": "1104", "transactionId": 99}}})).as_deref(),
+            order_id_of(&json!({"orderId": "07-1-2"})).as_deref(),
+            Some("07-1-2")
+        );
+        assert_eq!(
+            order_id_of(
+                &json!({"creationInfo": {"item": {"itemId": "1104", "transactionId": 99}}})
+            )
+            .as_deref(),
             Some("1104-99")
         );
-        assert_eq!(order_id_of(&json!({"itemId": 5, "transactionId": "6"})).as_deref(), Some("5-6"));
+        assert_eq!(
+            order_id_of(&json!({"itemId": 5, "transactionId": "6"})).as_deref(),
+            Some("5-6")
+        );
         assert_eq!(order_id_of(&json!({"itemId": 5})), None);
     }
 
     #[test]
     fn tracking_in_either_shape() {
         let one = json!({"detail": {"returnShipmentInfo": {"shipmentTracking": {"carrierName": "USPS", "trackingNumber": "94001"}}}});
-        assert_eq!(return_tracking(&one), (Some("USPS".into()), Some("94001".into())));
+        assert_eq!(
+            return_tracking(&one),
+            (Some("USPS".into()), Some("94001".into()))
+        );
         let many = json!({"returnShipmentInfo": {"shipmentTracking": [{"carrierEnum": "UPS", "trackingNumber": "1"}, {"carrierEnum": "FEDEX", "trackingNumber": "2"}]}});
-        assert_eq!(return_tracking(&many), (Some("FEDEX".into()), Some("2".into())));
+        assert_eq!(
+            return_tracking(&many),
+            (Some("FEDEX".into()), Some("2".into()))
+        );
         assert_eq!(return_tracking(&json!({})), (None, None));
     }
 }

@@ -63,9 +63,15 @@ impl SignatureHeader {
         let parsed: Self = serde_json::from_slice(&json)
             .map_err(|_| refused("X-EBAY-SIGNATURE is not the expected JSON"))?;
         if !parsed.alg.eq_ignore_ascii_case("ecdsa") {
-            return Err(refused(&format!("unsupported signature algorithm {:?}", parsed.alg)));
+            return Err(refused(&format!(
+                "unsupported signature algorithm {:?}",
+                parsed.alg
+            )));
         }
-        if !matches!(parsed.digest.to_ascii_uppercase().as_str(), "SHA1" | "SHA-1") {
+        if !matches!(
+            parsed.digest.to_ascii_uppercase().as_str(),
+            "SHA1" | "SHA-1"
+        ) {
             return Err(refused(&format!("unsupported digest {:?}", parsed.digest)));
         }
         if parsed.kid.trim().is_empty() {
@@ -89,7 +95,11 @@ pub fn parse_public_key(pem: &str) -> Result<VerifyingKey, ConnectorError> {
 }
 
 /// Verifies `signature` (base64 DER) over SHA-1 of `body`.
-pub fn verify_signature(key: &VerifyingKey, signature_b64: &str, body: &[u8]) -> Result<(), ConnectorError> {
+pub fn verify_signature(
+    key: &VerifyingKey,
+    signature_b64: &str,
+    body: &[u8],
+) -> Result<(), ConnectorError> {
     let der = b64(signature_b64).ok_or_else(|| refused("the signature is not base64"))?;
     let signature =
         Signature::from_der(&der).map_err(|_| refused("the signature is not DER ECDSA"))?;
@@ -119,15 +129,18 @@ impl KeyCache {
     }
 
     /// The key for `kid`, from the cache or from eBay.
-    pub async fn key(&self, api: &Api, root: &str, kid: &str) -> Result<VerifyingKey, ConnectorError> {
+    pub async fn key(
+        &self,
+        api: &Api,
+        root: &str,
+        kid: &str,
+    ) -> Result<VerifyingKey, ConnectorError> {
         // Held across the fetch: deliveries arriving together wait for one request.
         let mut keys = self.keys.lock().await;
         let now = Instant::now();
         if let Some((key, until)) = keys.get(kid) {
             if now < *until {
-                return key
-                    .clone()
-                    .ok_or_else(|| refused(&format!("eBay does not know the key {kid:?}")));
+                return key.ok_or_else(|| refused(&format!("eBay does not know the key {kid:?}")));
             }
         }
         let answer = api
@@ -143,7 +156,9 @@ impl KeyCache {
         };
         if let Some(algorithm) = answer.get("algorithm").and_then(Value::as_str) {
             if !algorithm.eq_ignore_ascii_case("ecdsa") {
-                return Err(refused(&format!("public key {kid:?} is for {algorithm:?}, not ECDSA")));
+                return Err(refused(&format!(
+                    "public key {kid:?} is for {algorithm:?}, not ECDSA"
+                )));
             }
         }
         let pem = answer
@@ -183,7 +198,11 @@ pub fn action(topic: &str) -> WebhookAction {
 }
 
 /// The endpoint challenge: `hex(SHA-256(challengeCode + verificationToken + endpoint))`.
-pub fn challenge_response(challenge_code: &str, verification_token: &str, endpoint: &str) -> String {
+pub fn challenge_response(
+    challenge_code: &str,
+    verification_token: &str,
+    endpoint: &str,
+) -> String {
     let mut hasher = Sha256::new();
     hasher.update(challenge_code.as_bytes());
     hasher.update(verification_token.as_bytes());
@@ -222,7 +241,8 @@ mod tests {
         let key = parse_public_key(&pem).unwrap();
         let body = br#"{"metadata":{"topic":"MARKETPLACE_ACCOUNT_DELETION"}}"#;
         let signature: Signature = signing.sign_prehash(&Sha1::digest(body)).unwrap();
-        let sig_b64 = base64::engine::general_purpose::STANDARD.encode(signature.to_der().as_bytes());
+        let sig_b64 =
+            base64::engine::general_purpose::STANDARD.encode(signature.to_der().as_bytes());
         let parsed = SignatureHeader::parse(&header("k1", &sig_b64)).unwrap();
         assert_eq!(parsed.kid, "k1");
         verify_signature(&key, &parsed.signature, body).unwrap();
@@ -249,7 +269,10 @@ mod tests {
         assert!(delivery(b"{}").is_err());
         assert!(matches!(action(ACCOUNT_DELETION), WebhookAction::Ignore));
         assert!(matches!(action("ITEM_SOLD"), WebhookAction::PollSoon));
-        assert_eq!(challenge_code("?challenge_code=a%20b&x=1").as_deref(), Some("a b"));
+        assert_eq!(
+            challenge_code("?challenge_code=a%20b&x=1").as_deref(),
+            Some("a b")
+        );
         assert_eq!(challenge_code("x=1"), None);
     }
 }

@@ -133,7 +133,13 @@ impl Fake {
 
     /// Requests whose path contains `part`, oldest first (token requests excluded).
     pub fn seen(&self, part: &str) -> Vec<Seen> {
-        self.with(|d| d.requests.iter().filter(|r| r.path.contains(part)).cloned().collect())
+        self.with(|d| {
+            d.requests
+                .iter()
+                .filter(|r| r.path.contains(part))
+                .cloned()
+                .collect()
+        })
     }
 
     pub fn token_requests(&self) -> Vec<Seen> {
@@ -171,7 +177,11 @@ pub fn config(fake: &Fake, roots: Roots) -> EbayConfig {
     config.identity_url = Some(fake.identity_url());
     config.fulfillment_url = Some(roots.fulfillment.unwrap_or_else(|| fake.fulfillment_url()));
     config.message_url = Some(roots.message.unwrap_or_else(|| fake.message_url()));
-    config.notification_url = Some(roots.notification.unwrap_or_else(|| fake.notification_url()));
+    config.notification_url = Some(
+        roots
+            .notification
+            .unwrap_or_else(|| fake.notification_url()),
+    );
     config.post_order_url = Some(roots.post_order.unwrap_or_else(|| fake.post_order_url()));
     config.marketplace_id = MARKETPLACE.into();
     config.timeout = Duration::from_secs(10);
@@ -201,36 +211,47 @@ fn not_found(what: &str) -> Response {
 }
 
 fn time(s: &str) -> Option<DateTime<Utc>> {
-    DateTime::parse_from_rfc3339(s).ok().map(|t| t.with_timezone(&Utc))
+    DateTime::parse_from_rfc3339(s)
+        .ok()
+        .map(|t| t.with_timezone(&Utc))
 }
 
-fn page_params(query: &HashMap<String, String>) -> Result<(usize, usize), Response> {
+fn page_params(query: &HashMap<String, String>) -> Result<(usize, usize), String> {
     let parse = |name: &str, default: usize| match query.get(name) {
         None => Ok(default),
-        Some(v) => v
-            .parse::<usize>()
-            .map_err(|_| error(StatusCode::BAD_REQUEST, 2001, &format!("bad {name}"))),
+        Some(v) => v.parse::<usize>().map_err(|_| format!("bad {name}")),
     };
     Ok((parse("offset", 0)?, parse("limit", 50)?))
 }
 
-fn range(query: &HashMap<String, String>, from: &str, to: &str) -> Result<(DateTime<Utc>, DateTime<Utc>), Response> {
+fn range(
+    query: &HashMap<String, String>,
+    from: &str,
+    to: &str,
+) -> Result<(DateTime<Utc>, DateTime<Utc>), String> {
     let get = |name: &str| {
         query
             .get(name)
             .and_then(|v| time(v))
-            .ok_or_else(|| error(StatusCode::BAD_REQUEST, 2002, &format!("{name} missing or not a date")))
+            .ok_or_else(|| format!("{name} missing or not a date"))
     };
     let (from, to) = (get(from)?, get(to)?);
     if from > to {
-        return Err(error(StatusCode::BAD_REQUEST, 2003, "range ends before it starts"));
+        return Err("range ends before it starts".into());
     }
     Ok((from, to))
 }
 
+fn bad_request(why: &str) -> Response {
+    error(StatusCode::BAD_REQUEST, 2001, why)
+}
+
 fn created_in(member: &Value, pointer: &str, from: DateTime<Utc>, to: DateTime<Utc>) -> bool {
     let at = member.pointer(pointer);
-    let s = at.and_then(|v| v.as_str().or_else(|| v.get("value").and_then(Value::as_str)));
+    let s = at.and_then(|v| {
+        v.as_str()
+            .or_else(|| v.get("value").and_then(Value::as_str))
+    });
     s.and_then(time).is_none_or(|t| from <= t && t <= to)
 }
 
@@ -253,10 +274,16 @@ async fn handle(State(data): State<Arc<Mutex<Data>>>, request: Request) -> Respo
     let query: HashMap<String, String> = request
         .uri()
         .query()
-        .map(|q| url::form_urlencoded::parse(q.as_bytes()).into_owned().collect())
+        .map(|q| {
+            url::form_urlencoded::parse(q.as_bytes())
+                .into_owned()
+                .collect()
+        })
         .unwrap_or_default();
     let headers = request.headers().clone();
-    let bytes = to_bytes(request.into_body(), 1 << 20).await.unwrap_or_default();
+    let bytes = to_bytes(request.into_body(), 1 << 20)
+        .await
+        .unwrap_or_default();
     let is_form = headers
         .get("content-type")
         .and_then(|v| v.to_str().ok())
@@ -283,7 +310,10 @@ async fn handle(State(data): State<Arc<Mutex<Data>>>, request: Request) -> Respo
     }
     data.requests.push(seen);
 
-    let auth = headers.get("authorization").and_then(|v| v.to_str().ok()).unwrap_or("");
+    let auth = headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
     let user_ok = |scheme: &str| {
         !data.refuse_all_tokens
             && data
@@ -294,10 +324,22 @@ async fn handle(State(data): State<Arc<Mutex<Data>>>, request: Request) -> Respo
     let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
     if let Some(rest) = path.strip_prefix("/post-order/v2/") {
         if !user_ok("IAF") {
-            return error(StatusCode::UNAUTHORIZED, 1001, "Invalid access token (IAF expected)");
+            return error(
+                StatusCode::UNAUTHORIZED,
+                1001,
+                "Invalid access token (IAF expected)",
+            );
         }
-        if headers.get("x-ebay-c-marketplace-id").and_then(|v| v.to_str().ok()) != Some(MARKETPLACE) {
-            return error(StatusCode::BAD_REQUEST, 1002, "X-EBAY-C-MARKETPLACE-ID missing");
+        if headers
+            .get("x-ebay-c-marketplace-id")
+            .and_then(|v| v.to_str().ok())
+            != Some(MARKETPLACE)
+        {
+            return error(
+                StatusCode::BAD_REQUEST,
+                1002,
+                "X-EBAY-C-MARKETPLACE-ID missing",
+            );
         }
         let rest: Vec<&str> = rest.split('/').collect();
         return post_order(&mut data, &method, &rest, &query, &body);
@@ -346,9 +388,15 @@ async fn handle(State(data): State<Arc<Mutex<Data>>>, request: Request) -> Respo
             }
             let (offset, limit) = match page_params(&query) {
                 Ok(p) => p,
-                Err(e) => return e,
+                Err(e) => return bad_request(&e),
             };
-            let list: Vec<Value> = data.conversations.iter().skip(offset).take(limit).cloned().collect();
+            let list: Vec<Value> = data
+                .conversations
+                .iter()
+                .skip(offset)
+                .take(limit)
+                .cloned()
+                .collect();
             Json(json!({"conversations": list, "total": data.conversations.len(), "offset": offset, "limit": limit}))
                 .into_response()
         }
@@ -395,7 +443,9 @@ fn token(data: &mut Data, headers: &HeaderMap, form: &Value) -> Response {
     data.issued += 1;
     let n = data.issued;
     match form["grant_type"].as_str() {
-        Some("refresh_token") if form["refresh_token"] == REFRESH_TOKEN && form["scope"].is_string() => {
+        Some("refresh_token")
+            if form["refresh_token"] == REFRESH_TOKEN && form["scope"].is_string() =>
+        {
             let t = format!("user-token-{n}");
             data.user_token = Some(t.clone());
             Json(json!({"access_token": t, "expires_in": data.expires_in, "token_type": "User Access Token"}))
@@ -409,7 +459,9 @@ fn token(data: &mut Data, headers: &HeaderMap, form: &Value) -> Response {
         }
         _ => (
             StatusCode::BAD_REQUEST,
-            Json(json!({"error": "unsupported_grant_type", "error_description": format!("{form}")})),
+            Json(
+                json!({"error": "unsupported_grant_type", "error_description": format!("{form}")}),
+            ),
         )
             .into_response(),
     }
@@ -431,7 +483,7 @@ fn get_orders(data: &Data, query: &HashMap<String, String>) -> Response {
     }
     let (offset, limit) = match page_params(query) {
         Ok(p) => p,
-        Err(e) => return e,
+        Err(e) => return bad_request(&e),
     };
     let matching: Vec<Value> = match query.get("filter") {
         None => data.orders.clone(),
@@ -473,7 +525,9 @@ fn order_refund(data: &mut Data, id: &str, body: &Value) -> Response {
     let Some(index) = data.orders.iter().position(|o| o["orderId"] == id) else {
         return not_found("order");
     };
-    if body["comment"].as_str().is_none_or(|c| c.chars().count() > 100)
+    if body["comment"]
+        .as_str()
+        .is_none_or(|c| c.chars().count() > 100)
         || body["orderLevelRefundAmount"]["value"].as_str().is_none()
     {
         return error(StatusCode::BAD_REQUEST, 32300, "bad refund request");
@@ -491,7 +545,10 @@ fn order_refund(data: &mut Data, id: &str, body: &Value) -> Response {
     if !order["paymentSummary"]["refunds"].is_array() {
         order["paymentSummary"] = json!({"refunds": []});
     }
-    order["paymentSummary"]["refunds"].as_array_mut().unwrap().push(refund);
+    order["paymentSummary"]["refunds"]
+        .as_array_mut()
+        .unwrap()
+        .push(refund);
     Json(json!({"refundId": refund_id, "refundStatus": "PENDING"})).into_response()
 }
 
@@ -504,14 +561,15 @@ fn post_order(
 ) -> Response {
     let (offset, limit) = match page_params(query) {
         Ok(p) => p,
-        Err(e) => return e,
+        Err(e) => return bad_request(&e),
     };
     match (method, rest) {
         ("GET", ["return", "search"]) => {
-            let (from, to) = match range(query, "creation_date_range_from", "creation_date_range_to") {
-                Ok(r) => r,
-                Err(e) => return e,
-            };
+            let (from, to) =
+                match range(query, "creation_date_range_from", "creation_date_range_to") {
+                    Ok(r) => r,
+                    Err(e) => return bad_request(&e),
+                };
             let all = data
                 .returns
                 .iter()
@@ -537,7 +595,9 @@ fn post_order(
             let state = match body["decision"].as_str() {
                 Some("ACCEPT") => "ITEM_READY_TO_SHIP",
                 Some("DECLINE") if body["comments"]["content"].is_string() => "RETURN_REJECTED",
-                Some("OFFER_PARTIAL_REFUND") if body["partialRefundAmount"]["value"].is_number() => {
+                Some("OFFER_PARTIAL_REFUND")
+                    if body["partialRefundAmount"]["value"].is_number() =>
+                {
                     "PARTIAL_REFUND_REQUESTED"
                 }
                 _ => return error(StatusCode::BAD_REQUEST, 1510, "bad decision"),
@@ -558,19 +618,37 @@ fn post_order(
             Json(json!({"refundStatus": "SUCCESS"})).into_response()
         }
         ("GET", ["inquiry", "search"]) => {
-            let (from, to) = match range(query, "inquiry_creation_date_range_from", "inquiry_creation_date_range_to") {
+            let (from, to) = match range(
+                query,
+                "inquiry_creation_date_range_from",
+                "inquiry_creation_date_range_to",
+            ) {
                 Ok(r) => r,
-                Err(e) => return e,
+                Err(e) => return bad_request(&e),
             };
-            let all = data.inquiries.iter().filter(|r| created_in(r, "/creationDate", from, to)).cloned().collect();
+            let all = data
+                .inquiries
+                .iter()
+                .filter(|r| created_in(r, "/creationDate", from, to))
+                .cloned()
+                .collect();
             post_order_page(all, offset, limit)
         }
         ("GET", ["casemanagement", "search"]) => {
-            let (from, to) = match range(query, "case_creation_date_range_from", "case_creation_date_range_to") {
+            let (from, to) = match range(
+                query,
+                "case_creation_date_range_from",
+                "case_creation_date_range_to",
+            ) {
                 Ok(r) => r,
-                Err(e) => return e,
+                Err(e) => return bad_request(&e),
             };
-            let all = data.cases.iter().filter(|r| created_in(r, "/creationDate", from, to)).cloned().collect();
+            let all = data
+                .cases
+                .iter()
+                .filter(|r| created_in(r, "/creationDate", from, to))
+                .cloned()
+                .collect();
             post_order_page(all, offset, limit)
         }
         ("GET", [kind @ ("inquiry" | "casemanagement"), id]) => {
