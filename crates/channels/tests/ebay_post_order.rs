@@ -551,3 +551,54 @@ async fn post_order_faults_lose_nothing() {
         "every retry asks for the same page: {uris:?}"
     );
 }
+
+#[tokio::test]
+async fn a_refused_post_order_search_does_not_hold_the_others_back() {
+    let fake = Fake::start().await;
+    fake.with(|d| d.returns.push(ret("5000000001", "RETURN_REQUESTED", 5)));
+    let proxy = FaultProxy::start(&fake.base).await;
+    let c = connector(
+        &fake,
+        Roots {
+            post_order: Some(format!("{}/post-order/v2", proxy.base)),
+            ..Roots::default()
+        },
+    );
+    proxy.push("/casemanagement/search", Fault::status(400));
+    let (items, cursor) = drain(&c, None).await;
+    assert_eq!(returns_of(&items).len(), 1, "the other streams went on");
+    let refused: Vec<u16> = proxy
+        .seen()
+        .iter()
+        .filter(|s| s.uri.contains("/casemanagement/search"))
+        .map(|s| s.status)
+        .collect();
+    assert_eq!(refused, [400]);
+    // The next round asks again.
+    drain(&c, Some(cursor)).await;
+    let cases: Vec<u16> = proxy
+        .seen()
+        .iter()
+        .filter(|s| s.uri.contains("/casemanagement/search"))
+        .map(|s| s.status)
+        .collect();
+    assert_eq!(cases, [400, 200]);
+}
+
+#[tokio::test]
+async fn the_sandbox_has_no_post_order_streams() {
+    let fake = Fake::start().await;
+    fake.with(|d| d.returns.push(ret("5000000001", "RETURN_REQUESTED", 5)));
+    let mut config = ebay::config(&fake, Roots::default());
+    config.environment = aftersail_channels::ebay::Environment::Sandbox;
+    config.base_url = Some(fake.base.clone());
+    config.post_order_url = None;
+    let c = EbayConnector::new(config).unwrap();
+    let (items, _) = drain(&c, None).await;
+    assert!(returns_of(&items).is_empty());
+    assert!(fake.seen("/post-order/").is_empty());
+    assert!(
+        !fake.seen("/commerce/message/v1/conversation").is_empty(),
+        "messages are still read"
+    );
+}

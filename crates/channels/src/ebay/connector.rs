@@ -1,7 +1,10 @@
 //! [`EbayConnector`]: the [`Connector`] the worker polls for one eBay seller account.
 //!
 //! - `poll`: one page of one stream (orders, messages, returns, inquiries, cases; see
-//!   [`cursor`](super::cursor) for the cursor and the rounds).
+//!   [`cursor`](super::cursor) for the cursor and the rounds). A Post-Order search eBay
+//!   refuses (`Permanent`) does not block the other streams: it ends that stream's round
+//!   empty and is tried again next round. In the sandbox, which has no Post-Order API,
+//!   those streams stay empty.
 //! - `send`: a reply into the buyer's conversation, or a new one about the order.
 //! - `check`: a token refresh and a one-order read.
 //! - `verify_webhook` / `parse_webhook` / `webhook_challenge`: Notification API push.
@@ -14,7 +17,7 @@ use chrono::{DateTime, Duration, Utc};
 use serde_json::{json, Value};
 
 use super::auth::{Grant, TokenSource};
-use super::config::EbayConfig;
+use super::config::{EbayConfig, Environment};
 use super::cursor::{Kind, PageOutcome, PollCursor, Sweep};
 use super::fields::{id, text};
 use super::http::{url, Api, Call};
@@ -61,6 +64,12 @@ impl EbayConnector {
 
     pub fn config(&self) -> &EbayConfig {
         &self.config
+    }
+
+    /// eBay's sandbox has no Post-Order API; there its streams stay empty unless a
+    /// `post_order_url` points somewhere that has one.
+    fn post_order_available(&self) -> bool {
+        self.config.environment == Environment::Production || self.config.post_order_url.is_some()
     }
 
     fn page_size(&self) -> u32 {
@@ -398,12 +407,32 @@ impl Connector for EbayConnector {
             None => PollCursor::first(now, self.config.backfill_days),
         };
         let (kind, sweep) = cursor.next(now, self.config.post_order_lookback_days.clamp(1, 540));
-        let (items, outcome) = match kind {
-            Kind::Orders => self.orders_page(&mut cursor, &sweep, now).await?,
-            Kind::Messages => self.messages_page(&mut cursor, &sweep, now).await?,
-            Kind::Returns => self.returns_page(&sweep, now).await?,
-            Kind::Inquiries => self.claims_page(Search::Inquiries, &sweep, now).await?,
-            Kind::Cases => self.claims_page(Search::Cases, &sweep, now).await?,
+        let nothing = || {
+            (
+                Vec::new(),
+                PageOutcome {
+                    len: 0,
+                    total: None,
+                    last: true,
+                },
+            )
+        };
+        let page = match kind {
+            _ if kind.post_order() && !self.post_order_available() => Ok(nothing()),
+            Kind::Orders => self.orders_page(&mut cursor, &sweep, now).await,
+            Kind::Messages => self.messages_page(&mut cursor, &sweep, now).await,
+            Kind::Returns => self.returns_page(&sweep, now).await,
+            Kind::Inquiries => self.claims_page(Search::Inquiries, &sweep, now).await,
+            Kind::Cases => self.claims_page(Search::Cases, &sweep, now).await,
+        };
+        let (items, outcome) = match page {
+            // A Post-Order search eBay refuses for this account must not hold orders and
+            // messages back; its window is read again next round.
+            Err(ConnectorError::Permanent(why)) if kind.post_order() => {
+                tracing::warn!(stream = ?kind, %why, "eBay Post-Order search refused; trying again next round");
+                nothing()
+            }
+            other => other?,
         };
         cursor.advance(kind, outcome, self.overlap());
         Ok(Batch {
