@@ -10,6 +10,8 @@
 //! - `shopify`: settings `{"shop", "api_version"?, "base_url"?}`, credentials
 //!   `{"access_token", "api_secret"}`.
 //! - `amazon`: see [`crate::amazon`] (region, marketplace ids; LWA client and refresh token).
+//! - `ebay`: see [`crate::ebay`] (environment, marketplace; app keys, user refresh token,
+//!   notification verification token).
 //! - `shopee`: see [`crate::shopee`] (partner id, shop id, host; partner key and tokens).
 
 use std::sync::Arc;
@@ -34,6 +36,7 @@ pub fn parse_webhook(
 ) -> Result<WebhookAction, ConnectorError> {
     match kind {
         "shopify" => crate::shopify::webhook::action(topic, body),
+        "ebay" => Ok(crate::ebay::webhook::action(topic)),
         "shopee" => {
             let shop_id = settings
                 .get("shop_id")
@@ -53,6 +56,7 @@ pub fn build(kind: &str, settings: &Value, secrets: &Value) -> Result<Arc<dyn Co
         "shopify" => shopify(settings, secrets),
         "shopee" => Ok(Arc::new(crate::shopee::from_settings(settings, secrets)?)),
         "amazon" => Ok(Arc::new(crate::amazon::from_settings(settings, secrets)?)),
+        "ebay" => Ok(Arc::new(crate::ebay::from_settings(settings, secrets)?)),
         other => Err(format!("unknown channel kind {other:?}")),
     }
 }

@@ -148,6 +148,17 @@ const EBAY: &[Field] = &[
         ),
     ),
     field(
+        "seller_username",
+        false,
+        false,
+        Input::Text,
+        ("Your eBay user name", "您的 eBay 用户名"),
+        (
+            "Messages you sent yourself are recognised by it (otherwise it is learned from your orders).",
+            "用于识别您自己发出的消息（否则从订单中获知）。",
+        ),
+    ),
+    field(
         "client_id",
         true,
         true,
