@@ -123,10 +123,7 @@ async fn forged_or_broken_signatures_are_refused() {
 
     let altered = body("n-1", "MARKETPLACE_ACCOUNT_DELETION_X");
     let refused = |r: Result<(String, String), ConnectorError>, what: &str| {
-        assert!(
-            matches!(r, Err(ConnectorError::Permanent(_))),
-            "{what}: {r:?}"
-        );
+        assert!(matches!(r, Err(ConnectorError::Auth(_))), "{what}: {r:?}");
     };
     refused(verify(&c, &headers, &altered).await, "altered body");
 
@@ -236,7 +233,7 @@ async fn the_public_key_request_passes_the_notification_spec() {
     let delivery = body("n-1", "MARKETPLACE_ACCOUNT_DELETION");
     // Prism's key is random text, so the check fails after a valid request.
     let got = verify(&c, &signature(&key, "kid-7", &delivery, "SHA1"), &delivery).await;
-    assert!(matches!(got, Err(ConnectorError::Permanent(_))), "{got:?}");
+    assert!(matches!(got, Err(ConnectorError::Auth(_))), "{got:?}");
     let seen = proxy.seen();
     assert_eq!(seen.len(), 1);
     assert_eq!(

@@ -387,7 +387,7 @@ async fn pushes_are_checked_against_the_url_and_body() {
             body: tampered,
         })
         .await;
-    assert!(matches!(got, Err(ConnectorError::Permanent(_))));
+    assert!(matches!(got, Err(ConnectorError::Auth(_))));
     let mut signed = http::HeaderMap::new();
     signed.insert(
         http::header::AUTHORIZATION,

@@ -491,7 +491,7 @@ impl Connector for EbayConnector {
             .get("x-ebay-signature")
             .and_then(|v| v.to_str().ok())
             .ok_or_else(|| {
-                ConnectorError::Permanent("eBay notification without X-EBAY-SIGNATURE".into())
+                ConnectorError::Auth("eBay notification without X-EBAY-SIGNATURE".into())
             })?;
         let signature = SignatureHeader::parse(header)?;
         let key = self

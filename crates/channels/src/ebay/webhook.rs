@@ -44,8 +44,9 @@ pub struct SignatureHeader {
     pub digest: String,
 }
 
+/// Not proven to come from eBay (answered 401).
 fn refused(why: &str) -> ConnectorError {
-    ConnectorError::Permanent(format!("eBay notification refused: {why}"))
+    ConnectorError::Auth(format!("eBay notification refused: {why}"))
 }
 
 fn b64(s: &str) -> Option<Vec<u8>> {

@@ -50,10 +50,10 @@ pub fn verify(
         .get(http::header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .ok_or_else(|| {
-            ConnectorError::Permanent("Shopee push without an Authorization header".into())
+            ConnectorError::Auth("Shopee push without an Authorization header".into())
         })?;
     if !sign::verify_push(partner_key, url, body, header) {
-        return Err(ConnectorError::Permanent(
+        return Err(ConnectorError::Auth(
             "Shopee push signature does not match (wrong partner key, URL or altered body)".into(),
         ));
     }

@@ -15,6 +15,7 @@ mod inbox_views;
 mod live;
 #[path = "../../../channels/tests/support/mod.rs"]
 mod mail_servers;
+mod marketplace_channels;
 mod marketplace_sync;
 mod ops;
 mod people;
