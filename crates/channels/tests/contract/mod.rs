@@ -64,8 +64,8 @@ impl Prism {
     }
 
     async fn launch(spec: &str, dynamic: bool) -> Self {
-        let bin =
-            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/prism/node_modules/.bin/prism");
+        let bin = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("../channels/tests/prism/node_modules/.bin/prism");
         assert!(
             bin.exists(),
             "Prism is not installed: run `npm ci --prefix crates/channels/tests/prism` (.ci/run does)"

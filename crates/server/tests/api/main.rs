@@ -6,6 +6,8 @@ mod binary;
 mod browser;
 mod channel_sync;
 mod channels;
+#[path = "../../../channels/tests/contract/mod.rs"]
+mod contract;
 mod csrf;
 mod email_channel;
 mod generator;
@@ -16,6 +18,7 @@ mod live;
 #[path = "../../../channels/tests/support/mod.rs"]
 mod mail_servers;
 mod marketplace_channels;
+mod marketplace_messaging;
 mod marketplace_sync;
 mod ops;
 mod people;
