@@ -58,7 +58,7 @@ fn fixtures_dir() -> PathBuf {
 }
 
 fn api_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/shopee/api")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../channels/tests/shopee/api")
 }
 
 /// Every documented API: the vendor fixtures first, then ours.

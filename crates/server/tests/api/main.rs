@@ -19,6 +19,7 @@ mod live;
 mod mail_servers;
 mod marketplace_channels;
 mod marketplace_messaging;
+mod marketplace_returns;
 mod marketplace_sync;
 mod ops;
 mod people;
