@@ -4,6 +4,7 @@ mod accounts;
 mod attachments;
 mod binary;
 mod browser;
+mod browser_marketplaces;
 mod channel_sync;
 mod channels;
 #[path = "../../../channels/tests/contract/mod.rs"]

@@ -5,7 +5,7 @@
 //! outbox worker through the Amazon channel.
 
 #[path = "../../../channels/tests/amazon/support.rs"]
-mod amazon;
+pub mod amazon;
 
 use std::time::Duration;
 
@@ -22,7 +22,7 @@ use crate::helpers::*;
 const ORDER: &str = "123-1234567-1234567";
 const LEASE: Duration = Duration::from_secs(60);
 
-fn actions(names: &[&str]) -> Value {
+pub fn actions(names: &[&str]) -> Value {
     let link = |n: &str| json!({"href": format!("/messaging/v1/orders/{ORDER}/messages/{n}?marketplaceIds=ATVPDKIKX0DER"), "name": n});
     json!({
         "_links": {"actions": names.iter().map(|n| link(n)).collect::<Vec<_>>(),

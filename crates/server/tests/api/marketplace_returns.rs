@@ -5,7 +5,7 @@
 //! Shopee; the refund is then recognised as done without confirming twice.
 
 #[path = "../../../channels/tests/shopee/mod.rs"]
-mod shopee;
+pub mod shopee;
 
 use std::time::Duration;
 
