@@ -78,14 +78,8 @@ async fn an_owner_connects_shopee_in_a_browser_and_approves_its_return() {
     .execute(&app.admin)
     .await
     .unwrap();
-    web.goto(
-        &web.script("return location.href")
-            .await
-            .as_str()
-            .unwrap()
-            .to_owned(),
-    )
-    .await;
+    let here = web.script("return location.href").await;
+    web.goto(here.as_str().unwrap()).await;
     web.click("form[action$='/test'] button").await;
     web.wait_true(
         "document.querySelector('#channel-test-result').innerText.includes('Connection OK')",
