@@ -14,6 +14,7 @@
 //!   notification verification token).
 //! - `shopee`: see [`crate::shopee`] (partner id, shop id, host; partner key and tokens).
 
+use crate::json::{required, text};
 use std::sync::Arc;
 
 use serde_json::Value;
@@ -59,17 +60,6 @@ pub fn build(kind: &str, settings: &Value, secrets: &Value) -> Result<Arc<dyn Co
         "ebay" => Ok(Arc::new(crate::ebay::from_settings(settings, secrets)?)),
         other => Err(format!("unknown channel kind {other:?}")),
     }
-}
-
-fn text<'a>(v: &'a Value, pointer: &str) -> Option<&'a str> {
-    v.pointer(pointer)
-        .and_then(Value::as_str)
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-}
-
-fn required<'a>(v: &'a Value, pointer: &str, what: &str) -> Result<&'a str, String> {
-    text(v, pointer).ok_or_else(|| format!("{what} is missing"))
 }
 
 fn shopify(settings: &Value, secrets: &Value) -> Result<Arc<dyn Connector>, String> {

@@ -12,9 +12,11 @@ pub mod connector;
 pub mod crypto;
 pub mod ebay;
 pub mod email;
+pub mod json;
 pub mod kinds;
 pub mod shopee;
 pub mod shopify;
+pub mod transport;
 
 pub use connector::{
     Automated, Batch, Connector, ConnectorError, Inbound, InboundAttachment, InboundCustomer,

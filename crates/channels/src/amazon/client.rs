@@ -312,19 +312,7 @@ pub fn retry_after_header(headers: &HeaderMap) -> Option<Duration> {
 
 /// A request that got no (whole) answer: connection refused, timeout, cut-off body.
 pub fn transport_error(what: &str, e: &reqwest::Error) -> ConnectorError {
-    let kind = if e.is_timeout() {
-        "timed out"
-    } else if e.is_connect() {
-        "could not connect"
-    } else {
-        "failed in transit"
-    };
-    // The URL can be a pre-signed document URL: keep it out of messages.
-    let detail = match e.url() {
-        Some(url) => e.to_string().replace(url.as_str(), "<url>"),
-        None => e.to_string(),
-    };
-    ConnectorError::Transient(format!("Amazon {what}: {kind}: {detail}"))
+    crate::transport::failed("Amazon", what, e)
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! [`AmazonConfig`]: one seller account's settings and credentials, with the defaults and
 //! the settings-JSON reader [`from_settings`](super::from_settings) builds it with.
 
+use crate::json::{required, text};
 use std::time::Duration;
 
 use serde_json::Value;
@@ -238,17 +239,6 @@ impl std::fmt::Debug for AmazonConfig {
             .field("timeout", &self.timeout)
             .finish()
     }
-}
-
-fn text<'a>(v: &'a Value, pointer: &str) -> Option<&'a str> {
-    v.pointer(pointer)
-        .and_then(Value::as_str)
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-}
-
-fn required<'a>(v: &'a Value, pointer: &str, what: &str) -> Result<&'a str, String> {
-    text(v, pointer).ok_or_else(|| format!("{what} is missing"))
 }
 
 fn number(v: &Value, pointer: &str, what: &str) -> Result<Option<u64>, String> {

@@ -8,6 +8,7 @@
 //! (both are bounds the delivery happened before, as far as Amazon tells). v0 has no
 //! package data at all, so v0 orders carry no carrier, tracking number or delivery.
 
+use crate::json::text;
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde_json::{Map, Value};
 
@@ -247,13 +248,6 @@ fn non_empty(v: Option<&Value>) -> Option<String> {
         .map(str::trim)
         .filter(|s| !s.is_empty())
         .map(str::to_owned)
-}
-
-fn text<'a>(v: &'a Value, pointer: &str) -> Option<&'a str> {
-    v.pointer(pointer)
-        .and_then(Value::as_str)
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
 }
 
 fn time(v: &Value, pointer: &str) -> Option<DateTime<Utc>> {

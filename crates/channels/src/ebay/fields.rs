@@ -13,13 +13,7 @@ use crate::shopify::money::{exponent, to_minor};
 /// ISO 4217's code for "no currency", used when eBay sends an amount we cannot read.
 pub const NO_CURRENCY: &str = "XXX";
 
-/// The trimmed, non-empty string at `pointer`.
-pub fn text<'a>(v: &'a Value, pointer: &str) -> Option<&'a str> {
-    v.pointer(pointer)
-        .and_then(Value::as_str)
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-}
+pub use crate::json::text;
 
 /// Like [`text`], also accepting a number (Post-Order sends some ids as numbers).
 pub fn id(v: &Value, pointer: &str) -> Option<String> {

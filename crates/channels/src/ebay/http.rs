@@ -193,15 +193,7 @@ pub fn retry_after(headers: &HeaderMap) -> Duration {
 
 /// A request that got no (complete) answer: connect error, timeout, cut-off body.
 pub fn transport_error(what: &str, e: &reqwest::Error) -> ConnectorError {
-    let kind = if e.is_timeout() {
-        "timed out"
-    } else if e.is_connect() {
-        "could not connect"
-    } else {
-        "failed in transit"
-    };
-    // URLs carry no credentials (tokens travel in headers and form bodies).
-    ConnectorError::Transient(format!("eBay {what} {kind}: {e}"))
+    crate::transport::failed("eBay", what, e)
 }
 
 /// eBay's words for an error answer, whichever shape it comes in: REST `errors[]`,

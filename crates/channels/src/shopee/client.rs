@@ -286,18 +286,7 @@ async fn send(
     )
 }
 
-/// No (complete) answer: connect errors, timeouts, a body cut off. The URL is dropped from
-/// the message: its query holds the token and the signature.
+/// No (complete) answer: connect errors, timeouts, a body cut off.
 fn transport_error(what: &str, e: reqwest::Error) -> Failure {
-    let kind = if e.is_timeout() {
-        "timed out"
-    } else if e.is_connect() {
-        "could not connect"
-    } else {
-        "failed in transit"
-    };
-    Failure::Error(ConnectorError::Transient(format!(
-        "{what} {kind}: {}",
-        e.without_url()
-    )))
+    Failure::Error(crate::transport::failed("Shopee", what, &e))
 }

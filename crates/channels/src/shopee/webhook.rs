@@ -144,7 +144,7 @@ mod tests {
                 BODY,
             ),
         ] {
-            assert!(matches!(bad, Err(ConnectorError::Permanent(_))), "{bad:?}");
+            assert!(matches!(bad, Err(ConnectorError::Auth(_))), "{bad:?}");
         }
         assert!(matches!(
             verify("", URL, &headers(SIGNATURE), BODY),

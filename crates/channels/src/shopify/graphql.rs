@@ -228,12 +228,5 @@ pub(crate) fn error_for_status(
 
 /// A request that got no answer (connect error, timeout, cut-off body): retry later.
 pub(crate) fn transport_error(shop: &str, what: &str, e: &reqwest::Error) -> ConnectorError {
-    let kind = if e.is_timeout() {
-        "timed out"
-    } else if e.is_connect() {
-        "could not connect"
-    } else {
-        "failed in transit"
-    };
-    ConnectorError::Transient(format!("Shopify {shop}: {what} {kind}: {e}"))
+    crate::transport::failed(&format!("Shopify {shop}:"), what, e)
 }

@@ -838,68 +838,94 @@ async fn save_email(
                     }
                     Some(seal(key, user.tenant(), id, &secrets))
                 };
-                let mut tx = user.tx(state).await?;
-                let result = match &existing {
-                    None => channels::create(
-                        &mut tx,
-                        id,
-                        NewChannel {
-                            kind: "email",
-                            name: &checked.name,
-                            settings: &checked.settings,
-                            secrets_sealed: sealed.as_deref(),
-                            poll_interval_secs: checked.poll_interval_secs,
-                            requests_per_minute: DEFAULT_REQUESTS_PER_MINUTE,
-                        },
-                    )
-                    .await
-                    .map(|()| true),
-                    Some(_) => {
-                        channels::update_settings(
-                            &mut tx,
-                            id,
-                            &checked.name,
-                            &checked.settings,
-                            sealed.as_deref(),
-                        )
-                        .await
-                    }
-                };
-                match result {
-                    Ok(true) => {
-                        channels::set_poll_interval(&mut tx, id, checked.poll_interval_secs)
-                            .await?;
-                        let action = if existing.is_none() {
-                            "channel.created"
-                        } else {
-                            "channel.updated"
-                        };
-                        user.audit(
-                            &mut tx,
-                            action,
-                            "channel",
-                            id.0,
-                            json!({
-                                "name": checked.name,
-                                "kind": "email",
-                                "credentials_changed": sealed.is_some(),
-                            }),
-                        )
-                        .await?;
-                        tx.commit().await?;
-                        return Ok(saved(id));
-                    }
-                    Ok(false) => return Err(AppError::NotFound),
-                    Err(err) if violated_constraint(&err) == Some(NAME_KEY) => {
-                        errors.add("name", t.channel_name_taken);
-                    }
-                    Err(err) => return Err(err.into()),
+                let stored = store(
+                    state,
+                    user,
+                    existing.as_ref(),
+                    id,
+                    Stored {
+                        kind: "email",
+                        name: &checked.name,
+                        settings: &checked.settings,
+                        sealed: sealed.as_deref(),
+                        poll_interval_secs: checked.poll_interval_secs,
+                    },
+                    &mut errors,
+                )
+                .await?;
+                if stored {
+                    return Ok(saved(id));
                 }
             }
         }
     }
     let page = channel_page(state, user, headers, existing, form, errors);
     Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response())
+}
+
+/// A checked channel form, ready to store.
+pub(super) struct Stored<'a> {
+    pub kind: &'a str,
+    pub name: &'a str,
+    pub settings: &'a Value,
+    /// New sealed credentials; `None` keeps the stored ones.
+    pub sealed: Option<&'a str>,
+    pub poll_interval_secs: i32,
+}
+
+/// Adds the channel (`existing` None) or changes it, with its audit entry. False (and the
+/// error on `name`) when another channel has the name.
+pub(super) async fn store(
+    state: &AppState,
+    user: &CurrentUser,
+    existing: Option<&Channel>,
+    id: ChannelId,
+    c: Stored<'_>,
+    errors: &mut FormErrors,
+) -> AppResult<bool> {
+    let mut tx = user.tx(state).await?;
+    let result = match existing {
+        None => channels::create(
+            &mut tx,
+            id,
+            NewChannel {
+                kind: c.kind,
+                name: c.name,
+                settings: c.settings,
+                secrets_sealed: c.sealed,
+                poll_interval_secs: c.poll_interval_secs,
+                requests_per_minute: DEFAULT_REQUESTS_PER_MINUTE,
+            },
+        )
+        .await
+        .map(|()| true),
+        Some(_) => channels::update_settings(&mut tx, id, c.name, c.settings, c.sealed).await,
+    };
+    match result {
+        Ok(true) => {}
+        Ok(false) => return Err(AppError::NotFound),
+        Err(err) if violated_constraint(&err) == Some(NAME_KEY) => {
+            errors.add("name", user.t().channel_name_taken);
+            return Ok(false);
+        }
+        Err(err) => return Err(err.into()),
+    }
+    channels::set_poll_interval(&mut tx, id, c.poll_interval_secs).await?;
+    let action = if existing.is_none() {
+        "channel.created"
+    } else {
+        "channel.updated"
+    };
+    user.audit(
+        &mut tx,
+        action,
+        "channel",
+        id.0,
+        json!({ "name": c.name, "kind": c.kind, "credentials_changed": c.sealed.is_some() }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(true)
 }
 
 async fn set_paused(

@@ -8,14 +8,13 @@
 use std::collections::HashMap;
 
 use aftersail_channels::kinds;
-use aftersail_db::channels::{self, Channel, NewChannel};
-use aftersail_db::violated_constraint;
+use aftersail_db::channels::Channel;
 use aftersail_domain::validation::clean_name;
 use aftersail_domain::ChannelId;
 use serde_json::{json, Map, Value};
 
 use crate::auth::CurrentUser;
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::i18n::Tr;
 use crate::pages::FormErrors;
 use crate::state::AppState;
@@ -479,61 +478,22 @@ pub async fn save(
     let id = existing.map_or_else(ChannelId::new, |c| c.id);
     let sealed = (existing.is_none() || checked.secrets_changed)
         .then(|| super::channels::seal(key, user.tenant(), id, &checked.secrets));
-    let mut tx = user.tx(state).await?;
-    let result = match existing {
-        None => channels::create(
-            &mut tx,
-            id,
-            NewChannel {
-                kind,
-                name: &checked.name,
-                settings: &checked.settings,
-                secrets_sealed: sealed.as_deref(),
-                poll_interval_secs: checked.poll_interval_secs,
-                requests_per_minute: super::channels::DEFAULT_REQUESTS_PER_MINUTE,
-            },
-        )
-        .await
-        .map(|()| true),
-        Some(_) => {
-            channels::update_settings(
-                &mut tx,
-                id,
-                &checked.name,
-                &checked.settings,
-                sealed.as_deref(),
-            )
-            .await
-        }
-    };
-    match result {
-        Ok(true) => {}
-        Ok(false) => return Err(AppError::NotFound),
-        Err(err) if violated_constraint(&err) == Some(super::channels::NAME_KEY) => {
-            errors.add("name", t.channel_name_taken);
-            return Ok(None);
-        }
-        Err(err) => return Err(err.into()),
-    }
-    channels::set_poll_interval(&mut tx, id, checked.poll_interval_secs).await?;
-    user.audit(
-        &mut tx,
-        if existing.is_none() {
-            "channel.created"
-        } else {
-            "channel.updated"
+    let stored = super::channels::store(
+        state,
+        user,
+        existing,
+        id,
+        super::channels::Stored {
+            kind,
+            name: &checked.name,
+            settings: &checked.settings,
+            sealed: sealed.as_deref(),
+            poll_interval_secs: checked.poll_interval_secs,
         },
-        "channel",
-        id.0,
-        json!({
-            "name": checked.name,
-            "kind": kind,
-            "credentials_changed": sealed.is_some(),
-        }),
+        errors,
     )
     .await?;
-    tx.commit().await?;
-    Ok(Some(id))
+    Ok(stored.then_some(id))
 }
 
 /// Whether platforms post webhooks for channels of this kind to our address.
