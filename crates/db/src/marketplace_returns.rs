@@ -156,6 +156,23 @@ pub async fn upsert(tx: &mut TenantTx, r: ExternalRma<'_>) -> Result<Upserted, E
     Ok(Upserted::Created(id))
 }
 
+/// The order and customer of the RMA made for this marketplace return, if any.
+pub async fn order_of(
+    tx: &mut TenantTx,
+    channel: ChannelId,
+    external_id: &str,
+) -> Result<Option<(OrderId, CustomerId)>, Error> {
+    let tenant = tx.tenant();
+    sqlx::query_as(
+        "SELECT order_id, customer_id FROM rmas WHERE tenant_id = $1 AND channel_id = $2 AND external_id = $3",
+    )
+    .bind(tenant)
+    .bind(channel)
+    .bind(external_id)
+    .fetch_optional(tx.conn())
+    .await
+}
+
 /// The channel and marketplace id of an RMA opened on a marketplace.
 pub async fn external_of(
     tx: &mut TenantTx,

@@ -274,6 +274,20 @@ pub async fn store_return(
         .as_deref()
         .filter(|c| is_code(c, 3))
         .unwrap_or(DEFAULT_CURRENCY);
+    // A return named without its order (Shopify's returns/close) only moves an RMA made before.
+    if r.order_external_id.is_empty() {
+        if let Some((order, customer)) =
+            marketplace_returns::order_of(tx, channel.id, &r.external_id).await?
+        {
+            let items: Vec<(&str, i32)> = Vec::new();
+            marketplace_returns::upsert(
+                tx,
+                external_rma(channel, r, order, customer, currency, &items, raw),
+            )
+            .await?;
+        }
+        return Ok(());
+    }
     let order = match orders::find_external(tx, &r.channel, &r.order_external_id).await? {
         Some(order) => order,
         None => {
@@ -305,38 +319,56 @@ pub async fn store_return(
         }
     };
     let customer = orders::customer_of(tx, order).await?;
+    // Without a currency of its own the return is in its order's.
+    let order_currency = match &r.currency {
+        Some(_) => None,
+        None => orders::get(tx, order).await?.map(|o| o.currency),
+    };
+    let currency = order_currency.as_deref().unwrap_or(currency);
     let items: Vec<(&str, i32)> = r
         .items
         .iter()
         .filter(|i| i.quantity > 0)
         .map(|i| (i.sku.as_str(), i.quantity))
         .collect();
+    marketplace_returns::upsert(
+        tx,
+        external_rma(channel, r, order, customer, currency, &items, raw),
+    )
+    .await?;
+    Ok(())
+}
+
+fn external_rma<'a>(
+    channel: &Channel,
+    r: &'a InboundReturn,
+    order: OrderId,
+    customer: CustomerId,
+    currency: &'a str,
+    items: &'a [(&'a str, i32)],
+    raw: uuid::Uuid,
+) -> ExternalRma<'a> {
     let reason = if r.reason.trim().is_empty() {
         "other"
     } else {
         r.reason.trim()
     };
-    marketplace_returns::upsert(
-        tx,
-        ExternalRma {
-            channel_id: channel.id,
-            external_id: &r.external_id,
-            order_id: order,
-            customer_id: customer,
-            status: r.state.as_str(),
-            reason,
-            buyer_comment: r.buyer_comment.as_deref(),
-            items: &items,
-            refund_minor: r.refund_minor.filter(|m| *m >= 0),
-            currency,
-            carrier: r.carrier.as_deref(),
-            tracking_number: r.tracking_number.as_deref(),
-            raw_payload_id: raw,
-            requested_at: r.requested_at,
-        },
-    )
-    .await?;
-    Ok(())
+    ExternalRma {
+        channel_id: channel.id,
+        external_id: &r.external_id,
+        order_id: order,
+        customer_id: customer,
+        status: r.state.as_str(),
+        reason,
+        buyer_comment: r.buyer_comment.as_deref(),
+        items,
+        refund_minor: r.refund_minor.filter(|m| *m >= 0),
+        currency,
+        carrier: r.carrier.as_deref(),
+        tracking_number: r.tracking_number.as_deref(),
+        raw_payload_id: raw,
+        requested_at: r.requested_at,
+    }
 }
 
 /// Upserts an order (with its customer) and keeps its raw JSON.

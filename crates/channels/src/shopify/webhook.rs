@@ -11,7 +11,7 @@ use sha2::Sha256;
 
 use super::money::to_minor;
 use super::orders::{self, RestFulfillment};
-use crate::{ConnectorError, Inbound, InboundOrder, WebhookAction};
+use crate::{ConnectorError, Inbound, InboundOrder, InboundReturn, ReturnState, WebhookAction};
 
 /// Checks `X-Shopify-Hmac-Sha256` = base64(HMAC-SHA256(secret, raw body)), in constant
 /// time. `secret` is the app's API secret (client secret). Run it on the bytes exactly as
@@ -169,6 +169,44 @@ pub struct ReturnLine {
     pub quantity: i32,
     pub reason: Option<String>,
     pub customer_note: Option<String>,
+}
+
+/// A return as an RMA to create or move. Its order is named by the return's name
+/// (`#1001-R1` → `#1001`, the order number the sync stores); a payload without a name
+/// (`returns/close`) leaves the order empty and only moves an RMA made before. The payload
+/// names order lines by Shopify id, not SKU, so the RMA's lines are not filled in.
+pub fn inbound_return(r: &ReturnEvent, raw: &[u8]) -> InboundReturn {
+    let order = r
+        .name
+        .as_deref()
+        .and_then(|name| name.rsplit_once("-R").map(|(order, _)| order.to_owned()))
+        .unwrap_or_default();
+    let state = match (r.action, r.status.as_deref()) {
+        (_, Some("declined")) => ReturnState::Rejected,
+        (_, Some("canceled")) | (ReturnAction::Closed, _) => ReturnState::Closed,
+        (ReturnAction::Approved, _) | (_, Some("open")) => ReturnState::Approved,
+        (ReturnAction::Requested, _) => ReturnState::Requested,
+    };
+    InboundReturn {
+        channel: super::CHANNEL.to_owned(),
+        external_id: r.return_id.clone(),
+        order_external_id: order,
+        state,
+        reason: r
+            .lines
+            .iter()
+            .find_map(|l| l.reason.clone())
+            .unwrap_or_default(),
+        buyer_comment: r.lines.iter().find_map(|l| l.customer_note.clone()),
+        customer: crate::InboundCustomer::default(),
+        items: Vec::new(),
+        refund_minor: None,
+        currency: None,
+        carrier: None,
+        tracking_number: None,
+        requested_at: Utc::now(),
+        raw: raw.to_vec(),
+    }
 }
 
 /// Every topic [`parse`] understands.
@@ -419,14 +457,15 @@ struct FulfillmentLineItem {
 }
 
 /// What the worker does with a stored delivery: orders are stored like polled ones;
-/// fulfillments, refunds and returns make the shop sync at once (their order's new state
-/// comes with it); an uninstalled app stops the channel.
+/// returns become RMAs (or move theirs); fulfillments and refunds make the shop sync at once
+/// (their order's new state comes with it); an uninstalled app stops the channel.
 pub fn action(topic: &str, body: &[u8]) -> Result<WebhookAction, ConnectorError> {
     Ok(match parse(topic, body)? {
         WebhookEvent::Order(order) => WebhookAction::Ingest(vec![Inbound::Order(order)]),
-        WebhookEvent::Fulfillment(_) | WebhookEvent::Refund(_) | WebhookEvent::Return(_) => {
-            WebhookAction::PollSoon
+        WebhookEvent::Return(r) => {
+            WebhookAction::Ingest(vec![Inbound::Return(inbound_return(&r, body))])
         }
+        WebhookEvent::Fulfillment(_) | WebhookEvent::Refund(_) => WebhookAction::PollSoon,
         WebhookEvent::AppUninstalled { .. } => WebhookAction::Revoke(
             "the Shopify app was uninstalled from the shop; connect it again".into(),
         ),

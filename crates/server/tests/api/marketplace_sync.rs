@@ -408,3 +408,95 @@ async fn credentials_a_marketplace_rotates_are_sealed_and_stored() {
     assert_eq!(secrets["refresh_token"], "second");
     assert!(!String::from_utf8_lossy(sealed.as_bytes()).contains("second"));
 }
+
+#[tokio::test]
+async fn shopify_return_webhooks_become_an_rma_that_follows_shopify() {
+    let app = spawn_app().await;
+    app.shop("Shop", "owner@example.com").await;
+    let tenant = app.tenant_of("owner@example.com").await;
+    let channel = uuid::Uuid::now_v7();
+    sqlx::query(
+        "INSERT INTO channels (tenant_id, id, kind, name, settings) VALUES ($1, $2, 'shopify', 'Shop', '{\"shop\": \"demo.myshopify.com\"}')",
+    )
+    .bind(tenant)
+    .bind(channel)
+    .execute(&app.admin)
+    .await
+    .unwrap();
+    let samples = concat!(env!("CARGO_MANIFEST_DIR"), "/../channels/tests/shopify");
+    let store = |delivery: &'static str, topic: &'static str, file: &'static str| {
+        let admin = app.admin.clone();
+        async move {
+            sqlx::query(
+                "INSERT INTO webhook_events (tenant_id, id, channel_id, delivery_id, topic, body)
+                 VALUES ($1, gen_random_uuid(), $2, $3, $4, $5)",
+            )
+            .bind(tenant)
+            .bind(channel)
+            .bind(delivery)
+            .bind(topic)
+            .bind(std::fs::read(format!("{samples}/{file}")).unwrap())
+            .execute(&admin)
+            .await
+            .unwrap();
+        }
+    };
+    // The order the return's name points at (#9999-R1 → #9999), in US dollars.
+    let mut order: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(format!("{samples}/orders_create.json")).unwrap())
+            .unwrap();
+    order["name"] = json!("#9999");
+    order["currency"] = json!("USD");
+    sqlx::query(
+        "INSERT INTO webhook_events (tenant_id, id, channel_id, delivery_id, topic, body)
+         VALUES ($1, gen_random_uuid(), $2, 'o1', 'orders/create', $3)",
+    )
+    .bind(tenant)
+    .bind(channel)
+    .bind(order.to_string().into_bytes())
+    .execute(&app.admin)
+    .await
+    .unwrap();
+    store("r1", "returns/request", "returns_request.json").await;
+    let round = aftersail_worker::webhook_processing::run_once(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!((round.processed, round.failed), (2, 0));
+    let (status, reason, currency, order_number): (String, String, Option<String>, String) =
+        sqlx::query_as(
+            "SELECT r.status, r.reason, r.currency, o.external_id FROM rmas r
+             JOIN orders o ON o.tenant_id = r.tenant_id AND o.id = r.order_id",
+        )
+        .fetch_one(&app.admin)
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            status.as_str(),
+            reason.as_str(),
+            currency.as_deref(),
+            order_number.as_str()
+        ),
+        ("requested", "size_too_small", Some("USD"), "#9999")
+    );
+    assert_eq!(
+        scalar(
+            &app,
+            "SELECT count(*) FROM rma_events WHERE note = 'Too tight around the shoulders'"
+        )
+        .await,
+        1
+    );
+
+    store("r2", "returns/approve", "returns_approve.json").await;
+    store("r3", "returns/close", "returns_close.json").await;
+    aftersail_worker::webhook_processing::run_once(&app.pool)
+        .await
+        .unwrap();
+    let statuses: Vec<String> = sqlx::query_scalar("SELECT kind FROM rma_events ORDER BY at, id")
+        .fetch_all(&app.admin)
+        .await
+        .unwrap();
+    assert_eq!(statuses, ["requested", "approved", "closed"]);
+    assert_eq!(scalar(&app, "SELECT count(*) FROM rmas").await, 1);
+}
