@@ -43,9 +43,13 @@ pub async fn run(
     let tracker = TaskTracker::new();
     if roles.worker {
         let connectors = Arc::new(aftersail_worker::Connectors::new(config.secret_key()));
+        let notices = Arc::new(PortalNotices {
+            public_url: config.public_url.clone(),
+        });
         aftersail_worker::spawn_all(
             pool.clone(),
             connectors,
+            notices,
             Duration::from_secs(config.worker_lease_secs.max(1)),
             token.clone(),
             &tracker,
@@ -74,4 +78,20 @@ pub async fn run(
     pool.close().await;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// The buyer's mail when a job moves their return, written by the portal's notices.
+pub struct PortalNotices {
+    pub public_url: Option<String>,
+}
+
+#[async_trait::async_trait]
+impl aftersail_worker::BuyerNotices for PortalNotices {
+    async fn rma_moved(
+        &self,
+        tx: &mut aftersail_db::TenantTx,
+        rma: aftersail_domain::RmaId,
+    ) -> Result<(), sqlx::Error> {
+        aftersail_web::portal::notice::notify_moved(tx, self.public_url.as_deref(), rma).await
+    }
 }

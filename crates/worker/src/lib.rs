@@ -8,6 +8,7 @@ pub mod connectors;
 pub mod housekeeping;
 pub mod ingest;
 pub mod mail_idle;
+pub mod notices;
 pub mod outbox_delivery;
 pub mod refund_sync;
 pub mod webhook_processing;
@@ -20,6 +21,7 @@ use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
 pub use connectors::Connectors;
+pub use notices::BuyerNotices;
 
 /// Runs `pass` until `token` is cancelled: again at once while it finds work (`Ok(true)`),
 /// after `idle` when it found none or failed (a failure is logged as `what`'s and retried).
@@ -54,6 +56,7 @@ pub const DEFAULT_LEASE: Duration = Duration::from_secs(120);
 pub fn spawn_all(
     pool: PgPool,
     connectors: Arc<Connectors>,
+    notices: Arc<dyn BuyerNotices>,
     lease: Duration,
     token: CancellationToken,
     tracker: &TaskTracker,
@@ -74,6 +77,7 @@ pub fn spawn_all(
     tracker.spawn(refund_sync::run(
         pool.clone(),
         connectors.clone(),
+        notices,
         lease,
         token.clone(),
     ));

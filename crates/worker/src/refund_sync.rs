@@ -21,6 +21,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::backoff;
 use crate::connectors::Connectors;
+use crate::notices::BuyerNotices;
 
 pub const MAX_ATTEMPTS: i32 = 8;
 const CLAIM: i32 = 16;
@@ -36,11 +37,12 @@ pub struct Round {
 pub async fn run_once(
     pool: &PgPool,
     connectors: &Connectors,
+    notices: &dyn BuyerNotices,
     lease: Duration,
 ) -> anyhow::Result<Round> {
     let mut round = Round::default();
     for claim in refunds::claim_due(pool, CLAIM, lease).await? {
-        match issue(pool, connectors, &claim).await? {
+        match issue(pool, connectors, notices, &claim).await? {
             Outcome::Issued => round.issued += 1,
             Outcome::Retrying => round.retrying += 1,
             Outcome::Failed => round.failed += 1,
@@ -57,7 +59,12 @@ enum Outcome {
     LeaseLost,
 }
 
-async fn issue(pool: &PgPool, connectors: &Connectors, claim: &Claim) -> anyhow::Result<Outcome> {
+async fn issue(
+    pool: &PgPool,
+    connectors: &Connectors,
+    notices: &dyn BuyerNotices,
+    claim: &Claim,
+) -> anyhow::Result<Outcome> {
     let mut tx = TenantTx::begin(pool, claim.tenant_id).await?;
     let Some(refund) = refunds::get_leased(&mut tx, claim.id, claim.lease_id).await? else {
         return Ok(Outcome::LeaseLost);
@@ -135,6 +142,7 @@ async fn issue(pool: &PgPool, connectors: &Connectors, claim: &Claim) -> anyhow:
                 &json!({}),
             )
             .await?;
+            notices.rma_moved(&mut tx, refund.rma_id).await?;
             Outcome::Issued
         }
         Err(err) => {
@@ -177,11 +185,12 @@ async fn issue(pool: &PgPool, connectors: &Connectors, claim: &Claim) -> anyhow:
 pub async fn run(
     pool: PgPool,
     connectors: Arc<Connectors>,
+    notices: Arc<dyn BuyerNotices>,
     lease: Duration,
     token: CancellationToken,
 ) {
     crate::repeat("refund", IDLE_WAIT, &token, || async {
-        Ok(run_once(&pool, &connectors, lease).await? != Round::default())
+        Ok(run_once(&pool, &connectors, notices.as_ref(), lease).await? != Round::default())
     })
     .await;
 }

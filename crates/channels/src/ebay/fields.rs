@@ -8,7 +8,7 @@
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 
-use crate::shopify::money::{exponent, to_minor};
+use crate::shopify::money::to_minor;
 
 /// ISO 4217's code for "no currency", used when eBay sends an amount we cannot read.
 pub const NO_CURRENCY: &str = "XXX";
@@ -60,23 +60,7 @@ pub fn amount(v: &Value, pointer: &str) -> Option<(i64, String)> {
     Some((minor, currency))
 }
 
-/// Minor units → the decimal string eBay takes (`1995` USD → `"19.95"`, JPY `1000` →
-/// `"1000"`, KWD `1234` → `"1.234"`).
-pub fn decimal(minor: i64, currency: &str) -> String {
-    let exp = exponent(currency);
-    let sign = if minor < 0 { "-" } else { "" };
-    let abs = minor.unsigned_abs();
-    if exp == 0 {
-        return format!("{sign}{abs}");
-    }
-    let unit = 10u64.pow(exp);
-    format!(
-        "{sign}{}.{:0width$}",
-        abs / unit,
-        abs % unit,
-        width = exp as usize
-    )
-}
+pub use aftersail_domain::money::decimal;
 
 /// Minor units → a JSON number (Post-Order wants `"value": 19.95`).
 pub fn decimal_number(minor: i64, currency: &str) -> Value {

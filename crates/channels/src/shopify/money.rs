@@ -11,16 +11,7 @@ pub enum MoneyError {
     Overflow(String),
 }
 
-/// How many decimals a currency's minor unit has (ISO 4217). Unknown codes get 2.
-pub fn exponent(currency: &str) -> u32 {
-    match currency.to_ascii_uppercase().as_str() {
-        "BIF" | "CLP" | "DJF" | "GNF" | "ISK" | "JPY" | "KMF" | "KRW" | "PYG" | "RWF" | "UGX"
-        | "UYI" | "VND" | "VUV" | "XAF" | "XOF" | "XPF" => 0,
-        "BHD" | "IQD" | "JOD" | "KWD" | "LYD" | "OMR" | "TND" => 3,
-        "CLF" | "UYW" => 4,
-        _ => 2,
-    }
-}
+pub use aftersail_domain::money::exponent;
 
 /// Converts `"123.45"` in `currency` to minor units (`12345` for EUR). Accepts a leading
 /// `-`, and extra decimals only when they are zeros (`"1000.0"` JPY → `1000`, as the

@@ -63,7 +63,7 @@ pub async fn issue(client: &GraphqlClient, r: &RefundRequest) -> Result<String, 
     let mut transaction = json!({
         "orderId": order_id,
         "kind": "REFUND",
-        "amount": decimal(r.amount_minor, &r.currency),
+        "amount": aftersail_domain::money::decimal(r.amount_minor, &r.currency),
     });
     if let Some(p) = parent {
         transaction["parentId"] = p.get("id").cloned().unwrap_or(Value::Null);
@@ -105,29 +105,4 @@ pub async fn issue(client: &GraphqlClient, r: &RefundRequest) -> Result<String, 
 /// The refund's note on Shopify: names our key, so a repeat finds it.
 fn note(r: &RefundRequest) -> String {
     format!("Aftersail {}", r.idempotency_key)
-}
-
-/// Minor units → Shopify's decimal string (`1250`, `EUR` → `12.50`).
-fn decimal(minor: i64, currency: &str) -> String {
-    let exp = super::money::exponent(currency);
-    if exp == 0 {
-        return minor.to_string();
-    }
-    let div = 10i64.pow(exp);
-    format!(
-        "{}.{:0width$}",
-        minor / div,
-        minor % div,
-        width = exp as usize
-    )
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn amounts_as_shopify_decimals() {
-        assert_eq!(super::decimal(1250, "EUR"), "12.50");
-        assert_eq!(super::decimal(5, "USD"), "0.05");
-        assert_eq!(super::decimal(1200, "JPY"), "1200");
-    }
 }

@@ -449,3 +449,8 @@ pub async fn buyer_writes(app: &TestApp, tenant: uuid::Uuid, number: i64, text: 
     messages::create(&mut tx, m).await.unwrap();
     tx.commit().await.unwrap();
 }
+
+/// The buyer's mail for jobs that move returns, as the binary wires it.
+pub fn notices(_app: &TestApp) -> app::PortalNotices {
+    app::PortalNotices { public_url: None }
+}

@@ -131,7 +131,7 @@ async fn a_shopee_return_is_imported_answered_on_shopee_and_refunded_once() {
     .execute(&app.admin)
     .await
     .unwrap();
-    let round = refund_sync::run_once(&app.pool, &connectors, LEASE)
+    let round = refund_sync::run_once(&app.pool, &connectors, &notices(&app), LEASE)
         .await
         .unwrap();
     assert_eq!(round.issued, 1, "{round:?}");

@@ -308,7 +308,7 @@ async fn marketplace_returns_become_rmas_that_follow_the_marketplace() {
     .execute(&app.admin)
     .await
     .unwrap();
-    let round = refund_sync::run_once(&app.pool, &connectors, LEASE)
+    let round = refund_sync::run_once(&app.pool, &connectors, &notices(&app), LEASE)
         .await
         .unwrap();
     assert_eq!(round.issued, 1, "{round:?}");

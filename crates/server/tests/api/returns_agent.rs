@@ -512,6 +512,13 @@ async fn returns_agent_refund_sync_issues_on_shopify_exactly_once() {
     insert_shopify(&app, tenant, &url).await;
     let connectors = Connectors::new(Some(SecretKey::parse(TEST_SECRET_KEY).unwrap()));
     let (code, a) = resolved_refund(&app, &owner, tenant, "S1", "shopify").await;
+    // The return's conversation, where the buyer hears that the refund went out.
+    crate::tickets::seed_for(&app, tenant, 1, "Conversation").await;
+    sqlx::query("UPDATE rmas SET ticket_id = (SELECT id FROM tickets LIMIT 1) WHERE code = $1")
+        .bind(&code)
+        .execute(&app.admin)
+        .await
+        .unwrap();
     let r = owner
         .post(
             "/refunds/decide",
@@ -520,10 +527,18 @@ async fn returns_agent_refund_sync_issues_on_shopify_exactly_once() {
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
 
-    let round = refund_sync::run_once(&app.pool, &connectors, LEASE)
+    let round = refund_sync::run_once(&app.pool, &connectors, &notices(&app), LEASE)
         .await
         .unwrap();
     assert_eq!(round.issued, 1);
+    let notice: String = sqlx::query_scalar(
+        "SELECT m.body_text FROM outbox o JOIN messages m ON m.tenant_id = o.tenant_id AND m.id = o.message_id
+         WHERE o.idempotency_key LIKE 'rma-notice-%-resolved'",
+    )
+    .fetch_one(&app.admin)
+    .await
+    .expect("the buyer is told the return is resolved");
+    assert!(notice.contains(&code), "{notice}");
     assert_eq!(created.lock().unwrap().len(), 1);
     assert_eq!(created.lock().unwrap()[0].0, "25.00");
     assert!(created.lock().unwrap()[0]
@@ -534,7 +549,7 @@ async fn returns_agent_refund_sync_issues_on_shopify_exactly_once() {
         .await
         .contains(&"refund_issued".to_owned()));
     // Again: nothing to do.
-    let round = refund_sync::run_once(&app.pool, &connectors, LEASE)
+    let round = refund_sync::run_once(&app.pool, &connectors, &notices(&app), LEASE)
         .await
         .unwrap();
     assert_eq!(round, refund_sync::Round::default());
@@ -547,7 +562,7 @@ async fn returns_agent_refund_sync_issues_on_shopify_exactly_once() {
     .execute(&app.admin)
     .await
     .unwrap();
-    let round = refund_sync::run_once(&app.pool, &connectors, LEASE)
+    let round = refund_sync::run_once(&app.pool, &connectors, &notices(&app), LEASE)
         .await
         .unwrap();
     assert_eq!(round.issued, 1);
@@ -567,7 +582,7 @@ async fn returns_agent_refund_sync_issues_on_shopify_exactly_once() {
         )
         .await;
     *fail.lock().unwrap() = "5xx";
-    let round = refund_sync::run_once(&app.pool, &connectors, LEASE)
+    let round = refund_sync::run_once(&app.pool, &connectors, &notices(&app), LEASE)
         .await
         .unwrap();
     assert_eq!(round.retrying, 1);
@@ -579,7 +594,7 @@ async fn returns_agent_refund_sync_issues_on_shopify_exactly_once() {
     .await
     .unwrap();
     assert_eq!((state.as_str(), later), ("approved", true));
-    let round = refund_sync::run_once(&app.pool, &connectors, LEASE)
+    let round = refund_sync::run_once(&app.pool, &connectors, &notices(&app), LEASE)
         .await
         .unwrap();
     assert_eq!(
@@ -595,7 +610,7 @@ async fn returns_agent_refund_sync_issues_on_shopify_exactly_once() {
         .execute(&app.admin)
         .await
         .unwrap();
-    let round = refund_sync::run_once(&app.pool, &connectors, LEASE)
+    let round = refund_sync::run_once(&app.pool, &connectors, &notices(&app), LEASE)
         .await
         .unwrap();
     assert_eq!(round.failed, 1);
@@ -620,7 +635,7 @@ async fn returns_agent_non_shopify_refunds_are_marked_refunded_manually() {
             &[("refund", &a.to_string()), ("action", "approve")],
         )
         .await;
-    let round = refund_sync::run_once(&app.pool, &connectors, LEASE)
+    let round = refund_sync::run_once(&app.pool, &connectors, &notices(&app), LEASE)
         .await
         .unwrap();
     assert_eq!(round.failed, 1);

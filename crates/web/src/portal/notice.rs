@@ -39,7 +39,7 @@ pub fn subject(lang: Lang, code: &str) -> String {
 /// and the return has a conversation to write in.
 pub async fn notify(
     tx: &mut TenantTx,
-    state: &AppState,
+    public_url: Option<&str>,
     rma: &Rma,
     shop_slug: &str,
 ) -> Result<(), sqlx::Error> {
@@ -80,7 +80,7 @@ pub async fn notify(
         body.push(s.ship_to.to_owned());
         body.push(address.clone());
     }
-    if let Some(public) = &state.config.public_url {
+    if let Some(public) = public_url {
         body.push(String::new());
         body.push(format!(
             "{}: {}/p/{shop_slug}/returns/status",
@@ -99,9 +99,19 @@ pub async fn notify_by_id(
     state: &AppState,
     id: aftersail_domain::RmaId,
 ) -> Result<(), sqlx::Error> {
+    notify_moved(tx, state.config.public_url.as_deref(), id).await
+}
+
+/// Reloads the RMA and announces its status, with the address the tracking link points at
+/// (`public_url`); for jobs that moved it (the worker, through the binary's wiring).
+pub async fn notify_moved(
+    tx: &mut TenantTx,
+    public_url: Option<&str>,
+    id: aftersail_domain::RmaId,
+) -> Result<(), sqlx::Error> {
     let Some(rma) = rmas::get(tx, id).await? else {
         return Ok(());
     };
     let slug = aftersail_db::tenants::get(tx).await?.slug;
-    notify(tx, state, &rma, &slug).await
+    notify(tx, public_url, &rma, &slug).await
 }

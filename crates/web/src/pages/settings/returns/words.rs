@@ -88,14 +88,7 @@ pub fn join<T: Display>(items: &[T]) -> String {
         .join(", ")
 }
 
-/// Decimal places of a currency's minor unit.
-pub fn exponent(currency: &str) -> u32 {
-    match currency {
-        "JPY" | "KRW" | "VND" | "CLP" | "ISK" | "UGX" | "XAF" | "XOF" => 0,
-        "KWD" | "BHD" | "OMR" | "JOD" | "TND" | "LYD" | "IQD" => 3,
-        _ => 2,
-    }
-}
+pub use aftersail_domain::money::exponent;
 
 pub fn currency_ok(code: &str) -> bool {
     code.len() == 3 && code.bytes().all(|b| b.is_ascii_uppercase())
@@ -128,27 +121,9 @@ fn parse_decimal(text: &str, exp: u32) -> Option<i64> {
         .checked_add(frac_minor)
 }
 
-/// 450, `"EUR"` → `"4.50"`.
-pub fn major(minor: i64, currency: &str) -> String {
-    let exp = exponent(currency);
-    if exp == 0 {
-        return minor.to_string();
-    }
-    let scale = 10u64.pow(exp);
-    let sign = if minor < 0 { "-" } else { "" };
-    let abs = minor.unsigned_abs();
-    format!(
-        "{sign}{}.{:0width$}",
-        abs / scale,
-        abs % scale,
-        width = exp as usize
-    )
-}
+pub use aftersail_domain::money::decimal as major;
 
-/// 450, `"EUR"` → `"4.50 EUR"`.
-pub fn money(minor: i64, currency: &str) -> String {
-    format!("{} {currency}", major(minor, currency))
-}
+pub use aftersail_domain::money::format as money;
 
 pub fn per_currency(amounts: &PerCurrency) -> String {
     amounts
