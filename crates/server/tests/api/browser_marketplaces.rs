@@ -3,22 +3,14 @@
 //! RMA page (confirmed on Shopee); an agent opens the Amazon message panel of a ticket
 //! (loaded on demand by htmx), picks a kind of message Amazon allows and sends it.
 
-use std::time::Duration;
-
 use aftersail_channels::crypto::SecretKey;
-use aftersail_db::channels::secret_owner;
-use aftersail_domain::{ChannelId, TenantId};
-use aftersail_worker::{channel_sync, Connectors};
+use aftersail_worker::Connectors;
 use chrono::Utc;
-use serde_json::json;
 
 use crate::browser::WebDriver;
-use crate::channel_sync::scalar;
 use crate::helpers::*;
-use crate::marketplace_messaging::amazon::{self, Lwa, SpApi, Spec};
+use crate::marketplace_messaging::amazon::{Lwa, SpApi, Spec};
 use crate::marketplace_returns::shopee;
-
-const LEASE: Duration = Duration::from_secs(60);
 
 async fn log_in(web: &WebDriver, app: &TestApp, email: &str) {
     web.goto(&format!("{}/login", app.address)).await;
@@ -88,18 +80,7 @@ async fn an_owner_connects_shopee_in_a_browser_and_approves_its_return() {
     web.screenshot("shopee-connected").await;
 
     let connectors = Connectors::new(Some(SecretKey::parse(TEST_SECRET_KEY).unwrap()));
-    for _ in 0..40 {
-        if scalar(&app, "SELECT count(*) FROM rmas").await > 0 {
-            break;
-        }
-        sqlx::query("UPDATE channels SET next_poll_at = now(), next_request_at = now()")
-            .execute(&app.admin)
-            .await
-            .unwrap();
-        channel_sync::run_once(&app.pool, &connectors, LEASE)
-            .await
-            .unwrap();
-    }
+    crate::marketplace_returns::sync_until_a_return_arrives(&app, &connectors).await;
     web.goto(&format!("{}/returns", app.address)).await;
     web.click("a[href^='/returns/RMA-']").await;
     web.wait_true("location.pathname.startsWith('/returns/RMA-')")
@@ -130,24 +111,8 @@ async fn an_agent_sends_an_amazon_message_from_the_ticket_panel_in_a_browser() {
         .execute(&app.admin)
         .await
         .unwrap();
-    let lwa = Lwa::start().await;
-    let api = SpApi::start(&[Spec::Messaging]).await;
-    let id = uuid::Uuid::now_v7();
-    let sealed = SecretKey::parse(TEST_SECRET_KEY).unwrap().seal(
-        amazon::secrets().to_string().as_bytes(),
-        &secret_owner(TenantId(tenant), ChannelId(id)),
-    );
-    sqlx::query(
-        "INSERT INTO channels (tenant_id, id, kind, name, settings, secrets_sealed)
-         VALUES ($1, $2, 'amazon', 'Amazon US', $3, $4)",
-    )
-    .bind(tenant)
-    .bind(id)
-    .bind(amazon::settings(&api, &lwa, json!({})))
-    .bind(sealed)
-    .execute(&app.admin)
-    .await
-    .unwrap();
+    let (lwa, api) = (Lwa::start().await, SpApi::start(&[Spec::Messaging]).await);
+    crate::marketplace_messaging::connect_amazon(&app, tenant, &api, &lwa).await;
     api.replace(
         &format!("/messaging/v1/orders/{order}?"),
         crate::marketplace_messaging::actions(&["confirmDeliveryDetails", "warranty"]),

@@ -31,6 +31,32 @@ pub fn actions(names: &[&str]) -> Value {
     })
 }
 
+/// An Amazon channel of `tenant` against `api` and `lwa`, its credentials sealed.
+pub async fn connect_amazon(
+    app: &TestApp,
+    tenant: uuid::Uuid,
+    api: &SpApi,
+    lwa: &Lwa,
+) -> uuid::Uuid {
+    let id = uuid::Uuid::now_v7();
+    let sealed = SecretKey::parse(TEST_SECRET_KEY).unwrap().seal(
+        amazon::secrets().to_string().as_bytes(),
+        &secret_owner(TenantId(tenant), ChannelId(id)),
+    );
+    sqlx::query(
+        "INSERT INTO channels (tenant_id, id, kind, name, settings, secrets_sealed, requests_per_minute)
+         VALUES ($1, $2, 'amazon', 'Amazon US', $3, $4, 6000)",
+    )
+    .bind(tenant)
+    .bind(id)
+    .bind(amazon::settings(api, lwa, json!({})))
+    .bind(sealed)
+    .execute(&app.admin)
+    .await
+    .unwrap();
+    id
+}
+
 #[tokio::test]
 async fn an_agent_messages_an_amazon_buyer_with_a_kind_amazon_allows() {
     let app = spawn_app().await;
@@ -42,25 +68,8 @@ async fn an_agent_messages_an_amazon_buyer_with_a_kind_amazon_allows() {
         .execute(&app.admin)
         .await
         .unwrap();
-    let lwa = Lwa::start().await;
-    let api = SpApi::start(&[Spec::Messaging]).await;
-    let id = uuid::Uuid::now_v7();
-    let key = SecretKey::parse(TEST_SECRET_KEY).unwrap();
-    let sealed = key.seal(
-        amazon::secrets().to_string().as_bytes(),
-        &secret_owner(TenantId(tenant), ChannelId(id)),
-    );
-    sqlx::query(
-        "INSERT INTO channels (tenant_id, id, kind, name, settings, secrets_sealed, requests_per_minute)
-         VALUES ($1, $2, 'amazon', 'Amazon US', $3, $4, 6000)",
-    )
-    .bind(tenant)
-    .bind(id)
-    .bind(amazon::settings(&api, &lwa, json!({})))
-    .bind(sealed)
-    .execute(&app.admin)
-    .await
-    .unwrap();
+    let (lwa, api) = (Lwa::start().await, SpApi::start(&[Spec::Messaging]).await);
+    let id = connect_amazon(&app, tenant, &api, &lwa).await;
 
     let page = owner.page("/tickets/1000").await;
     assert!(

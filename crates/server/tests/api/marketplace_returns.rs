@@ -25,6 +25,24 @@ const LEASE: Duration = Duration::from_secs(60);
 const RETURN_SN: &str = "2206140TA5PM808";
 const ORDER_SN: &str = "220614T9XV8JTN";
 
+/// Runs the channel sync (each round due at once) until the first RMA is imported.
+pub async fn sync_until_a_return_arrives(app: &TestApp, connectors: &Connectors) {
+    for _ in 0..40 {
+        if scalar(app, "SELECT count(*) FROM rmas").await > 0 {
+            return;
+        }
+        sqlx::query("UPDATE channels SET next_poll_at = now(), next_request_at = now()")
+            .execute(&app.admin)
+            .await
+            .unwrap();
+        let round = channel_sync::run_once(&app.pool, connectors, LEASE)
+            .await
+            .unwrap();
+        assert_eq!(round.failed, 0, "{round:?}");
+    }
+    panic!("no return arrived");
+}
+
 #[tokio::test]
 async fn a_shopee_return_is_imported_answered_on_shopee_and_refunded_once() {
     let app = spawn_app().await;
@@ -58,19 +76,7 @@ async fn a_shopee_return_is_imported_answered_on_shopee_and_refunded_once() {
     .unwrap();
 
     let connectors = Connectors::new(Some(SecretKey::parse(TEST_SECRET_KEY).unwrap()));
-    for _ in 0..40 {
-        if scalar(&app, "SELECT count(*) FROM rmas").await > 0 {
-            break;
-        }
-        sqlx::query("UPDATE channels SET next_poll_at = now(), next_request_at = now()")
-            .execute(&app.admin)
-            .await
-            .unwrap();
-        let round = channel_sync::run_once(&app.pool, &connectors, LEASE)
-            .await
-            .unwrap();
-        assert_eq!(round.failed, 0, "{round:?}");
-    }
+    sync_until_a_return_arrives(&app, &connectors).await;
     let (code, status, order_channel, order_number): (String, String, String, String) =
         sqlx::query_as(
             "SELECT r.code, r.status, o.channel, o.external_id FROM rmas r
