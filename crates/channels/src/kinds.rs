@@ -38,6 +38,11 @@ pub fn parse_webhook(
     match kind {
         "shopify" => crate::shopify::webhook::action(topic, body),
         "ebay" => Ok(crate::ebay::webhook::action(topic)),
+        "amazon" => crate::amazon::notifications::action(
+            text(settings, "/seller_id"),
+            settings.get("returns").and_then(Value::as_bool).unwrap_or(true),
+            body,
+        ),
         "shopee" => {
             let shop_id = settings
                 .get("shop_id")

@@ -323,6 +323,14 @@ pub async fn to_watch(pool: &PgPool) -> Result<Vec<(TenantId, ChannelId)>, Error
         .await
 }
 
+/// Active channels whose platform queues notifications for us (Amazon with an SQS queue),
+/// across shops.
+pub async fn with_queue(pool: &PgPool) -> Result<Vec<(TenantId, ChannelId)>, Error> {
+    sqlx::query_as("SELECT tenant_id, id FROM channels_with_queue()")
+        .fetch_all(pool)
+        .await
+}
+
 /// Notes a problem on the channel for the owner (shown with its health) without changing
 /// its schedule.
 pub async fn note_error(tx: &mut TenantTx, id: ChannelId, error: &str) -> Result<(), Error> {

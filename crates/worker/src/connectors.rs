@@ -81,6 +81,20 @@ impl Connectors {
         )
     }
 
+    /// The queue the channel's platform puts notifications in (Amazon: an SQS queue), when
+    /// its settings name one.
+    pub fn notification_queue(
+        &self,
+        tenant: TenantId,
+        channel: &Channel,
+    ) -> Result<Option<aftersail_channels::amazon::sqs::SqsClient>, String> {
+        if channel.kind != "amazon" {
+            return Ok(None);
+        }
+        let secrets = self.secrets(tenant, channel)?;
+        aftersail_channels::amazon::queue_from_settings(&channel.settings, &secrets)
+    }
+
     /// Seals and stores the credentials the connector's platform rotated since it was
     /// built (Shopee's refresh token), so the next process starts from them.
     pub async fn save_rotated(

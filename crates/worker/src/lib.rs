@@ -9,6 +9,7 @@ pub mod housekeeping;
 pub mod ingest;
 pub mod mail_idle;
 pub mod notices;
+pub mod notification_queue;
 pub mod outbox_delivery;
 pub mod refund_sync;
 pub mod webhook_processing;
@@ -74,6 +75,11 @@ pub fn spawn_all(
         token.clone(),
     ));
     tracker.spawn(webhook_processing::run(pool.clone(), token.clone()));
+    tracker.spawn(notification_queue::run(
+        pool.clone(),
+        connectors.clone(),
+        token.clone(),
+    ));
     tracker.spawn(refund_sync::run(
         pool.clone(),
         connectors.clone(),

@@ -12,7 +12,6 @@ use super::client::{ApiError, SpClient};
 use super::config::{AmazonConfig, OrdersApiChoice};
 use super::cursor::{OrdersApi, OrdersCursor, PendingReport, PollCursor, ReturnsCursor, Stream};
 use super::messaging::{self, message_type, UploadedFile, MESSAGE_TYPES};
-use super::notifications::{parse_notification, Notification};
 use super::rate::RateLimits;
 use super::report::{self, ReportStatus, RETURNS_REPORT_TYPE};
 use super::{orders, returns};
@@ -440,14 +439,6 @@ impl AmazonConnector {
             self.orders_api(),
         )
     }
-
-    /// Whether a notification is about this seller (always, when no seller id is set).
-    fn is_ours(&self, seller_id: Option<&str>) -> bool {
-        match (&self.config.seller_id, seller_id) {
-            (Some(ours), Some(theirs)) => ours == theirs,
-            _ => true,
-        }
-    }
 }
 
 /// `t` without its fraction of a second, as Amazon's timestamps are sent, so a cursor
@@ -558,21 +549,7 @@ impl Connector for AmazonConnector {
 
     fn parse_webhook(&self, topic: &str, body: &[u8]) -> Result<WebhookAction, ConnectorError> {
         let _ = topic;
-        Ok(match parse_notification(body)? {
-            Notification::OrderChange(change) if self.is_ours(Some(&change.seller_id)) => {
-                // The notification lacks buyer, totals and items: the next poll reads the
-                // order, updated now, in full.
-                WebhookAction::PollSoon
-            }
-            Notification::ReportProcessingFinished(done)
-                if done.report_type == RETURNS_REPORT_TYPE
-                    && self.is_ours(done.seller_id.as_deref())
-                    && self.config.returns =>
-            {
-                WebhookAction::PollSoon
-            }
-            _ => WebhookAction::Ignore,
-        })
+        super::notifications::action(self.config.seller_id.as_deref(), self.config.returns, body)
     }
 
     async fn refund(&self, refund: &RefundRequest) -> Result<String, ConnectorError> {

@@ -178,3 +178,31 @@ mod tests {
         }
     }
 }
+
+/// What a notification asks of the worker, for the account with seller id `ours` (when
+/// known; another seller's notifications are ignored) and returns sync on or off: an order
+/// change or our returns report being ready makes the channel poll at once (the order change
+/// lacks buyer, totals and items, so the poll reads the order whole).
+pub fn action(
+    ours: Option<&str>,
+    returns: bool,
+    body: &[u8],
+) -> Result<crate::WebhookAction, ConnectorError> {
+    let is_ours = |theirs: Option<&str>| match (ours, theirs) {
+        (Some(ours), Some(theirs)) => ours == theirs,
+        _ => true,
+    };
+    Ok(match parse_notification(body)? {
+        Notification::OrderChange(change) if is_ours(Some(&change.seller_id)) => {
+            crate::WebhookAction::PollSoon
+        }
+        Notification::ReportProcessingFinished(done)
+            if done.report_type == super::report::RETURNS_REPORT_TYPE
+                && is_ours(done.seller_id.as_deref())
+                && returns =>
+        {
+            crate::WebhookAction::PollSoon
+        }
+        _ => crate::WebhookAction::Ignore,
+    })
+}

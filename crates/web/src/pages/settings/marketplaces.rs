@@ -124,6 +124,36 @@ const AMAZON: &[Field] = &[
             "为自己的账户授权应用（自授权）时显示一次。",
         ),
     ),
+    field(
+        "sqs_queue_url",
+        false,
+        false,
+        Input::Text,
+        ("Notification queue (SQS URL)", "通知队列（SQS 地址）"),
+        (
+            "Optional: the SQS queue your SP-API notifications (ORDER_CHANGE, REPORT_PROCESSING_FINISHED) go to, so changes arrive within seconds instead of at the next sync.",
+            "可选：接收 SP-API 通知（ORDER_CHANGE、REPORT_PROCESSING_FINISHED）的 SQS 队列，使变更在数秒内送达，而不必等待下次同步。",
+        ),
+    ),
+    field(
+        "aws_access_key_id",
+        true,
+        false,
+        Input::Text,
+        ("AWS access key ID (for the queue)", "AWS 访问密钥 ID（用于队列）"),
+        (
+            "An IAM user allowed sqs:ReceiveMessage and sqs:DeleteMessage on that queue.",
+            "一个对该队列拥有 sqs:ReceiveMessage 和 sqs:DeleteMessage 权限的 IAM 用户。",
+        ),
+    ),
+    field(
+        "aws_secret_access_key",
+        true,
+        false,
+        Input::Text,
+        ("AWS secret access key", "AWS 秘密访问密钥"),
+        ("", ""),
+    ),
 ];
 
 const EBAY: &[Field] = &[
@@ -447,7 +477,11 @@ pub fn check(
     }
     let (settings, secrets) = (Value::Object(settings), Value::Object(secrets));
     // Everything the connector needs is there and readable: build it (no network call).
-    if let Err(problem) = kinds::build(kind, &settings, &secrets) {
+    let queue = match kind {
+        "amazon" => aftersail_channels::amazon::queue_from_settings(&settings, &secrets).map(|_| ()),
+        _ => Ok(()),
+    };
+    if let Err(problem) = kinds::build(kind, &settings, &secrets).map(|_| ()).and(queue) {
         errors.add("form", t.fill(t.channel_err_settings, problem));
         return None;
     }
