@@ -1,7 +1,7 @@
 //! Amazon SQS, the queue SP-API notifications arrive in: [`SqsClient`] long-polls it
 //! (`ReceiveMessage`) and deletes what was handled (`DeleteMessageBatch`), speaking the AWS
 //! JSON protocol (`POST /`, `Content-Type: application/x-amz-json-1.0`,
-//! `X-Amz-Target: AmazonSQS.<Action>`) signed with [`sigv4`](super::sigv4) for service
+//! `X-Amz-Target: AmazonSQS.<Action>`) signed with [`sigv4`] for service
 //! `sqs`. [`notification`] turns a received message into a webhook delivery: SP-API writes
 //! the notification JSON itself as the message body.
 //!
@@ -317,18 +317,18 @@ impl SqsClient {
             if !answer.is_object() {
                 return Err(malformed("DeleteMessageBatch", "not a JSON object"));
             }
-            let ids = |key: &str| -> Vec<&Value> {
+            let list = |key: &str| -> Vec<&Value> {
                 answer
                     .get(key)
                     .and_then(Value::as_array)
                     .map(|l| l.iter().collect())
                     .unwrap_or_default()
             };
-            let deleted: Vec<&str> = ids("Successful")
+            let deleted: Vec<&str> = list("Successful")
                 .iter()
                 .filter_map(|e| e.get("Id").and_then(Value::as_str))
                 .collect();
-            let refused = ids("Failed");
+            let refused = list("Failed");
             for entry in &refused {
                 if entry.get("SenderFault").and_then(Value::as_bool) != Some(true) {
                     sender_fault_only = false;
