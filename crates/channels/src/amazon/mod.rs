@@ -11,6 +11,8 @@
 //! - [`report`]: Reports API 2021-06-30 (create, status, document download);
 //!   [`returns`]: the returns flat file → [`InboundReturn`](crate::InboundReturn)s.
 //! - [`notifications`]: `ORDER_CHANGE` and `REPORT_PROCESSING_FINISHED` notifications.
+//! - [`sqs`]: the SQS queue they arrive in (long-poll receive, batch delete, message →
+//!   webhook delivery), signed with [`sigv4`] (AWS Signature Version 4).
 //! - [`cursor`] and [`connector`]: [`AmazonConnector`], the [`Connector`](crate::Connector).
 //!
 //! # Poll cursor
@@ -57,8 +59,9 @@
 //!   idempotency key: a send whose answer was lost and is retried can reach the buyer twice.
 //! - Files in messages need the Uploads API first, which is not implemented:
 //!   [`AmazonConnector::send_message`] takes upload destination ids obtained elsewhere.
-//! - Notifications arrive through an SQS queue, which this connector does not read; a
-//!   reader hands message bodies to [`parse_notification`] / `parse_webhook`.
+//! - Notifications arrive through an SQS queue, which the connector's poll does not read:
+//!   a worker reads it with [`sqs::SqsClient`] and hands message bodies to
+//!   [`parse_notification`] / `parse_webhook`.
 //! - Buyer name, email and address are restricted data: Amazon returns them only to
 //!   applications with the matching roles (a Restricted Data Token is not requested here).
 //! - Refunds of merchant orders and answers to returns are not in the SP-API: they are
@@ -78,6 +81,8 @@ pub mod orders;
 pub mod rate;
 pub mod report;
 pub mod returns;
+pub mod sigv4;
+pub mod sqs;
 
 pub use config::{AmazonConfig, OrdersApiChoice, Region};
 pub use connector::AmazonConnector;
