@@ -40,7 +40,10 @@ pub fn parse_webhook(
         "ebay" => Ok(crate::ebay::webhook::action(topic)),
         "amazon" => crate::amazon::notifications::action(
             text(settings, "/seller_id"),
-            settings.get("returns").and_then(Value::as_bool).unwrap_or(true),
+            settings
+                .get("returns")
+                .and_then(Value::as_bool)
+                .unwrap_or(true),
             body,
         ),
         "shopee" => {

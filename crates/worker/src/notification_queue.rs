@@ -38,7 +38,13 @@ pub async fn run_once(
             Ok(Some(queue)) => queue,
             Ok(None) => continue,
             Err(problem) => {
-                note(pool, &channel, tenant, &format!("notification queue: {problem}")).await?;
+                note(
+                    pool,
+                    &channel,
+                    tenant,
+                    &format!("notification queue: {problem}"),
+                )
+                .await?;
                 continue;
             }
         };
@@ -46,7 +52,13 @@ pub async fn run_once(
             Ok(messages) => messages,
             Err(err) => {
                 tracing::warn!(channel = %channel.id, error = %err, "notification queue not read");
-                note(pool, &channel, tenant, &format!("notification queue: {err}")).await?;
+                note(
+                    pool,
+                    &channel,
+                    tenant,
+                    &format!("notification queue: {err}"),
+                )
+                .await?;
                 continue;
             }
         };

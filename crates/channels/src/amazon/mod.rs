@@ -120,3 +120,22 @@ pub fn from_settings(
     let config = AmazonConfig::from_json(settings, secrets)?;
     AmazonConnector::new(config).map_err(|e| e.to_string())
 }
+
+/// The seller's notification queue, when the settings name one (`sqs_queue_url`, with
+/// `aws_access_key_id` / `aws_secret_access_key` among the secrets; see
+/// [`sqs::SqsConfig::from_json`]); `None` without a queue.
+pub fn queue_from_settings(
+    settings: &serde_json::Value,
+    secrets: &serde_json::Value,
+) -> Result<Option<sqs::SqsClient>, String> {
+    if crate::json::text(settings, "/sqs_queue_url").is_none() {
+        return Ok(None);
+    }
+    let config = sqs::SqsConfig::from_json(settings, secrets)?;
+    let http = reqwest::Client::builder()
+        .build()
+        .map_err(|e| format!("HTTP client: {e}"))?;
+    sqs::SqsClient::new(config, http)
+        .map(Some)
+        .map_err(|e| e.to_string())
+}

@@ -22,6 +22,7 @@ mod marketplace_channels;
 mod marketplace_messaging;
 mod marketplace_returns;
 mod marketplace_sync;
+mod notification_queue;
 mod ops;
 mod people;
 mod portal;

@@ -478,10 +478,15 @@ pub fn check(
     let (settings, secrets) = (Value::Object(settings), Value::Object(secrets));
     // Everything the connector needs is there and readable: build it (no network call).
     let queue = match kind {
-        "amazon" => aftersail_channels::amazon::queue_from_settings(&settings, &secrets).map(|_| ()),
+        "amazon" => {
+            aftersail_channels::amazon::queue_from_settings(&settings, &secrets).map(|_| ())
+        }
         _ => Ok(()),
     };
-    if let Err(problem) = kinds::build(kind, &settings, &secrets).map(|_| ()).and(queue) {
+    if let Err(problem) = kinds::build(kind, &settings, &secrets)
+        .map(|_| ())
+        .and(queue)
+    {
         errors.add("form", t.fill(t.channel_err_settings, problem));
         return None;
     }
