@@ -159,26 +159,6 @@ pub fn parse_notification(body: &[u8]) -> Result<Notification, ConnectorError> {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn unknown_types_and_broken_bodies() {
-        let other = parse_notification(
-            br#"{"notificationType":"FEED_PROCESSING_FINISHED","notificationMetadata":{"notificationId":"n1"}}"#,
-        )
-        .unwrap();
-        assert_eq!(other.notification_type(), "FEED_PROCESSING_FINISHED");
-        assert_eq!(other.id(), Some("n1"));
-        for bad in [&b"not json"[..], b"[]", b"{}", br#"{"NotificationType":"ORDER_CHANGE"}"#,
-            br#"{"NotificationType":"ORDER_CHANGE","NotificationMetadata":{"NotificationId":"x"},"Payload":{"OrderChangeNotification":{"SellerId":"S"}}}"#]
-        {
-            assert!(matches!(parse_notification(bad), Err(ConnectorError::Permanent(_))), "{}", String::from_utf8_lossy(bad));
-        }
-    }
-}
-
 /// What a notification asks of the worker, for the account with seller id `ours` (when
 /// known; another seller's notifications are ignored) and returns sync on or off: an order
 /// change or our returns report being ready makes the channel poll at once (the order change
@@ -205,4 +185,24 @@ pub fn action(
         }
         _ => crate::WebhookAction::Ignore,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_types_and_broken_bodies() {
+        let other = parse_notification(
+            br#"{"notificationType":"FEED_PROCESSING_FINISHED","notificationMetadata":{"notificationId":"n1"}}"#,
+        )
+        .unwrap();
+        assert_eq!(other.notification_type(), "FEED_PROCESSING_FINISHED");
+        assert_eq!(other.id(), Some("n1"));
+        for bad in [&b"not json"[..], b"[]", b"{}", br#"{"NotificationType":"ORDER_CHANGE"}"#,
+            br#"{"NotificationType":"ORDER_CHANGE","NotificationMetadata":{"NotificationId":"x"},"Payload":{"OrderChangeNotification":{"SellerId":"S"}}}"#]
+        {
+            assert!(matches!(parse_notification(bad), Err(ConnectorError::Permanent(_))), "{}", String::from_utf8_lossy(bad));
+        }
+    }
 }
