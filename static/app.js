@@ -27,6 +27,15 @@
     source = new EventSource("/events");
     // Exposed so tests (and curious people) can see whether the stream is connected.
     window.aftersailLive = source;
+    // Leaving the page ends the stream at once: a page kept in the back/forward cache would
+    // otherwise hold one of the browser's few connections to this host, and after a handful
+    // of pages every next request waits for one to free up.
+    window.addEventListener("pagehide", function () {
+      source.close();
+    });
+    window.addEventListener("pageshow", function (event) {
+      if (event.persisted) window.location.reload();
+    });
   }
   var live = document.querySelector("[data-live]");
   if (source && live && window.htmx) {
