@@ -382,14 +382,6 @@ pub trait Connector: Send + Sync {
         ))
     }
 
-    /// Turns a verified, stored delivery into work for the worker.
-    fn parse_webhook(&self, topic: &str, body: &[u8]) -> Result<WebhookAction, ConnectorError> {
-        let _ = (topic, body);
-        Err(ConnectorError::Permanent(
-            "this channel does not take webhooks".into(),
-        ))
-    }
-
     /// Answers a platform's endpoint check (`GET` with a challenge in the query string, as
     /// eBay's Notification API sends): `Some(json body)`, or `None` when this channel has
     /// no such check. `url` is the endpoint as registered with the platform.

@@ -25,8 +25,6 @@ use crate::email::{EmailConnector, Security};
 use crate::shopify::{ShopifyConfig, ShopifyConnector};
 use crate::{Connector, ConnectorError, WebhookAction};
 
-pub const KINDS: [&str; 5] = ["email", "shopify", "amazon", "ebay", "shopee"];
-
 /// What the worker does with a stored webhook delivery of a channel of `kind` (with its
 /// plain `settings`). Needs no credentials: the delivery was verified when it arrived.
 pub fn parse_webhook(

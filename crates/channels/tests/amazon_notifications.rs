@@ -9,7 +9,7 @@ use aftersail_channels::amazon::{
     from_settings, parse_notification, AmazonConnector, Notification,
 };
 use aftersail_channels::{
-    Connector, ConnectorError, RefundRequest, ReturnAnswer, WebhookAction, WebhookRequest,
+    kinds, Connector, ConnectorError, RefundRequest, ReturnAnswer, WebhookAction, WebhookRequest,
 };
 use chrono::{DateTime, Utc};
 use serde_json::{json, Value};
@@ -113,36 +113,44 @@ fn notifications_tell_the_worker_to_poll_or_not() {
         |a: Result<WebhookAction, ConnectorError>| matches!(a, Ok(WebhookAction::PollSoon));
     let ignore = |a: Result<WebhookAction, ConnectorError>| matches!(a, Ok(WebhookAction::Ignore));
 
-    let any_seller = amazon(json!({}));
-    assert!(poll_soon(any_seller.parse_webhook("ORDER_CHANGE", &change)));
-    assert!(poll_soon(any_seller.parse_webhook("", &ours)));
-    assert!(ignore(
-        any_seller.parse_webhook("REPORT_PROCESSING_FINISHED", &other_report)
-    ));
-    assert!(ignore(
-        any_seller.parse_webhook("ANY_OFFER_CHANGED", &other_type)
-    ));
+    // What the worker does with a stored delivery, given the channel's settings.
+    let parse = |settings: &Value, topic: &str, body: &[u8]| {
+        kinds::parse_webhook("amazon", settings, topic, body)
+    };
+    let any_seller = json!({});
+    assert!(poll_soon(parse(&any_seller, "ORDER_CHANGE", &change)));
+    assert!(poll_soon(parse(&any_seller, "", &ours)));
+    assert!(ignore(parse(
+        &any_seller,
+        "REPORT_PROCESSING_FINISHED",
+        &other_report
+    )));
+    assert!(ignore(parse(&any_seller, "ANY_OFFER_CHANGED", &other_type)));
     assert!(matches!(
-        any_seller.parse_webhook("ORDER_CHANGE", b"{\"NotificationType\":"),
+        parse(&any_seller, "ORDER_CHANGE", b"{\"NotificationType\":"),
         Err(ConnectorError::Permanent(_))
     ));
 
-    let same_seller = amazon(json!({"seller_id": "A3TH9S8BH6GOGM"}));
-    assert!(poll_soon(
-        same_seller.parse_webhook("ORDER_CHANGE", &change)
-    ));
-    assert!(poll_soon(
-        same_seller.parse_webhook("REPORT_PROCESSING_FINISHED", &ours)
-    ));
-    let other_seller = amazon(json!({"seller_id": "A1OTHERSELLER"}));
-    assert!(ignore(other_seller.parse_webhook("ORDER_CHANGE", &change)));
-    assert!(ignore(
-        other_seller.parse_webhook("REPORT_PROCESSING_FINISHED", &ours)
-    ));
-    let no_returns = amazon(json!({"returns": false}));
-    assert!(ignore(
-        no_returns.parse_webhook("REPORT_PROCESSING_FINISHED", &ours)
-    ));
+    let same_seller = json!({"seller_id": "A3TH9S8BH6GOGM"});
+    assert!(poll_soon(parse(&same_seller, "ORDER_CHANGE", &change)));
+    assert!(poll_soon(parse(
+        &same_seller,
+        "REPORT_PROCESSING_FINISHED",
+        &ours
+    )));
+    let other_seller = json!({"seller_id": "A1OTHERSELLER"});
+    assert!(ignore(parse(&other_seller, "ORDER_CHANGE", &change)));
+    assert!(ignore(parse(
+        &other_seller,
+        "REPORT_PROCESSING_FINISHED",
+        &ours
+    )));
+    let no_returns = json!({"returns": false});
+    assert!(ignore(parse(
+        &no_returns,
+        "REPORT_PROCESSING_FINISHED",
+        &ours
+    )));
 }
 
 #[tokio::test]

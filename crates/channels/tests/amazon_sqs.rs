@@ -11,11 +11,11 @@ use std::collections::{HashSet, VecDeque};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use aftersail_channels::amazon::parse_notification;
 use aftersail_channels::amazon::sqs::{
     notification, SqsClient, SqsConfig, SqsMessage, THROTTLE_WAIT,
 };
-use aftersail_channels::amazon::{from_settings, parse_notification};
-use aftersail_channels::{Connector, ConnectorError, WebhookAction, WebhookDelivery};
+use aftersail_channels::{kinds, ConnectorError, WebhookAction, WebhookDelivery};
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, Method, StatusCode, Uri};
@@ -600,15 +600,10 @@ async fn fixture_notifications_are_received_mapped_and_deleted() {
         "REPORT_PROCESSING_FINISHED"
     );
     assert!(parse_notification(&deliveries[2].1).is_err());
-    // What the worker then does with a delivery: the connector's own parse_webhook.
-    let amazon = from_settings(
-        &json!({"region": "eu", "marketplace_ids": ["A1PA6795UKMFR9"]}),
-        &json!({"client_id": "c", "client_secret": "s", "refresh_token": "r"}),
-    )
-    .unwrap();
+    // What the worker then does with a delivery.
     let (delivery, body) = &deliveries[0];
     assert!(matches!(
-        amazon.parse_webhook(&delivery.topic, body),
+        kinds::parse_webhook("amazon", &json!({}), &delivery.topic, body),
         Ok(WebhookAction::PollSoon)
     ));
 

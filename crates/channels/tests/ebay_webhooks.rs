@@ -7,7 +7,7 @@ mod contract;
 mod ebay;
 
 use aftersail_channels::ebay::EbayConnector;
-use aftersail_channels::{Connector, ConnectorError, WebhookAction, WebhookRequest};
+use aftersail_channels::{kinds, Connector, ConnectorError, WebhookAction, WebhookRequest};
 use base64::Engine;
 use contract::{FaultProxy, Prism};
 use ebay::{Fake, Roots};
@@ -182,11 +182,16 @@ async fn forged_or_broken_signatures_are_refused() {
 async fn topics_and_the_endpoint_challenge() {
     let (fake, c, _) = setup().await;
     assert!(matches!(
-        c.parse_webhook("MARKETPLACE_ACCOUNT_DELETION", &body("n", "x")),
+        kinds::parse_webhook(
+            "ebay",
+            &json!({}),
+            "MARKETPLACE_ACCOUNT_DELETION",
+            &body("n", "x")
+        ),
         Ok(WebhookAction::Ignore)
     ));
     assert!(matches!(
-        c.parse_webhook("ITEM_MARKED_SHIPPED", b"{}"),
+        kinds::parse_webhook("ebay", &json!({}), "ITEM_MARKED_SHIPPED", b"{}"),
         Ok(WebhookAction::PollSoon)
     ));
 

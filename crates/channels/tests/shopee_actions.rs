@@ -6,7 +6,7 @@ mod shopee;
 
 use aftersail_channels::shopee::{authorization_url, exchange_code, sign};
 use aftersail_channels::{
-    Connector, ConnectorError, Outbound, OutboundAttachment, RefundRequest, ReturnAnswer,
+    kinds, Connector, ConnectorError, Outbound, OutboundAttachment, RefundRequest, ReturnAnswer,
     WebhookAction, WebhookRequest,
 };
 use chrono::Utc;
@@ -375,7 +375,13 @@ async fn pushes_are_checked_against_the_url_and_body() {
     assert_eq!(delivery.topic, "3");
     assert!(delivery.id.starts_with("sha256:"));
     assert!(matches!(
-        c.parse_webhook(&delivery.topic, body).unwrap(),
+        kinds::parse_webhook(
+            "shopee",
+            &json!({ "shop_id": SHOP_ID }),
+            &delivery.topic,
+            body
+        )
+        .unwrap(),
         WebhookAction::PollSoon
     ));
 
@@ -404,7 +410,13 @@ async fn pushes_are_checked_against_the_url_and_body() {
         .await
         .unwrap();
     assert!(matches!(
-        c.parse_webhook(&delivery.topic, tampered).unwrap(),
+        kinds::parse_webhook(
+            "shopee",
+            &json!({ "shop_id": SHOP_ID }),
+            &delivery.topic,
+            tampered
+        )
+        .unwrap(),
         WebhookAction::Revoke(_)
     ));
     assert!(c.webhook_challenge(url, "challenge=1").is_none());

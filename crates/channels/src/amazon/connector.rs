@@ -17,7 +17,7 @@ use super::report::{self, ReportStatus, RETURNS_REPORT_TYPE};
 use super::{orders, returns};
 use crate::{
     Batch, Connector, ConnectorError, Inbound, InboundOrder, Outbound, RefundRequest, ReturnAnswer,
-    Sent, WebhookAction,
+    Sent,
 };
 
 /// What `send` answers when a reply has no message type.
@@ -545,11 +545,6 @@ impl Connector for AmazonConnector {
         order_external_id: &str,
     ) -> Result<Vec<String>, ConnectorError> {
         self.allowed_actions(order_external_id).await
-    }
-
-    fn parse_webhook(&self, topic: &str, body: &[u8]) -> Result<WebhookAction, ConnectorError> {
-        let _ = topic;
-        super::notifications::action(self.config.seller_id.as_deref(), self.config.returns, body)
     }
 
     async fn refund(&self, refund: &RefundRequest) -> Result<String, ConnectorError> {

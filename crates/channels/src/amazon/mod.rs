@@ -61,7 +61,7 @@
 //!   [`AmazonConnector::send_message`] takes upload destination ids obtained elsewhere.
 //! - Notifications arrive through an SQS queue, which the connector's poll does not read:
 //!   a worker reads it with [`sqs::SqsClient`] and hands message bodies to
-//!   [`parse_notification`] / `parse_webhook`.
+//!   [`parse_notification`] / `kinds::parse_webhook`.
 //! - Buyer name, email and address are restricted data: Amazon returns them only to
 //!   applications with the matching roles (a Restricted Data Token is not requested here).
 //! - Refunds of merchant orders and answers to returns are not in the SP-API: they are

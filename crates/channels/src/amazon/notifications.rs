@@ -3,7 +3,7 @@
 //! Any other type parses as [`Notification::Other`].
 //!
 //! Reading the queue is not part of this connector; whoever receives a message passes its
-//! body to [`parse_notification`] or to `Connector::parse_webhook`.
+//! body to [`parse_notification`] or to `kinds::parse_webhook`.
 
 use chrono::{DateTime, Utc};
 use serde_json::Value;

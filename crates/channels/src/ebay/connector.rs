@@ -7,7 +7,8 @@
 //!   those streams stay empty.
 //! - `send`: a reply into the buyer's conversation, or a new one about the order.
 //! - `check`: a token refresh and a one-order read.
-//! - `verify_webhook` / `parse_webhook` / `webhook_challenge`: Notification API push.
+//! - `verify_webhook` / `webhook_challenge`: Notification API push (stored deliveries are
+//!   turned into work by `kinds::parse_webhook`).
 //! - `refund`: an order refund (issueRefund) or, for a return, the return's refund.
 //! - `answer_return`: the Post-Order decision on a return.
 
@@ -28,7 +29,7 @@ use super::webhook::{self, KeyCache, SignatureHeader};
 use super::SYNTHETIC_CONVERSATION_PREFIX;
 use crate::{
     Batch, Connector, ConnectorError, Inbound, Outbound, RefundRequest, ReturnAnswer, ReturnState,
-    Sent, WebhookAction, WebhookDelivery, WebhookRequest,
+    Sent, WebhookDelivery, WebhookRequest,
 };
 
 /// One connected eBay seller account. Holds the token and key caches: keep one per account
@@ -504,10 +505,6 @@ impl Connector for EbayConnector {
             .await?;
         webhook::verify_signature(&key, &signature.signature, request.body)?;
         webhook::delivery(request.body)
-    }
-
-    fn parse_webhook(&self, topic: &str, _body: &[u8]) -> Result<WebhookAction, ConnectorError> {
-        Ok(webhook::action(topic))
     }
 
     fn webhook_challenge(&self, url: &str, query: &str) -> Option<Value> {

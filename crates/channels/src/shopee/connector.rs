@@ -27,7 +27,7 @@ use super::cursor::{ChatState, PollCursor, Window, NANOS};
 use super::{chat, orders, returns, text, webhook, Host, Tokens};
 use crate::{
     Batch, Connector, ConnectorError, Inbound, Outbound, RefundRequest, ReturnAnswer, Sent,
-    WebhookAction, WebhookDelivery, WebhookRequest,
+    WebhookDelivery, WebhookRequest,
 };
 
 /// Settings for one connected shop.
@@ -444,18 +444,6 @@ impl Connector for ShopeeConnector {
         let mut secrets = now.to_secrets();
         secrets["partner_key"] = Value::String(self.config.partner_key.clone());
         Some(secrets)
-    }
-
-    fn parse_webhook(&self, topic: &str, body: &[u8]) -> Result<WebhookAction, ConnectorError> {
-        let action = webhook::parse(self.config.shop_id, topic, body)?;
-        if let Some(order_sn) = serde_json::from_slice::<Value>(body)
-            .ok()
-            .as_ref()
-            .and_then(webhook::order_sn)
-        {
-            tracing::debug!(shop_id = self.config.shop_id, topic, %order_sn, ?action, "Shopee push");
-        }
-        Ok(action)
     }
 
     /// Shopee refunds the buyer when the seller confirms the return, so a refund is a

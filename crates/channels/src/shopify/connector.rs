@@ -23,8 +23,8 @@ use super::graphql::GraphqlClient;
 use super::orders::{self, ORDERS_QUERY};
 use super::{oauth, webhook, DEFAULT_API_VERSION};
 use crate::{
-    Batch, Connector, ConnectorError, Inbound, Outbound, RefundRequest, Sent, WebhookAction,
-    WebhookDelivery, WebhookRequest,
+    Batch, Connector, ConnectorError, Inbound, Outbound, RefundRequest, Sent, WebhookDelivery,
+    WebhookRequest,
 };
 
 /// Settings for one connected shop.
@@ -334,9 +334,5 @@ impl Connector for ShopifyConnector {
             id: delivery.webhook_id,
             topic: delivery.topic,
         })
-    }
-
-    fn parse_webhook(&self, topic: &str, body: &[u8]) -> Result<WebhookAction, ConnectorError> {
-        webhook::action(topic, body)
     }
 }
