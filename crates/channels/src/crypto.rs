@@ -91,6 +91,22 @@ impl SecretKey {
     }
 }
 
+/// Opens a channel's credentials, stored as sealed JSON for `owner`: `{}` when none are
+/// stored; `no_key` when some are but no key is configured to open them.
+pub fn open_json(
+    key: Option<&SecretKey>,
+    sealed: Option<&str>,
+    owner: &str,
+    no_key: &str,
+) -> Result<serde_json::Value, String> {
+    let Some(sealed) = sealed else {
+        return Ok(serde_json::json!({}));
+    };
+    let key = key.ok_or_else(|| no_key.to_owned())?;
+    let plain = key.open(sealed, owner).map_err(|e| e.to_string())?;
+    serde_json::from_slice(&plain).map_err(|_| "stored credentials are not readable".to_owned())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

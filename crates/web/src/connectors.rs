@@ -22,20 +22,12 @@ pub fn of(
         &channel.settings,
         channel.secrets_sealed.as_deref(),
         || {
-            let secrets = match &channel.secrets_sealed {
-                None => serde_json::json!({}),
-                Some(sealed) => {
-                    let key =
-                        state.config.secret_key.as_ref().ok_or(
-                            "no secret key is configured, so credentials cannot be opened",
-                        )?;
-                    let plain = key
-                        .open(sealed, &secret_owner(tenant, channel.id))
-                        .map_err(|e| e.to_string())?;
-                    serde_json::from_slice(&plain)
-                        .map_err(|_| "stored credentials are not readable".to_owned())?
-                }
-            };
+            let secrets = aftersail_channels::crypto::open_json(
+                state.config.secret_key.as_ref(),
+                channel.secrets_sealed.as_deref(),
+                &secret_owner(tenant, channel.id),
+                "no secret key is configured, so credentials cannot be opened",
+            )?;
             kinds::build(&channel.kind, &channel.settings, &secrets)
         },
     )

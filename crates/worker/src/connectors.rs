@@ -53,16 +53,12 @@ impl Connectors {
         tenant: TenantId,
         channel: &Channel,
     ) -> Result<serde_json::Value, String> {
-        let Some(sealed) = &channel.secrets_sealed else {
-            return Ok(serde_json::Value::Object(Default::default()));
-        };
-        let key = self.key.as_ref().ok_or(
+        aftersail_channels::crypto::open_json(
+            self.key.as_ref(),
+            channel.secrets_sealed.as_deref(),
+            &secret_owner(tenant, channel.id),
             "no secret key is configured (AFTERSAIL_SECRET_KEY), so credentials cannot be opened",
-        )?;
-        let plain = key
-            .open(sealed, &secret_owner(tenant, channel.id))
-            .map_err(|e| e.to_string())?;
-        serde_json::from_slice(&plain).map_err(|_| "stored credentials are not readable".to_owned())
+        )
     }
 
     pub fn build(&self, tenant: TenantId, channel: &Channel) -> Result<Arc<dyn Connector>, String> {

@@ -621,14 +621,12 @@ fn open_secrets(
     tenant: TenantId,
     c: &Channel,
 ) -> Result<Value, String> {
-    let Some(sealed) = &c.secrets_sealed else {
-        return Ok(json!({}));
-    };
-    let key = secret_key(state, t)?;
-    let plain = key
-        .open(sealed, &secret_owner(tenant, c.id))
-        .map_err(|e| e.to_string())?;
-    serde_json::from_slice(&plain).map_err(|e| e.to_string())
+    aftersail_channels::crypto::open_json(
+        state.config.secret_key.as_ref(),
+        c.secrets_sealed.as_deref(),
+        &secret_owner(tenant, c.id),
+        t.channel_no_secret_key,
+    )
 }
 
 pub(super) fn seal(key: &SecretKey, tenant: TenantId, id: ChannelId, secrets: &Value) -> String {
