@@ -59,6 +59,22 @@ id_type!(ChannelId);
 id_type!(OutboxId);
 id_type!(RefundId);
 id_type!(
+    /// An automation rule: trigger, conditions, actions.
+    RuleId
+);
+id_type!(RuleRunId);
+id_type!(
+    /// A queued automation event (ticket created, message received, …) or timer.
+    AutomationEventId
+);
+id_type!(SlaPolicyId);
+id_type!(
+    /// A business-hours calendar (time zone, weekly hours, holidays).
+    CalendarId
+);
+id_type!(NotificationId);
+id_type!(WebhookCallId);
+id_type!(
     /// A return destination: overseas return centre, repair partner or home warehouse.
     WarehouseId
 );
