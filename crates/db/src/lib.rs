@@ -11,6 +11,7 @@ pub mod invitations;
 pub mod login_attempts;
 pub mod marketplace_returns;
 pub mod messages;
+pub mod notifications;
 pub mod orders;
 pub mod outbox;
 pub mod portal;
@@ -19,8 +20,10 @@ pub mod refunds;
 pub mod reply_templates;
 pub mod return_config;
 pub mod rmas;
+pub mod rule_runs;
 pub mod search;
 pub mod sessions;
+pub mod sla;
 pub mod teams;
 pub mod tenants;
 pub mod ticket_events;
@@ -103,6 +106,15 @@ impl TenantTx {
             .execute(&mut *tx)
             .await?;
         Ok(Self { tenant, tx })
+    }
+
+    /// Changes in this transaction raise no automation events (bulk history such as the demo
+    /// generator's: rules are for what happens from now on).
+    pub async fn without_automation(&mut self) -> Result<(), Error> {
+        sqlx::query("SELECT set_config('app.automation', 'off', true)")
+            .execute(&mut *self.tx)
+            .await?;
+        Ok(())
     }
 
     pub fn tenant(&self) -> TenantId {

@@ -69,22 +69,24 @@ pub async fn create_with_id(
     .bind(m.at)
     .execute(tx.conn())
     .await?;
-    touch_ticket(tx, m.ticket_id, m.kind, m.at).await
+    let agent_reply = m.kind == "outbound" && m.author.is_some();
+    touch_ticket(tx, m.ticket_id, agent_reply, m.at).await
 }
 
-/// Moves the ticket's last activity forward (and its first response, for a reply) and
-/// announces the activity to live listeners once the transaction commits.
+/// Moves the ticket's last activity forward and announces it to live listeners once the
+/// transaction commits. An agent's reply is the first response and stops the next-reply
+/// clock; replies nobody wrote (rules, notices to the buyer) do neither.
 async fn touch_ticket(
     tx: &mut TenantTx,
     ticket: TicketId,
-    kind: &str,
+    agent_reply: bool,
     at: DateTime<Utc>,
 ) -> Result<(), Error> {
     let tenant = tx.tenant();
     sqlx::query(
         "WITH t AS (UPDATE tickets SET last_message_at = greatest(last_message_at, $3),
-                        first_response_at = CASE WHEN $5 = 'outbound'
-                            THEN coalesce(first_response_at, $3) ELSE first_response_at END
+                        first_response_at = CASE WHEN $5 THEN coalesce(first_response_at, $3) ELSE first_response_at END,
+                        next_reply_due_at = CASE WHEN $5 THEN NULL ELSE next_reply_due_at END
                     WHERE tenant_id = $1 AND id = $2 RETURNING number)
          SELECT pg_notify($4, $1::text || ':' || t.number) FROM t",
     )
@@ -92,7 +94,7 @@ async fn touch_ticket(
     .bind(ticket)
     .bind(at)
     .bind(crate::LIVE_CHANNEL)
-    .bind(kind)
+    .bind(agent_reply)
     .execute(tx.conn())
     .await?;
     Ok(())
@@ -146,7 +148,7 @@ pub async fn create_inbound(
     .fetch_optional(tx.conn())
     .await?;
     if id.is_some() {
-        touch_ticket(tx, m.ticket_id, "inbound", m.at).await?;
+        touch_ticket(tx, m.ticket_id, false, m.at).await?;
     }
     Ok(id)
 }

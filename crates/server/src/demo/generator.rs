@@ -193,6 +193,7 @@ async fn fill(
 async fn batch(pool: &PgPool, text: &Texts, shop: &Shop, n: u64) -> anyhow::Result<u64> {
     let n = i64::try_from(n)?;
     let mut tx = TenantTx::begin(pool, shop.tenant).await?;
+    tx.without_automation().await?;
     let start: i64 = sqlx::query_scalar(
         "UPDATE tenants SET next_ticket_number = next_ticket_number + $2 WHERE id = $1
          RETURNING next_ticket_number - $2",
