@@ -4,6 +4,7 @@
 
 pub mod attachments;
 pub mod audit;
+pub mod calendars;
 pub mod channels;
 pub mod customers;
 pub mod inbound_payloads;
@@ -12,6 +13,7 @@ pub mod login_attempts;
 pub mod marketplace_returns;
 pub mod messages;
 pub mod notifications;
+mod ordering;
 pub mod orders;
 pub mod outbox;
 pub mod portal;
@@ -21,9 +23,11 @@ pub mod reply_templates;
 pub mod return_config;
 pub mod rmas;
 pub mod rule_runs;
+pub mod rules;
 pub mod search;
 pub mod sessions;
 pub mod sla;
+pub mod sla_policies;
 pub mod teams;
 pub mod tenants;
 pub mod ticket_events;

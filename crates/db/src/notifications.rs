@@ -122,3 +122,16 @@ pub async fn mark_read(
     .await?;
     Ok(done.rows_affected())
 }
+
+/// Whether the notification is this user's (anyone else's is as good as absent).
+pub async fn is_for(tx: &mut TenantTx, user: UserId, id: NotificationId) -> Result<bool, Error> {
+    let tenant = tx.tenant();
+    sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM notifications WHERE tenant_id = $1 AND user_id = $2 AND id = $3)",
+    )
+    .bind(tenant)
+    .bind(user)
+    .bind(id)
+    .fetch_one(tx.conn())
+    .await
+}

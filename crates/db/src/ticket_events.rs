@@ -8,6 +8,8 @@ use crate::{Error, TenantTx};
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct TicketEvent {
     pub actor_name: Option<String>,
+    /// The rule that made the change, when a rule did.
+    pub rule_name: Option<String>,
     pub kind: String,
     pub from_value: Option<String>,
     pub to_value: Option<String>,
@@ -43,8 +45,9 @@ pub async fn record(
 pub async fn for_ticket(tx: &mut TenantTx, ticket: TicketId) -> Result<Vec<TicketEvent>, Error> {
     let tenant = tx.tenant();
     sqlx::query_as(
-        "SELECT u.name AS actor_name, e.kind, e.from_value, e.to_value, e.at
+        "SELECT u.name AS actor_name, r.name AS rule_name, e.kind, e.from_value, e.to_value, e.at
          FROM ticket_events e LEFT JOIN users u ON u.tenant_id = e.tenant_id AND u.id = e.actor_id
+         LEFT JOIN rules r ON r.tenant_id = e.tenant_id AND r.id = e.rule_id
          WHERE e.tenant_id = $1 AND e.ticket_id = $2 ORDER BY e.at DESC, e.id DESC",
     )
     .bind(tenant)

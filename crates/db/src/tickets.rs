@@ -1,7 +1,7 @@
 //! Tickets: one buyer conversation each, numbered per shop (#1000, #1001, …).
 
 use aftersail_domain::ticket::{InboxSort, Status};
-use aftersail_domain::{CustomerId, OrderId, TeamId, TenantId, TicketId, UserId};
+use aftersail_domain::{CustomerId, OrderId, SlaPolicyId, TeamId, TenantId, TicketId, UserId};
 use chrono::{DateTime, Utc};
 use sqlx::{Postgres, QueryBuilder};
 
@@ -65,6 +65,8 @@ pub struct InboxRow {
     pub language: Option<String>,
     pub tags: Vec<String>,
     pub sla_due_at: Option<DateTime<Utc>>,
+    /// How long before `sla_due_at` the ticket counts as due soon (its policy's warning).
+    pub sla_warn_minutes: i32,
     /// Activity since the viewing agent last opened the ticket (or never opened).
     pub unread: bool,
     pub customer_name: String,
@@ -117,7 +119,7 @@ pub enum InboxCursor {
 fn push_row_columns(q: &mut QueryBuilder<'_, Postgres>, viewer: Option<UserId>) {
     q.push(
         "SELECT t.id, t.number, t.channel, t.subject, t.status, t.priority, t.language, t.tags,
-                t.sla_due_at, ",
+                t.sla_due_at, t.sla_warn_minutes, ",
     );
     match viewer {
         Some(user) => {
@@ -324,6 +326,10 @@ pub struct Ticket {
     pub first_response_due_at: Option<DateTime<Utc>>,
     pub resolution_due_at: Option<DateTime<Utc>>,
     pub sla_due_at: Option<DateTime<Utc>>,
+    /// The SLA policy whose clocks run on the ticket.
+    pub sla_policy_id: Option<SlaPolicyId>,
+    pub next_reply_due_at: Option<DateTime<Utc>>,
+    pub sla_warn_minutes: i32,
     pub created_at: DateTime<Utc>,
     pub last_message_at: DateTime<Utc>,
 }
@@ -333,7 +339,8 @@ pub async fn get_by_number(tx: &mut TenantTx, number: i64) -> Result<Option<Tick
     sqlx::query_as(
         "SELECT id, number, channel, customer_id, order_id, subject, status, priority, type, language,
                 assignee_id, team_id, tags, sentiment, first_response_at, first_response_due_at,
-                resolution_due_at, sla_due_at, created_at, last_message_at
+                resolution_due_at, sla_due_at, sla_policy_id, next_reply_due_at, sla_warn_minutes,
+                created_at, last_message_at
          FROM tickets WHERE tenant_id = $1 AND number = $2",
     )
     .bind(tenant)
@@ -347,7 +354,7 @@ pub async fn for_customer(tx: &mut TenantTx, customer: CustomerId) -> Result<Vec
     let tenant = tx.tenant();
     sqlx::query_as(
         "SELECT t.id, t.number, t.channel, t.subject, t.status, t.priority, t.language, t.tags,
-                t.sla_due_at, false AS unread, c.name AS customer_name, NULL::text AS assignee_name,
+                t.sla_due_at, t.sla_warn_minutes, false AS unread, c.name AS customer_name, NULL::text AS assignee_name,
                 t.last_message_at
          FROM tickets t JOIN customers c ON c.tenant_id = t.tenant_id AND c.id = t.customer_id
          WHERE t.tenant_id = $1 AND t.customer_id = $2

@@ -19,10 +19,14 @@ pub struct User {
     pub locked_until: Option<DateTime<Utc>>,
     pub last_login_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
+    /// Whether automatic assignment may pick this person now.
+    pub available: bool,
+    /// Language codes the person answers in ("de", "ja"), for language-aware assignment.
+    pub languages: Vec<String>,
 }
 
-const COLUMNS: &str =
-    "id, email, name, role, ui_locale, active, locked_until, last_login_at, created_at";
+const COLUMNS: &str = "id, email, name, role, ui_locale, active, locked_until, last_login_at, created_at,
+     available, languages";
 
 pub struct NewUser<'a> {
     pub id: UserId,
@@ -140,6 +144,40 @@ pub async fn set_password_hash(tx: &mut TenantTx, id: UserId, hash: &str) -> Res
         .execute(tx.conn())
         .await?;
     Ok(())
+}
+
+/// Returns false when there is no such person in the shop.
+pub async fn set_available(tx: &mut TenantTx, id: UserId, available: bool) -> Result<bool, Error> {
+    let tenant = tx.tenant();
+    let done = sqlx::query("UPDATE users SET available = $3 WHERE tenant_id = $1 AND id = $2")
+        .bind(tenant)
+        .bind(id)
+        .bind(available)
+        .execute(tx.conn())
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// The person's language skills (normalized codes, checked by the caller).
+pub async fn languages(tx: &mut TenantTx, id: UserId) -> Result<Option<Vec<String>>, Error> {
+    let tenant = tx.tenant();
+    sqlx::query_scalar("SELECT languages FROM users WHERE tenant_id = $1 AND id = $2")
+        .bind(tenant)
+        .bind(id)
+        .fetch_optional(tx.conn())
+        .await
+}
+
+/// Returns false when there is no such person in the shop.
+pub async fn set_languages(tx: &mut TenantTx, id: UserId, languages: &[String]) -> Result<bool, Error> {
+    let tenant = tx.tenant();
+    let done = sqlx::query("UPDATE users SET languages = $3 WHERE tenant_id = $1 AND id = $2")
+        .bind(tenant)
+        .bind(id)
+        .bind(languages)
+        .execute(tx.conn())
+        .await?;
+    Ok(done.rows_affected() == 1)
 }
 
 /// What login needs to know about an address before the tenant is known.

@@ -716,6 +716,50 @@ strings! {
     rsr_no_auto_approve_limit: "No auto-approve limit for {}", "没有 {} 的自动批准上限";
     rsr_no_delivery_date_used_order_date: "No delivery date: counted from the order date", "无签收日期：从下单日期起计算";
     rsr_abuse_flag: "The customer is flagged for abuse", "该客户被标记为滥用";
+
+    // Notifications
+    nav_notifications: "Notifications", "通知";
+    notifications_lead: "What rules and SLA clocks told you about, newest first.", "规则和 SLA 时效给您的提醒，最新的在前。";
+    notifications_unread: "{} unread", "{} 条未读";
+    notifications_none: "No notifications.", "暂无通知。";
+    notifications_mark_all: "Mark all read", "全部标为已读";
+    notifications_mark_read: "Mark read", "标为已读";
+    notifications_col_text: "Notification", "通知内容";
+
+    // Agents: availability and language skills
+    availability_title: "Available for assignment", "接受自动分配";
+    availability_on: "Available", "可分配";
+    availability_off: "Away", "暂离";
+    availability_help: "Rules that assign tickets automatically skip people who are away.", "自动分配工单的规则会跳过暂离的成员。";
+    availability_go_away: "Set away", "设为暂离";
+    availability_go_available: "Set available", "设为可分配";
+    availability_saved: "Availability saved.", "分配状态已保存。";
+    languages_label: "Languages", "擅长语言";
+    languages_saved: "Languages saved.", "语言已保存。";
+    err_languages: "Not a language code: {}. Use codes such as de, ja, pt-BR.", "不是语言代码：{}。请使用 de、ja、pt-BR 等代码。";
+    err_languages_too_many: "List at most {} languages.", "最多填写 {} 种语言。";
+
+    // Settings → Rules
+    settings_rules: "Rules", "规则";
+    rule_saved: "Rule saved.", "规则已保存。";
+    rule_deleted: "Rule deleted.", "规则已删除。";
+    rule_moved: "Rule moved.", "规则已移动。";
+    rule_enabled: "Rule turned on.", "规则已启用。";
+    rule_disabled: "Rule turned off.", "规则已停用。";
+    holiday_on_notice: "Holiday mode is on.", "假期模式已开启。";
+    holiday_off_notice: "Holiday mode is off.", "假期模式已关闭。";
+    // Settings → SLA
+    settings_sla: "SLA", "服务时效";
+    sla_saved: "SLA policy saved.", "SLA 策略已保存。";
+    sla_deleted: "SLA policy deleted.", "SLA 策略已删除。";
+    sla_moved: "SLA policy moved.", "SLA 策略已移动。";
+    sla_enabled: "SLA policy turned on.", "SLA 策略已启用。";
+    sla_disabled: "SLA policy turned off.", "SLA 策略已停用。";
+    calendar_saved: "Calendar saved.", "日历已保存。";
+    calendar_deleted: "Calendar deleted.", "日历已删除。";
+    business_calendar_saved: "Business hours saved.", "营业时间已保存。";
+    template_body_deleted: "Language version removed.", "语言版本已删除。";
+    // NEW-STRINGS
 }
 
 #[cfg(test)]

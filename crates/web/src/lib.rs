@@ -38,6 +38,7 @@ pub fn router(state: AppState) -> Router {
         .merge(pages::ticket::router())
         .merge(pages::search::router())
         .merge(pages::bulk::router())
+        .merge(pages::notifications::router())
         .merge(live::router())
         .merge(pages::settings::router())
         .fallback(|| async { AppError::NotFound })

@@ -3,6 +3,7 @@
 pub mod accounts;
 pub mod bulk;
 pub mod inbox;
+pub mod notifications;
 pub mod returns;
 pub mod search;
 pub mod settings;
@@ -85,6 +86,23 @@ impl FromRequestParts<AppState> for ClientIp {
     }
 }
 
+/// A keyset page position (the last row shown: its time and id) as a URL value.
+pub fn encode_keyset(at: chrono::DateTime<chrono::Utc>, id: uuid::Uuid) -> String {
+    format!(
+        "{}_{id}",
+        at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
+    )
+}
+
+/// The position [`encode_keyset`] wrote; `None` for anything else.
+pub fn decode_keyset(cursor: &str) -> Option<(chrono::DateTime<chrono::Utc>, uuid::Uuid)> {
+    let (at, id) = cursor.split_once('_')?;
+    let at = chrono::DateTime::parse_from_rfc3339(at)
+        .ok()?
+        .with_timezone(&chrono::Utc);
+    Some((at, id.parse().ok()?))
+}
+
 /// Only same-site paths are followed after sign-in, never `//evil.example` or `https://…`.
 pub fn safe_next(next: Option<&str>) -> &str {
     match next {
@@ -96,6 +114,18 @@ pub fn safe_next(next: Option<&str>) -> &str {
 #[cfg(test)]
 mod tests {
     use super::safe_next;
+
+    #[test]
+    fn keyset_cursors_round_trip() {
+        let at = chrono::Utc::now();
+        let id = uuid::Uuid::now_v7();
+        assert_eq!(
+            super::decode_keyset(&super::encode_keyset(at, id)),
+            Some((at, id))
+        );
+        assert_eq!(super::decode_keyset("nope"), None);
+        assert_eq!(super::decode_keyset("2026-01-01T00:00:00Z_x"), None);
+    }
 
     #[test]
     fn next_is_same_site_only() {

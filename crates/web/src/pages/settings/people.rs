@@ -27,6 +27,8 @@ pub fn router() -> Router<AppState> {
         .route("/settings/users/{id}/role", post(change_role))
         .route("/settings/users/{id}/deactivate", post(deactivate))
         .route("/settings/users/{id}/reactivate", post(reactivate))
+        .route("/settings/users/{id}/languages", post(set_languages))
+        .route("/settings/users/{id}/available", post(set_available))
 }
 
 #[derive(Template)]
@@ -44,9 +46,26 @@ struct PeoplePage<'a> {
     /// A freshly created invitation's link, shown once.
     created_link: Option<(String, String)>,
     now: chrono::DateTime<chrono::Utc>,
+    /// A language list that was refused: (whose, as typed, why).
+    languages_error: Option<(UserId, String, String)>,
 }
 
 impl PeoplePage<'_> {
+    /// The language box of a person: as typed when it was refused, else as stored.
+    fn languages_of(&self, person: &User) -> String {
+        match &self.languages_error {
+            Some((id, typed, _)) if *id == person.id => typed.clone(),
+            _ => person.languages.join(", "),
+        }
+    }
+
+    fn languages_problem(&self, person: &User) -> Option<&str> {
+        match &self.languages_error {
+            Some((id, _, why)) if *id == person.id => Some(why),
+            _ => None,
+        }
+    }
+
     fn can_change(&self, person: &User) -> bool {
         person.id != self.shell.user.id() && self.shell.user.role().can_assign(person.role)
     }
@@ -67,6 +86,7 @@ async fn load<'a>(tx: &mut TenantTx, user: &'a CurrentUser) -> AppResult<PeopleP
         errors: FormErrors::default(),
         created_link: None,
         now: chrono::Utc::now(),
+        languages_error: None,
     })
 }
 
@@ -272,4 +292,81 @@ async fn set_active(
         .await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("/settings/team?notice={notice}")))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct LanguagesForm {
+    languages: String,
+}
+
+/// An agent's language skills (what language-aware assignment matches buyers' languages to).
+async fn set_languages(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<UserId>,
+    Form(form): Form<LanguagesForm>,
+) -> AppResult<Response> {
+    user.require_admin()?;
+    let t = user.t();
+    let mut tx = user.tx(&state).await?;
+    let before = users::languages(&mut tx, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let problem = match super::language_codes(&form.languages) {
+        Ok(codes) if codes.len() <= super::MAX_LANGUAGES => Ok(codes),
+        Ok(_) => Err(t.fill(t.err_languages_too_many, super::MAX_LANGUAGES)),
+        Err(bad) => Err(t.fill(t.err_languages, bad.join(", "))),
+    };
+    let codes = match problem {
+        Ok(codes) => codes,
+        Err(why) => {
+            let mut page = load(&mut tx, &user).await?;
+            tx.commit().await?;
+            page.languages_error = Some((id, form.languages, why));
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response());
+        }
+    };
+    users::set_languages(&mut tx, id, &codes).await?;
+    user.audit(
+        &mut tx,
+        "user.languages_changed",
+        "user",
+        id.0,
+        serde_json::json!({ "from": before, "to": codes }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Redirect::to("/settings/team?notice=languages_saved").into_response())
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct AvailableForm {
+    available: String,
+}
+
+/// Admins switch anyone's "available for assignment" (an agent who forgot before a holiday).
+async fn set_available(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<UserId>,
+    Form(form): Form<AvailableForm>,
+) -> AppResult<Response> {
+    user.require_admin()?;
+    let available = super::parse_switch(user.t(), &form.available)?;
+    let mut tx = user.tx(&state).await?;
+    if !users::set_available(&mut tx, id, available).await? {
+        return Err(AppError::NotFound);
+    }
+    user.audit(
+        &mut tx,
+        "user.availability_changed",
+        "user",
+        id.0,
+        serde_json::json!({ "available": available }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Redirect::to("/settings/team?notice=availability_saved").into_response())
 }

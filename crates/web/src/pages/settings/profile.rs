@@ -23,6 +23,7 @@ pub fn router() -> Router<AppState> {
         .route("/settings/profile", get(show).post(save))
         .route("/settings/password", post(change_password))
         .route("/settings/language", post(set_language))
+        .route("/settings/availability", post(set_availability))
 }
 
 #[derive(Template)]
@@ -35,10 +36,24 @@ struct ProfilePage<'a> {
     locales: [UiLocale; 2],
     errors: FormErrors,
     password_errors: FormErrors,
+    /// Whether automatic assignment may pick the user now (they switch it themselves).
+    available: bool,
+    /// The user's language skills, set by an admin.
+    languages: Vec<String>,
 }
 
-fn page<'a>(user: &'a CurrentUser, name: &'a str, locale: UiLocale) -> ProfilePage<'a> {
-    ProfilePage {
+async fn page<'a>(
+    state: &AppState,
+    user: &'a CurrentUser,
+    name: &'a str,
+    locale: UiLocale,
+) -> AppResult<ProfilePage<'a>> {
+    let mut tx = user.tx(state).await?;
+    let me = users::get(&mut tx, user.id())
+        .await?
+        .ok_or(crate::error::AppError::NotFound)?;
+    tx.commit().await?;
+    Ok(ProfilePage {
         shell: Shell::new(user, "settings"),
         subnav: SubNav { current: "profile" },
         name,
@@ -46,11 +61,17 @@ fn page<'a>(user: &'a CurrentUser, name: &'a str, locale: UiLocale) -> ProfilePa
         locales: UiLocale::ALL,
         errors: FormErrors::default(),
         password_errors: FormErrors::default(),
-    }
+        available: me.available,
+        languages: me.languages,
+    })
 }
 
-async fn show(user: CurrentUser, Query(q): Query<NoticeQuery>) -> AppResult<Response> {
-    let mut p = page(&user, user.name(), user.locale());
+async fn show(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(q): Query<NoticeQuery>,
+) -> AppResult<Response> {
+    let mut p = page(&state, &user, user.name(), user.locale()).await?;
     p.shell = p.shell.with_notice(notice(user.t(), q.notice.as_deref()));
     Ok(render(&p)?.into_response())
 }
@@ -79,7 +100,7 @@ async fn save(
         errors.add("ui_locale", t.err_required);
     }
     let (Some(name), Some(locale), true) = (name, locale, errors.is_empty()) else {
-        let mut p = page(&user, &form.name, user.locale());
+        let mut p = page(&state, &user, &form.name, user.locale()).await?;
         p.errors = errors;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&p)?).into_response());
     };
@@ -165,7 +186,8 @@ async fn change_password(
         errors.add("current_password", t.err_current_password);
     }
     if !errors.is_empty() {
-        let mut p = page(&user, user.name(), user.locale());
+        tx.commit().await?;
+        let mut p = page(&state, &user, user.name(), user.locale()).await?;
         p.password_errors = errors;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&p)?).into_response());
     }
@@ -182,4 +204,32 @@ async fn change_password(
     .await?;
     tx.commit().await?;
     Ok(Redirect::to("/settings/profile?notice=password_changed").into_response())
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct AvailabilityForm {
+    available: String,
+}
+
+/// "Available for assignment": each agent switches it for themselves (admins also can on
+/// Settings → People). Automatic assignment skips people who are away.
+async fn set_availability(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Form(form): Form<AvailabilityForm>,
+) -> AppResult<Response> {
+    let available = super::parse_switch(user.t(), &form.available)?;
+    let mut tx = user.tx(&state).await?;
+    users::set_available(&mut tx, user.id(), available).await?;
+    user.audit(
+        &mut tx,
+        "user.availability_changed",
+        "user",
+        user.id().0,
+        serde_json::json!({ "available": available }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Redirect::to("/settings/profile?notice=availability_saved").into_response())
 }
