@@ -4,6 +4,7 @@
 
 pub mod attachments;
 pub mod audit;
+pub mod automation;
 pub mod channels;
 pub mod customers;
 pub mod inbound_payloads;
@@ -21,6 +22,7 @@ pub mod reply_templates;
 pub mod return_config;
 pub mod rmas;
 pub mod rule_runs;
+pub mod rule_webhooks;
 pub mod search;
 pub mod sessions;
 pub mod sla;
