@@ -12,6 +12,7 @@ pub mod role;
 pub mod rules;
 pub mod search;
 pub mod tags;
+pub mod templates;
 pub mod ticket;
 pub mod validation;
 
