@@ -418,6 +418,53 @@ fn percent_encode(s: &str) -> String {
     out
 }
 
+/// What a template's variables stand for on one ticket; the web (insert, preview) and the
+/// rule runner (automatic replies) fill it from the database the same way.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TicketValues {
+    pub customer_name: Option<String>,
+    pub customer_email: Option<String>,
+    pub ticket_number: Option<i64>,
+    pub ticket_subject: Option<String>,
+    pub order_number: Option<String>,
+    pub order_carrier: Option<String>,
+    pub order_tracking: Option<String>,
+    pub rma_code: Option<String>,
+    /// The shop's return portal (`{public url}/p/{shop}/returns`).
+    pub portal_return_url: Option<String>,
+    pub agent_name: Option<String>,
+    pub shop_name: Option<String>,
+}
+
+impl TicketValues {
+    /// The value of one of [`VARIABLES`]; `None` when the ticket has none (or the name is unknown).
+    pub fn get(&self, name: &str) -> Option<String> {
+        let v = match name {
+            "customer.name" => self.customer_name.clone(),
+            "customer.first_name" => self
+                .customer_name
+                .as_deref()
+                .map(|n| crate::placeholders::first_name(n).to_owned()),
+            "customer.email" => self.customer_email.clone(),
+            "ticket.number" => self.ticket_number.map(|n| n.to_string()),
+            "ticket.subject" => self.ticket_subject.clone(),
+            "order.number" => self.order_number.clone(),
+            "order.carrier" => self.order_carrier.clone(),
+            "order.tracking" => self.order_tracking.clone(),
+            "order.tracking_url" => self
+                .order_tracking
+                .as_deref()
+                .and_then(|n| tracking_url(self.order_carrier.as_deref(), n)),
+            "rma.code" => self.rma_code.clone(),
+            "portal.return_url" => self.portal_return_url.clone(),
+            "agent.name" => self.agent_name.clone(),
+            "shop.name" => self.shop_name.clone(),
+            _ => None,
+        };
+        v.filter(|v| !v.trim().is_empty())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -653,5 +700,36 @@ mod tests {
         }
         assert_eq!(tracking_url(Some("UPS"), ""), None);
         assert_eq!(tracking_url(None, "  "), None);
+    }
+
+    #[test]
+    fn ticket_values_fill_every_variable_they_have() {
+        let v = TicketValues {
+            customer_name: Some("Li Wei".into()),
+            order_carrier: Some("DHL".into()),
+            order_tracking: Some("JD0123".into()),
+            ..TicketValues::default()
+        };
+        assert_eq!(v.get("customer.first_name").as_deref(), Some("Li"));
+        assert!(v.get("order.tracking_url").unwrap().contains("JD0123"));
+        assert_eq!(v.get("order.number"), None);
+        assert_eq!(v.get("nonsense"), None);
+        for name in VARIABLES {
+            // Every variable a template may use is one TicketValues knows.
+            let full = TicketValues {
+                customer_name: Some("a".into()),
+                customer_email: Some("a".into()),
+                ticket_number: Some(1),
+                ticket_subject: Some("a".into()),
+                order_number: Some("a".into()),
+                order_carrier: Some("a".into()),
+                order_tracking: Some("a".into()),
+                rma_code: Some("a".into()),
+                portal_return_url: Some("a".into()),
+                agent_name: Some("a".into()),
+                shop_name: Some("a".into()),
+            };
+            assert!(full.get(name).is_some(), "{name}");
+        }
     }
 }
