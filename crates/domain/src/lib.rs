@@ -9,6 +9,7 @@ pub mod placeholders;
 pub mod returns;
 pub mod role;
 pub mod search;
+pub mod sla;
 pub mod tags;
 pub mod ticket;
 pub mod validation;

@@ -20,6 +20,8 @@ macro_rules! vocabulary {
         }
     };
 }
+// Other modules' closed vocabularies (SLA targets) are declared the same way.
+pub(crate) use vocabulary;
 
 vocabulary!(
     /// Where a ticket is in its life. `Pending` waits on the customer (SLA clocks pause).
