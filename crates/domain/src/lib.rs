@@ -11,6 +11,7 @@ pub mod returns;
 pub mod role;
 pub mod rules;
 pub mod search;
+pub mod sla;
 pub mod tags;
 pub mod templates;
 pub mod ticket;
