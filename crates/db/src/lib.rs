@@ -4,6 +4,7 @@
 
 pub mod attachments;
 pub mod audit;
+pub mod automation;
 pub mod calendars;
 pub mod channels;
 pub mod customers;
@@ -23,6 +24,7 @@ pub mod reply_templates;
 pub mod return_config;
 pub mod rmas;
 pub mod rule_runs;
+pub mod rule_webhooks;
 pub mod rules;
 pub mod search;
 pub mod sessions;

@@ -50,11 +50,26 @@ pub async fn create_with_id(
     id: MessageId,
     m: NewMessage<'_>,
 ) -> Result<(), Error> {
+    insert(tx, id, m, None).await
+}
+
+/// A message a rule wrote: outbound, nobody's, labelled `automated = 'rule'`, so it never
+/// counts as the first response and never restarts "time since our last reply".
+pub async fn create_by_rule(tx: &mut TenantTx, id: MessageId, m: NewMessage<'_>) -> Result<(), Error> {
+    insert(tx, id, m, Some("rule")).await
+}
+
+async fn insert(
+    tx: &mut TenantTx,
+    id: MessageId,
+    m: NewMessage<'_>,
+    automated: Option<&str>,
+) -> Result<(), Error> {
     let tenant = tx.tenant();
     sqlx::query(
         "INSERT INTO messages (tenant_id, id, ticket_id, kind, author_user_id, body_text, language, channel,
-                               external_id, delivery_state, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+                               external_id, delivery_state, created_at, automated)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
     )
     .bind(tenant)
     .bind(id)
@@ -67,9 +82,10 @@ pub async fn create_with_id(
     .bind(m.external_id)
     .bind(m.delivery_state)
     .bind(m.at)
+    .bind(automated)
     .execute(tx.conn())
     .await?;
-    let agent_reply = m.kind == "outbound" && m.author.is_some();
+    let agent_reply = m.kind == "outbound" && m.author.is_some() && automated.is_none();
     touch_ticket(tx, m.ticket_id, agent_reply, m.at).await
 }
 

@@ -35,6 +35,38 @@ pub async fn enqueue_reply(tx: &mut TenantTx, r: Reply<'_>) -> Result<Option<Mes
     .await
 }
 
+/// A reply a rule sends (labelled automated; see [`messages::create_by_rule`]). `None` when
+/// this rule already replied for this key.
+pub async fn enqueue_rule_reply(
+    tx: &mut TenantTx,
+    ticket: TicketId,
+    body_text: &str,
+    language: Option<&str>,
+    channel: &str,
+    idempotency_key: &str,
+) -> Result<Option<MessageId>, Error> {
+    let Some(message) = claim_key(tx, channel, idempotency_key).await? else {
+        return Ok(None);
+    };
+    messages::create_by_rule(
+        tx,
+        message,
+        NewMessage {
+            ticket_id: ticket,
+            kind: "outbound",
+            author: None,
+            body_text,
+            language,
+            channel,
+            external_id: None,
+            delivery_state: Some("queued"),
+            at: chrono::Utc::now(),
+        },
+    )
+    .await?;
+    Ok(Some(message))
+}
+
 /// A message through a marketplace's own messaging (Amazon Messaging API) on a ticket
 /// whose conversation runs elsewhere (relay mail).
 pub struct MarketplaceMessage<'a> {
@@ -111,23 +143,9 @@ async fn enqueue(
     channel: &str,
     idempotency_key: &str,
 ) -> Result<Option<MessageId>, Error> {
-    let tenant = tx.tenant();
-    let message = MessageId::new();
-    // Claim the key first; a concurrent duplicate waits on the unique index, then does nothing.
-    let claimed: Option<uuid::Uuid> = sqlx::query_scalar(
-        "INSERT INTO outbox (tenant_id, id, message_id, channel, idempotency_key) VALUES ($1, $2, $3, $4, $5)
-         ON CONFLICT (tenant_id, idempotency_key) DO NOTHING RETURNING id",
-    )
-    .bind(tenant)
-    .bind(uuid::Uuid::now_v7())
-    .bind(message)
-    .bind(channel)
-    .bind(idempotency_key)
-    .fetch_optional(tx.conn())
-    .await?;
-    if claimed.is_none() {
+    let Some(message) = claim_key(tx, channel, idempotency_key).await? else {
         return Ok(None);
-    }
+    };
     messages::create_with_id(
         tx,
         message,
@@ -145,6 +163,29 @@ async fn enqueue(
     )
     .await?;
     Ok(Some(message))
+}
+
+/// Claims the idempotency key first, returning the id the message must get; a concurrent
+/// duplicate waits on the unique index, then gets `None` and writes nothing.
+async fn claim_key(
+    tx: &mut TenantTx,
+    channel: &str,
+    idempotency_key: &str,
+) -> Result<Option<MessageId>, Error> {
+    let tenant = tx.tenant();
+    let message = MessageId::new();
+    let claimed: Option<uuid::Uuid> = sqlx::query_scalar(
+        "INSERT INTO outbox (tenant_id, id, message_id, channel, idempotency_key) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (tenant_id, idempotency_key) DO NOTHING RETURNING id",
+    )
+    .bind(tenant)
+    .bind(uuid::Uuid::now_v7())
+    .bind(message)
+    .bind(channel)
+    .bind(idempotency_key)
+    .fetch_optional(tx.conn())
+    .await?;
+    Ok(claimed.map(|_| message))
 }
 
 /// An outbox row claimed for one delivery attempt.

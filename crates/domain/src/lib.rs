@@ -1,6 +1,7 @@
 //! Aftersail's pure core: no IO, no clocks, no database. Everything here is plain
 //! data and functions over it, so it can be tested exhaustively.
 
+pub mod assignment;
 pub mod attachment;
 pub mod ids;
 pub mod locale;
@@ -8,8 +9,11 @@ pub mod money;
 pub mod placeholders;
 pub mod returns;
 pub mod role;
+pub mod rules;
 pub mod search;
+pub mod sla;
 pub mod tags;
+pub mod templates;
 pub mod ticket;
 pub mod validation;
 

@@ -20,6 +20,32 @@ macro_rules! vocabulary {
         }
     };
 }
+pub(crate) use vocabulary;
+
+/// Serde for a [`vocabulary!`] type as its code, so stored JSON and the database agree on one
+/// spelling (`"ticket.status"`, `"round_robin"`); an unknown code is a deserialization error.
+macro_rules! serde_as_code {
+    ($name:ident) => {
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let code = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+                $name::parse(&code).ok_or_else(|| {
+                    serde::de::Error::custom(format!(
+                        concat!("unknown ", stringify!($name), " `{}`"),
+                        code
+                    ))
+                })
+            }
+        }
+    };
+}
+pub(crate) use serde_as_code;
 
 vocabulary!(
     /// Where a ticket is in its life. `Pending` waits on the customer (SLA clocks pause).
