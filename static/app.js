@@ -116,6 +116,62 @@
     });
   }
 
+  // ---- settings forms with rows (rules, calendars, template languages) ------------------
+  // Without JavaScript, "Add" re-shows the form with a blank row and a row is removed by
+  // leaving its first choice on "choose". With it, rows are added and removed in place, and
+  // each action row shows only the inputs its type uses.
+  var resetRow = function (row) {
+    row.querySelectorAll("input, textarea").forEach(function (el) {
+      if (el.type === "checkbox") el.checked = false; else el.value = "";
+    });
+    row.querySelectorAll("select").forEach(function (el) { el.selectedIndex = 0; });
+  };
+  var showActionInputs = function (row) {
+    var type = row.querySelector("select[name=a_type]");
+    if (!type) return;
+    row.querySelectorAll("[data-for]").forEach(function (el) {
+      el.hidden = el.getAttribute("data-for").split(" ").indexOf(type.value) < 0;
+    });
+  };
+  var wireRow = function (row) {
+    var remove = row.querySelector("[data-remove-row]");
+    if (remove) {
+      remove.hidden = false;
+      remove.addEventListener("click", function () {
+        var group = row.getAttribute("data-row");
+        var siblings = row.parentNode.querySelectorAll("[data-row='" + group + "']");
+        if (siblings.length > 1) row.parentNode.removeChild(row); else resetRow(row);
+      });
+    }
+    var type = row.querySelector("select[name=a_type]");
+    if (type) {
+      type.addEventListener("change", function () { showActionInputs(row); });
+      showActionInputs(row);
+    }
+  };
+  document.querySelectorAll("[data-row]").forEach(wireRow);
+  document.querySelectorAll("[data-add-row]").forEach(function (button) {
+    button.addEventListener("click", function (event) {
+      var group = button.getAttribute("data-add-row");
+      var rows = button.parentNode.querySelectorAll("[data-row='" + group + "']");
+      if (!rows.length) return;
+      event.preventDefault();
+      var copy = rows[rows.length - 1].cloneNode(true);
+      resetRow(copy);
+      button.parentNode.insertBefore(copy, button);
+      wireRow(copy);
+      var first = copy.querySelector("select, input, textarea");
+      if (first) first.focus();
+    });
+  });
+  var trigger = document.getElementById("rule-trigger");
+  var timeBox = document.querySelector("[data-show-trigger]");
+  if (trigger && timeBox) {
+    var showTime = function () { timeBox.hidden = trigger.value !== timeBox.getAttribute("data-show-trigger"); };
+    trigger.addEventListener("change", showTime);
+    showTime();
+  }
+
   // ---- attachments -----------------------------------------------------------------------
   // The server enforces the limits; checking here too saves uploading 30 MB to be told no.
   document.querySelectorAll("input[type=file][data-max-file]").forEach(function (input) {

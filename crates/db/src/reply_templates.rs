@@ -4,7 +4,7 @@
 use aftersail_domain::ReplyTemplateId;
 use chrono::{DateTime, Utc};
 
-use serde::{Deserialize, Serialize};
+use aftersail_domain::rules::Action;
 use sqlx::types::Json;
 
 use crate::{Error, TenantTx};
@@ -20,16 +20,10 @@ pub struct ReplyTemplate {
     pub body: String,
     /// Groups templates in pickers ("Shipping", "Returns"); empty: none.
     pub category: String,
-    pub actions: Json<Vec<TemplateAction>>,
+    /// Applied with the reply: only `set_status` and `add_tags` are offered (the same JSON as
+    /// rule actions, so the rule runner applies them too).
+    pub actions: Json<Vec<Action>>,
     pub updated_at: DateTime<Utc>,
-}
-
-/// What sending a reply made from the template also does to the ticket.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
-pub enum TemplateAction {
-    SetStatus { status: String },
-    AddTags { tags: Vec<String> },
 }
 
 const SELECT: &str =
@@ -103,7 +97,7 @@ pub async fn set_details(
     tx: &mut TenantTx,
     id: ReplyTemplateId,
     category: &str,
-    actions: &[TemplateAction],
+    actions: &[Action],
 ) -> Result<bool, Error> {
     let tenant = tx.tenant();
     let done = sqlx::query(

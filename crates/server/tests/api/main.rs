@@ -2,6 +2,7 @@
 
 mod accounts;
 mod attachments;
+mod automation_settings;
 mod binary;
 mod browser;
 mod browser_marketplaces;

@@ -6,9 +6,11 @@ mod channels;
 mod marketplaces;
 
 pub(crate) use channels::origin;
+pub(crate) use returns::reason_label as returns_reason;
 mod people;
 mod profile;
 mod returns;
+mod rules;
 mod teams;
 mod templates;
 
@@ -30,6 +32,7 @@ pub fn router() -> Router<AppState> {
         .merge(templates::router())
         .merge(channels::router())
         .merge(returns::router())
+        .merge(rules::router())
         .merge(audit_log::router())
 }
 

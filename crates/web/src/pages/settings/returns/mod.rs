@@ -8,6 +8,11 @@ mod rules;
 mod warehouses;
 mod words;
 
+/// A return reason in the user's language (for other settings that name reasons).
+pub(crate) fn reason_label(t: &crate::i18n::Tr, r: aftersail_domain::returns::ReturnReason) -> &'static str {
+    words::reason(t, r)
+}
+
 use aftersail_db::{return_config, tenants};
 use aftersail_domain::returns::{presets, Policy};
 use askama::Template;
