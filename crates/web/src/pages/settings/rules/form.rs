@@ -196,9 +196,12 @@ impl RuleForm {
         }
     }
 
-    /// The rows to show: what was typed, and one blank row per group to add to (the one the
+    /// The rows to show: what was typed (blank rows dropped), and one blank row per group to add to (the one the
     /// "add" button asked for comes on top of that).
     pub fn with_blank_rows(mut self) -> Self {
+        self.all.retain(|r| !r.field.is_empty());
+        self.any.retain(|r| !r.field.is_empty());
+        self.actions.retain(|r| !r.kind.is_empty());
         let extra = |group: &str, more: &str| if group == more { 2 } else { 1 };
         for _ in 0..extra("all", &self.more) {
             self.all.push(CondRow::default());
