@@ -32,6 +32,7 @@ mod reply_templates;
 mod returns_agent;
 mod returns_settings;
 mod search;
+mod sla_settings;
 mod tenancy;
 mod tickets;
 mod worker;

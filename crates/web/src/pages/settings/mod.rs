@@ -11,6 +11,7 @@ mod people;
 mod profile;
 mod returns;
 mod rules;
+mod sla;
 mod teams;
 mod templates;
 
@@ -33,6 +34,7 @@ pub fn router() -> Router<AppState> {
         .merge(channels::router())
         .merge(returns::router())
         .merge(rules::router())
+        .merge(sla::router())
         .merge(audit_log::router())
 }
 
