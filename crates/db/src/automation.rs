@@ -85,7 +85,7 @@ pub async fn event_failed(
     .bind(claim.id)
     .bind(claim.lease_id)
     .bind(error)
-    .bind(retry_in)
+    .bind(crate::whole_millis(retry_in))
     .execute(tx.conn())
     .await?;
     // An event that keeps failing would hold back its ticket's later events forever: after
@@ -588,7 +588,6 @@ pub async fn assign(
     rule: Option<RuleId>,
     user: Option<UserId>,
     team: Option<TeamId>,
-    at: DateTime<Utc>,
 ) -> Result<bool, Error> {
     let tenant = tx.tenant();
     let previous: Option<(Option<String>, Option<String>)> = sqlx::query_as(
@@ -611,18 +610,26 @@ pub async fn assign(
         return Ok(false);
     };
     if let Some(user) = user {
-        sqlx::query("UPDATE users SET last_assigned_at = $3 WHERE tenant_id = $1 AND id = $2")
+        // The wall clock, not `at`: the round-robin line must move even when a test or a
+        // replay hands every run the same instant.
+        sqlx::query("UPDATE users SET last_assigned_at = clock_timestamp() WHERE tenant_id = $1 AND id = $2")
             .bind(tenant)
             .bind(user)
-            .bind(at)
             .execute(tx.conn())
             .await?;
     }
     match rule {
         Some(rule) => history(tx, ticket, rule, "assignee", from.as_deref(), to.as_deref()).await?,
         None => {
-            crate::ticket_events::record(tx, ticket, None, "assignee", from.as_deref(), to.as_deref())
-                .await?
+            crate::ticket_events::record(
+                tx,
+                ticket,
+                None,
+                "assignee",
+                from.as_deref(),
+                to.as_deref(),
+            )
+            .await?
         }
     }
     Ok(true)

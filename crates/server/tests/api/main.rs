@@ -2,6 +2,7 @@
 
 mod accounts;
 mod attachments;
+mod automation;
 mod binary;
 mod browser;
 mod browser_marketplaces;
@@ -31,6 +32,7 @@ mod reply_templates;
 mod returns_agent;
 mod returns_settings;
 mod search;
+mod sla;
 mod tenancy;
 mod tickets;
 mod worker;
