@@ -133,6 +133,14 @@ pub async fn first_fire(
     Ok(done.rows_affected() == 1)
 }
 
+/// Drops loop-guard rows fired before `before`, across shops; returns how many.
+pub async fn purge_rule_fires(pool: &PgPool, before: DateTime<Utc>) -> Result<i64, Error> {
+    sqlx::query_scalar("SELECT purge_old_rule_fires($1)")
+        .bind(before)
+        .fetch_one(pool)
+        .await
+}
+
 /// How many events wait (for tests and the benchmark).
 pub async fn queued_events(tx: &mut TenantTx) -> Result<i64, Error> {
     let tenant = tx.tenant();

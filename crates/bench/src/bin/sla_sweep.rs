@@ -34,7 +34,10 @@ struct Args {
 async fn main() -> anyhow::Result<()> {
     let args = Args::parse();
     anyhow::ensure!(args.tickets > 0, "--tickets must be at least 1");
-    anyhow::ensure!((0.0..=100.0).contains(&args.due_percent), "--due-percent is 0..100");
+    anyhow::ensure!(
+        (0.0..=100.0).contains(&args.due_percent),
+        "--due-percent is 0..100"
+    );
     let server = PgConnectOptions::from_str(&args.database_url)?;
     let name = format!("aftersail_bench_sla_{}", args.tickets);
     let mut conn = PgConnection::connect_with(&server).await?;
@@ -48,8 +51,14 @@ async fn main() -> anyhow::Result<()> {
 
     let started = Instant::now();
     let due = (args.tickets as f64 * args.due_percent / 100.0).round() as i64;
-    let mut admin = options.clone().log_statements(tracing::log::LevelFilter::Off).connect().await?;
-    seed(&mut admin, args.tickets, due).await.context("seeding")?;
+    let mut admin = options
+        .clone()
+        .log_statements(tracing::log::LevelFilter::Off)
+        .connect()
+        .await?;
+    seed(&mut admin, args.tickets, due)
+        .await
+        .context("seeding")?;
     println!(
         "Seeded {} open tickets ({} overdue) in {:.1} s.",
         args.tickets,
