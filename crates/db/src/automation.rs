@@ -85,7 +85,7 @@ pub async fn event_failed(
     .bind(claim.id)
     .bind(claim.lease_id)
     .bind(error)
-    .bind(retry_in)
+    .bind(crate::whole_millis(retry_in))
     .execute(tx.conn())
     .await?;
     // An event that keeps failing would hold back its ticket's later events forever: after
@@ -131,6 +131,14 @@ pub async fn first_fire(
     .execute(tx.conn())
     .await?;
     Ok(done.rows_affected() == 1)
+}
+
+/// Drops loop-guard rows fired before `before`, across shops; returns how many.
+pub async fn purge_rule_fires(pool: &PgPool, before: DateTime<Utc>) -> Result<i64, Error> {
+    sqlx::query_scalar("SELECT purge_old_rule_fires($1)")
+        .bind(before)
+        .fetch_one(pool)
+        .await
 }
 
 /// How many events wait (for tests and the benchmark).
@@ -588,7 +596,6 @@ pub async fn assign(
     rule: Option<RuleId>,
     user: Option<UserId>,
     team: Option<TeamId>,
-    at: DateTime<Utc>,
 ) -> Result<bool, Error> {
     let tenant = tx.tenant();
     let previous: Option<(Option<String>, Option<String>)> = sqlx::query_as(
@@ -611,18 +618,26 @@ pub async fn assign(
         return Ok(false);
     };
     if let Some(user) = user {
-        sqlx::query("UPDATE users SET last_assigned_at = $3 WHERE tenant_id = $1 AND id = $2")
+        // The wall clock, not `at`: the round-robin line must move even when a test or a
+        // replay hands every run the same instant.
+        sqlx::query("UPDATE users SET last_assigned_at = clock_timestamp() WHERE tenant_id = $1 AND id = $2")
             .bind(tenant)
             .bind(user)
-            .bind(at)
             .execute(tx.conn())
             .await?;
     }
     match rule {
         Some(rule) => history(tx, ticket, rule, "assignee", from.as_deref(), to.as_deref()).await?,
         None => {
-            crate::ticket_events::record(tx, ticket, None, "assignee", from.as_deref(), to.as_deref())
-                .await?
+            crate::ticket_events::record(
+                tx,
+                ticket,
+                None,
+                "assignee",
+                from.as_deref(),
+                to.as_deref(),
+            )
+            .await?
         }
     }
     Ok(true)

@@ -136,6 +136,11 @@ impl TenantTx {
     }
 }
 
+/// A wait PostgreSQL's `interval` can hold (it has no nanoseconds): whole milliseconds.
+pub fn whole_millis(d: Duration) -> Duration {
+    Duration::from_millis(u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+}
+
 /// The name of the constraint a database error violated, for turning it into a field error.
 pub fn violated_constraint(err: &Error) -> Option<&str> {
     err.as_database_error().and_then(|e| e.constraint())

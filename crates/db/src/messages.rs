@@ -55,7 +55,11 @@ pub async fn create_with_id(
 
 /// A message a rule wrote: outbound, nobody's, labelled `automated = 'rule'`, so it never
 /// counts as the first response and never restarts "time since our last reply".
-pub async fn create_by_rule(tx: &mut TenantTx, id: MessageId, m: NewMessage<'_>) -> Result<(), Error> {
+pub async fn create_by_rule(
+    tx: &mut TenantTx,
+    id: MessageId,
+    m: NewMessage<'_>,
+) -> Result<(), Error> {
     insert(tx, id, m, Some("rule")).await
 }
 

@@ -78,7 +78,7 @@ pub async fn record_attempt(
     .bind(state)
     .bind(status)
     .bind(error)
-    .bind(retry_in)
+    .bind(retry_in.map(crate::whole_millis))
     .execute(tx.conn())
     .await?;
     Ok(())

@@ -17,7 +17,10 @@ pub struct SlaEvent {
 }
 
 /// A ticket's warnings and breaches, newest first.
-pub async fn events_for_ticket(tx: &mut TenantTx, ticket: TicketId) -> Result<Vec<SlaEvent>, Error> {
+pub async fn events_for_ticket(
+    tx: &mut TenantTx,
+    ticket: TicketId,
+) -> Result<Vec<SlaEvent>, Error> {
     let tenant = tx.tenant();
     sqlx::query_as(
         "SELECT e.target, e.kind, e.due_at, e.recorded_at, p.name AS policy_name
@@ -51,7 +54,8 @@ pub struct PolicyForClock {
     pub breach_team_id: Option<aftersail_domain::TeamId>,
 }
 
-const POLICY_SELECT: &str = "SELECT p.id, p.name, p.channels, p.priorities, p.types, p.customer_tags,
+const POLICY_SELECT: &str =
+    "SELECT p.id, p.name, p.channels, p.priorities, p.types, p.customer_tags,
         p.first_reply_minutes, p.next_reply_minutes, p.resolution_minutes, p.warn_minutes,
         c.time_zone AS calendar_zone, c.hours AS calendar_hours, c.holidays AS calendar_holidays,
         p.breach_priority, p.breach_notify, p.breach_team_id
@@ -62,10 +66,12 @@ const POLICY_SELECT: &str = "SELECT p.id, p.name, p.channels, p.priorities, p.ty
 /// Enabled policies in order: the first that matches a ticket applies.
 pub async fn policies_in_order(tx: &mut TenantTx) -> Result<Vec<PolicyForClock>, Error> {
     let tenant = tx.tenant();
-    sqlx::query_as(&format!("{POLICY_SELECT} AND p.enabled ORDER BY p.position, p.id"))
-        .bind(tenant)
-        .fetch_all(tx.conn())
-        .await
+    sqlx::query_as(&format!(
+        "{POLICY_SELECT} AND p.enabled ORDER BY p.position, p.id"
+    ))
+    .bind(tenant)
+    .fetch_all(tx.conn())
+    .await
 }
 
 pub async fn policy(
@@ -178,7 +184,11 @@ pub async fn record(
     at: DateTime<Utc>,
 ) -> Result<bool, Error> {
     let tenant = tx.tenant();
-    let column = if kind == "breach" { "sla_breached_due" } else { "sla_warned_due" };
+    let column = if kind == "breach" {
+        "sla_breached_due"
+    } else {
+        "sla_warned_due"
+    };
     sqlx::query(&format!(
         "UPDATE tickets SET {column} = $3 WHERE tenant_id = $1 AND id = $2"
     ))
@@ -202,4 +212,21 @@ pub async fn record(
     .execute(tx.conn())
     .await?;
     Ok(done.rows_affected() == 1)
+}
+
+/// Raises the priority on breach, recorded in the ticket's history (no agent: the SLA did it).
+pub async fn escalate(
+    tx: &mut TenantTx,
+    ticket: TicketId,
+    from: &str,
+    to: &str,
+) -> Result<(), Error> {
+    let tenant = tx.tenant();
+    sqlx::query("UPDATE tickets SET priority = $3 WHERE tenant_id = $1 AND id = $2")
+        .bind(tenant)
+        .bind(ticket)
+        .bind(to)
+        .execute(tx.conn())
+        .await?;
+    crate::ticket_events::record(tx, ticket, None, "priority", Some(from), Some(to)).await
 }

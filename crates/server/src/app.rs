@@ -50,6 +50,9 @@ pub async fn run(
             pool.clone(),
             connectors,
             notices,
+            aftersail_worker::automation::Settings {
+                public_url: config.public_url.clone(),
+            },
             Duration::from_secs(config.worker_lease_secs.max(1)),
             token.clone(),
             &tracker,

@@ -2,6 +2,7 @@
 //! `run(token)` (the loop, stopping cleanly when the token is cancelled). Jobs coordinate
 //! only through Postgres, so any number of worker processes may run.
 
+pub mod automation;
 pub mod backoff;
 pub mod channel_sync;
 pub mod connectors;
@@ -12,6 +13,8 @@ pub mod notices;
 pub mod notification_queue;
 pub mod outbox_delivery;
 pub mod refund_sync;
+pub mod rule_webhooks;
+pub mod sla_sweeper;
 pub mod webhook_processing;
 
 use std::sync::Arc;
@@ -58,10 +61,19 @@ pub fn spawn_all(
     pool: PgPool,
     connectors: Arc<Connectors>,
     notices: Arc<dyn BuyerNotices>,
+    automation: automation::Settings,
     lease: Duration,
     token: CancellationToken,
     tracker: &TaskTracker,
 ) {
+    tracker.spawn(automation::run(
+        pool.clone(),
+        automation,
+        lease,
+        token.clone(),
+    ));
+    tracker.spawn(sla_sweeper::run(pool.clone(), token.clone()));
+    tracker.spawn(rule_webhooks::run(pool.clone(), lease, token.clone()));
     tracker.spawn(housekeeping::run(pool.clone(), token.clone()));
     tracker.spawn(channel_sync::run(
         pool.clone(),

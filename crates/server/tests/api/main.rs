@@ -2,6 +2,7 @@
 
 mod accounts;
 mod attachments;
+mod automation;
 mod automation_settings;
 mod binary;
 mod browser;
@@ -32,6 +33,7 @@ mod reply_templates;
 mod returns_agent;
 mod returns_settings;
 mod search;
+mod sla;
 mod sla_settings;
 mod tenancy;
 mod tickets;

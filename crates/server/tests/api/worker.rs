@@ -23,6 +23,23 @@ async fn housekeeping_purges_expired_sessions_old_login_attempts_and_stale_prese
         .await
         .unwrap();
 
+    // A loop-guard row from two days ago (and one from now, which stays).
+    sqlx::query(
+        "INSERT INTO rules (tenant_id, id, name, position, trigger, definition)
+         SELECT tenant_id, gen_random_uuid(), 'R', 0, 'ticket_created', '{}' FROM tickets LIMIT 1",
+    )
+    .execute(&app.admin)
+    .await
+    .unwrap();
+    sqlx::query(
+        "INSERT INTO rule_fires (tenant_id, rule_id, ticket_id, cause, fired_at)
+         SELECT t.tenant_id, r.id, t.id, c, CASE WHEN c = 'old' THEN now() - interval '2 days' ELSE now() END
+         FROM tickets t JOIN rules r ON r.tenant_id = t.tenant_id, unnest(ARRAY['old', 'new']) AS c",
+    )
+    .execute(&app.admin)
+    .await
+    .unwrap();
+
     // Age the first session and the failed attempt past their lifetimes.
     sqlx::query("UPDATE sessions SET expires_at = now() - interval '1 minute' WHERE created_at = (SELECT min(created_at) FROM sessions)").execute(&app.admin).await.unwrap();
     sqlx::query("INSERT INTO portal_attempts (key, at) VALUES ('ip:203.0.113.9', now() - interval '2 days'), ('ip:203.0.113.9', now())")
@@ -47,6 +64,7 @@ async fn housekeeping_purges_expired_sessions_old_login_attempts_and_stale_prese
             login_attempts: 1,
             presence: 1,
             portal_attempts: 1,
+            rule_fires: 1,
         }
     );
     assert_eq!(fresh.get("/inbox").await.status(), StatusCode::OK);

@@ -68,7 +68,8 @@ async fn one(
             Ok(Some("Added an internal note".to_owned()))
         }
         Action::SetStatus { status } => {
-            let yes = automation::set_property(tx, t.id, ctx.rule, Property::Status, status).await?;
+            let yes =
+                automation::set_property(tx, t.id, ctx.rule, Property::Status, status).await?;
             Ok(changed(yes, action.describe()))
         }
         Action::SetPriority { priority } => {
@@ -114,7 +115,10 @@ async fn one(
             if n == 0 {
                 Err("nobody to notify".to_owned())
             } else {
-                Ok(Some(format!("Notified {n} {}", if n == 1 { "person" } else { "people" })))
+                Ok(Some(format!(
+                    "Notified {n} {}",
+                    if n == 1 { "person" } else { "people" }
+                )))
             }
         }
         Action::Webhook { url } => {
@@ -141,7 +145,7 @@ fn normalized(raw: &[String]) -> Result<Vec<String>, String> {
         match tags::normalize(tag) {
             Ok(Some(tag)) => out.push(tag),
             Ok(None) => {}
-            Err(err) => return Err(err.to_string()),
+            Err(err) => return Err(format!("{err:?}")),
         }
     }
     Ok(out)
@@ -236,7 +240,7 @@ async fn assign(
 ) -> anyhow::Result<Step> {
     let (team, method): (Option<TeamId>, AssignMethod) = match to {
         AssignTo::Nobody => {
-            let yes = automation::assign(tx, t.id, Some(ctx.rule), None, None, ctx.now).await?;
+            let yes = automation::assign(tx, t.id, Some(ctx.rule), None, None).await?;
             return Ok(Ok(yes.then(|| "Unassigned".to_owned())));
         }
         AssignTo::Agent { user } => {
@@ -244,8 +248,7 @@ async fn assign(
             if !candidates.iter().any(|c| c.user_id == *user) {
                 return Ok(Err("the agent is no longer active".to_owned()));
             }
-            let yes =
-                automation::assign(tx, t.id, Some(ctx.rule), Some(*user), None, ctx.now).await?;
+            let yes = automation::assign(tx, t.id, Some(ctx.rule), Some(*user), None).await?;
             return Ok(Ok(yes.then(|| "Assigned to an agent".to_owned())));
         }
         AssignTo::Team { team, method } => (Some(*team), *method),
@@ -254,14 +257,13 @@ async fn assign(
     let picked = pick(tx, team, method, t.language.as_deref()).await?;
     match picked {
         Some(user) => {
-            let yes =
-                automation::assign(tx, t.id, Some(ctx.rule), Some(user), team, ctx.now).await?;
+            let yes = automation::assign(tx, t.id, Some(ctx.rule), Some(user), team).await?;
             Ok(Ok(yes.then(|| format!("Assigned ({})", method.label()))))
         }
         // Nobody available: the ticket waits with the team rather than with nobody.
         None => {
             if team.is_some() {
-                automation::assign(tx, t.id, Some(ctx.rule), t.assignee_id, team, ctx.now).await?;
+                automation::assign(tx, t.id, Some(ctx.rule), t.assignee_id, team).await?;
             }
             Ok(Err("no available agent; left unassigned".to_owned()))
         }
@@ -334,8 +336,7 @@ pub async fn reassign_to_team(
     ticket: TicketId,
     team: TeamId,
     language: Option<&str>,
-    now: DateTime<Utc>,
 ) -> anyhow::Result<bool> {
     let user = pick(tx, Some(team), AssignMethod::RoundRobin, language).await?;
-    Ok(automation::assign(tx, ticket, None, user, Some(team), now).await?)
+    Ok(automation::assign(tx, ticket, None, user, Some(team)).await?)
 }

@@ -26,7 +26,10 @@ pub fn build(
     f.set(Field::TicketTags, Fact::List(t.tags.clone()));
     f.set_opt(Field::TicketLanguage, opt(&t.language));
     f.set_opt(Field::TicketSentiment, opt(&t.sentiment));
-    f.set_opt(Field::TicketAssignee, t.assignee_id.map(|u| text(&u.to_string())));
+    f.set_opt(
+        Field::TicketAssignee,
+        t.assignee_id.map(|u| text(&u.to_string())),
+    );
     f.set_opt(Field::TicketTeam, t.team_id.map(|u| text(&u.to_string())));
     if let Some(m) = message {
         f.set(Field::MessageText, text(&m.body_text));
@@ -40,7 +43,10 @@ pub fn build(
         Field::CustomerLifetimeValue,
         Fact::Number(major(t.customer_lifetime_value_minor, &t.customer_currency)),
     );
-    f.set(Field::CustomerOrderCount, Fact::Number(f64::from(t.customer_order_count)));
+    f.set(
+        Field::CustomerOrderCount,
+        Fact::Number(f64::from(t.customer_order_count)),
+    );
     f.set(
         Field::CustomerComplaintCount,
         Fact::Number(f64::from(t.customer_complaint_count)),
@@ -55,10 +61,20 @@ pub fn build(
         f.set_opt(Field::OrderCarrier, opt(&t.order_carrier));
         f.set(
             Field::OrderHasTracking,
-            Fact::Bool(t.order_tracking_number.as_deref().is_some_and(|n| !n.trim().is_empty())),
+            Fact::Bool(
+                t.order_tracking_number
+                    .as_deref()
+                    .is_some_and(|n| !n.trim().is_empty()),
+            ),
         );
-        f.set_opt(Field::OrderDaysSinceOrder, t.order_ordered_at.map(|at| days(at, now)));
-        f.set_opt(Field::OrderDaysSinceDelivery, t.order_delivered_at.map(|at| days(at, now)));
+        f.set_opt(
+            Field::OrderDaysSinceOrder,
+            t.order_ordered_at.map(|at| days(at, now)),
+        );
+        f.set_opt(
+            Field::OrderDaysSinceDelivery,
+            t.order_delivered_at.map(|at| days(at, now)),
+        );
     }
     if let Some(clock) = shop_hours {
         f.set(Field::BusinessHours, Fact::Bool(clock.is_open(now)));
@@ -71,7 +87,12 @@ pub fn build(
         f.set_previous(Field::TicketAssignee, before("assignee"));
         f.set_previous(Field::TicketTeam, before("team"));
         let tags = previous.get("tags").and_then(Json::as_array).map(|tags| {
-            Fact::List(tags.iter().filter_map(Json::as_str).map(str::to_owned).collect())
+            Fact::List(
+                tags.iter()
+                    .filter_map(Json::as_str)
+                    .map(str::to_owned)
+                    .collect(),
+            )
         });
         f.set_previous(Field::TicketTags, tags);
     }

@@ -68,7 +68,13 @@ pub async fn run_once(
             Err(err) => {
                 round.failed += 1;
                 tracing::warn!(tenant = %claim.tenant_id, event = claim.id, error = ?err, "automation event failed");
-                let retry = crate::backoff::delay(claim_attempts(pool, claim).await);
+                let failures = claim_attempts(pool, claim).await;
+                let retry = crate::backoff::delay(
+                    failures,
+                    Duration::from_secs(5),
+                    Duration::from_secs(600),
+                    &mut rand::thread_rng(),
+                );
                 automation::event_failed(pool, claim, &format!("{err:#}"), retry, MAX_ATTEMPTS)
                     .await?;
             }
@@ -89,12 +95,14 @@ pub async fn run_once(
 async fn claim_attempts(pool: &PgPool, claim: EventClaim) -> u32 {
     let attempts: Option<i32> = async {
         let mut tx = TenantTx::begin(pool, claim.tenant_id).await.ok()?;
-        sqlx::query_scalar("SELECT attempts FROM automation_events WHERE tenant_id = $1 AND id = $2")
-            .bind(claim.tenant_id)
-            .bind(claim.id)
-            .fetch_optional(tx.conn())
-            .await
-            .ok()?
+        sqlx::query_scalar(
+            "SELECT attempts FROM automation_events WHERE tenant_id = $1 AND id = $2",
+        )
+        .bind(claim.tenant_id)
+        .bind(claim.id)
+        .fetch_optional(tx.conn())
+        .await
+        .ok()?
     }
     .await;
     attempts.unwrap_or(1).max(1) as u32
@@ -157,12 +165,26 @@ async fn handle_event(
     let at = event.occurred_at;
     match event.kind.as_str() {
         "ticket_created" => {
-            let Some(ticket) = event.ticket_id else { return commit(tx).await };
+            let Some(ticket) = event.ticket_id else {
+                return commit(tx).await;
+            };
             if let Some(t) = automation::lock_ticket(&mut tx, ticket).await? {
                 sla_clock::on_created(&mut tx, &t).await?;
             }
-            schedule(&mut tx, TimeAnchor::TicketCreated, TimerSubject::Ticket(ticket), at, false).await?;
-            let run = Run { trigger: Trigger::TicketCreated, ticket, message: None, previous: None };
+            schedule(
+                &mut tx,
+                TimeAnchor::TicketCreated,
+                TimerSubject::Ticket(ticket),
+                at,
+                false,
+            )
+            .await?;
+            let run = Run {
+                trigger: Trigger::TicketCreated,
+                ticket,
+                message: None,
+                previous: None,
+            };
             run_rules(&mut tx, &shop, &cause, run, now).await?;
         }
         "message_received" => {
@@ -177,17 +199,38 @@ async fn handle_event(
                     sla_clock::on_inbound(&mut tx, &t, m.created_at).await?;
                 }
             }
-            schedule(&mut tx, TimeAnchor::LastInbound, TimerSubject::Ticket(ticket), at, true).await?;
-            let run = Run { trigger: Trigger::MessageReceived, ticket, message: Some(m), previous: None };
+            schedule(
+                &mut tx,
+                TimeAnchor::LastInbound,
+                TimerSubject::Ticket(ticket),
+                at,
+                true,
+            )
+            .await?;
+            let run = Run {
+                trigger: Trigger::MessageReceived,
+                ticket,
+                message: Some(m),
+                previous: None,
+            };
             run_rules(&mut tx, &shop, &cause, run, now).await?;
         }
         "message_sent" => {
             if let Some(ticket) = event.ticket_id {
-                schedule(&mut tx, TimeAnchor::LastOutbound, TimerSubject::Ticket(ticket), at, true).await?;
+                schedule(
+                    &mut tx,
+                    TimeAnchor::LastOutbound,
+                    TimerSubject::Ticket(ticket),
+                    at,
+                    true,
+                )
+                .await?;
             }
         }
         "ticket_updated" => {
-            let Some(ticket) = event.ticket_id else { return commit(tx).await };
+            let Some(ticket) = event.ticket_id else {
+                return commit(tx).await;
+            };
             let Some(t) = automation::lock_ticket(&mut tx, ticket).await? else {
                 return commit(tx).await;
             };
@@ -202,23 +245,46 @@ async fn handle_event(
             if old_status != t.status {
                 sla_clock::on_status_change(&mut tx, &t, &old_status, at).await?;
                 if t.status == "pending" {
-                    schedule(&mut tx, TimeAnchor::BecamePending, TimerSubject::Ticket(ticket), at, true).await?;
+                    schedule(
+                        &mut tx,
+                        TimeAnchor::BecamePending,
+                        TimerSubject::Ticket(ticket),
+                        at,
+                        true,
+                    )
+                    .await?;
                 }
             }
-            if before("priority").as_deref() != Some(t.priority.as_str()) || before("type") != t.kind {
+            if before("priority").as_deref() != Some(t.priority.as_str())
+                || before("type") != t.kind
+            {
                 let t = automation::lock_ticket(&mut tx, ticket).await?.unwrap_or(t);
                 sla_clock::on_reclassified(&mut tx, &t).await?;
             }
-            let run = Run { trigger: Trigger::TicketUpdated, ticket, message: None, previous };
+            let run = Run {
+                trigger: Trigger::TicketUpdated,
+                ticket,
+                message: None,
+                previous,
+            };
             run_rules(&mut tx, &shop, &cause, run, now).await?;
         }
         "order_created" => {
             if let Some(order) = event.order_id {
-                schedule(&mut tx, TimeAnchor::OrderCreated, TimerSubject::Order(order), at, false).await?;
+                schedule(
+                    &mut tx,
+                    TimeAnchor::OrderCreated,
+                    TimerSubject::Order(order),
+                    at,
+                    false,
+                )
+                .await?;
             }
         }
         "order_updated" => {
-            let Some(order) = event.order_id else { return commit(tx).await };
+            let Some(order) = event.order_id else {
+                return commit(tx).await;
+            };
             let flag = |key: &str| {
                 previous
                     .as_ref()
@@ -227,13 +293,32 @@ async fn handle_event(
                     .unwrap_or(false)
             };
             if flag("shipped") {
-                schedule(&mut tx, TimeAnchor::OrderShipped, TimerSubject::Order(order), at, false).await?;
+                schedule(
+                    &mut tx,
+                    TimeAnchor::OrderShipped,
+                    TimerSubject::Order(order),
+                    at,
+                    false,
+                )
+                .await?;
             }
             if flag("delivered") {
-                schedule(&mut tx, TimeAnchor::OrderDelivered, TimerSubject::Order(order), at, false).await?;
+                schedule(
+                    &mut tx,
+                    TimeAnchor::OrderDelivered,
+                    TimerSubject::Order(order),
+                    at,
+                    false,
+                )
+                .await?;
             }
             if let Some(ticket) = automation::ticket_of_order(&mut tx, order).await? {
-                let run = Run { trigger: Trigger::OrderUpdated, ticket, message: None, previous: None };
+                let run = Run {
+                    trigger: Trigger::OrderUpdated,
+                    ticket,
+                    message: None,
+                    previous: None,
+                };
                 run_rules(&mut tx, &shop, &cause, run, now).await?;
             }
         }
@@ -314,7 +399,13 @@ async fn run_rule(
     let def: Definition = match serde_json::from_value(rule.definition.0.clone()) {
         Ok(def) => def,
         Err(err) => {
-            log(false, vec![], vec![format!("the rule cannot be read: {err}")]).write(tx).await?;
+            log(
+                false,
+                vec![],
+                vec![format!("the rule cannot be read: {err}")],
+            )
+            .write(tx)
+            .await?;
             return Ok(false);
         }
     };
@@ -409,7 +500,12 @@ async fn handle_timer(
     };
     let cause = format!("timer:{}", timer.id);
     automation::set_cause(&mut tx, &cause).await?;
-    let run = Run { trigger: Trigger::Time, ticket, message: None, previous: None };
+    let run = Run {
+        trigger: Trigger::Time,
+        ticket,
+        message: None,
+        previous: None,
+    };
     run_rule(&mut tx, &shop, &cause, &rule, &run, &event, now).await?;
     commit(tx).await
 }

@@ -19,7 +19,9 @@ pub fn clock(
     let Some(zone) = zone else {
         return Ok(Clock::Calendar);
     };
-    let zone: chrono_tz::Tz = zone.parse().map_err(|_| format!("unknown time zone {zone}"))?;
+    let zone: chrono_tz::Tz = zone
+        .parse()
+        .map_err(|_| format!("unknown time zone {zone}"))?;
     let hours: Vec<WeeklyHours> = serde_json::from_value(hours.cloned().unwrap_or_default())
         .map_err(|e| format!("unreadable weekly hours: {e}"))?;
     let calendar = Calendar::new(zone, hours, holidays.unwrap_or_default().to_vec())
@@ -38,8 +40,16 @@ pub fn policy_clock(p: &PolicyForClock) -> Result<Clock, String> {
 fn matches(p: &PolicyForClock, t: &TicketView) -> bool {
     let m = PolicyMatch {
         channels: p.channels.clone(),
-        priorities: p.priorities.iter().filter_map(|c| Priority::parse(c)).collect(),
-        types: p.types.iter().filter_map(|c| TicketType::parse(c)).collect(),
+        priorities: p
+            .priorities
+            .iter()
+            .filter_map(|c| Priority::parse(c))
+            .collect(),
+        types: p
+            .types
+            .iter()
+            .filter_map(|c| TicketType::parse(c))
+            .collect(),
         customer_tags: p.customer_tags.clone(),
     };
     let Some(priority) = Priority::parse(&t.priority) else {
@@ -54,7 +64,8 @@ fn matches(p: &PolicyForClock, t: &TicketView) -> bool {
 }
 
 fn minutes(m: Option<i32>) -> Option<Duration> {
-    m.filter(|m| *m > 0).map(|m| Duration::minutes(i64::from(m)))
+    m.filter(|m| *m > 0)
+        .map(|m| Duration::minutes(i64::from(m)))
 }
 
 fn current(t: &TicketView) -> Clocks {
@@ -87,7 +98,9 @@ fn clocks_for(t: &TicketView, policy: Option<&PolicyForClock>) -> Result<Clocks,
             t.first_response_due_at
         },
         // A running next-reply clock keeps its deadline; a policy without one stops it.
-        next_reply_due_at: t.next_reply_due_at.filter(|_| p.next_reply_minutes.is_some()),
+        next_reply_due_at: t
+            .next_reply_due_at
+            .filter(|_| p.next_reply_minutes.is_some()),
         resolution_due_at: due(p.resolution_minutes),
         paused_at: t.sla_paused_at,
     })
