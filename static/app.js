@@ -113,6 +113,13 @@
       replyBox.focus();
       replyBox.selectionStart = replyBox.selectionEnd = start + text.length;
       replyBox.dispatchEvent(new Event("input"));
+      // The template's own actions go with the reply: its status is preselected, and the
+      // server adds its tags when the reply is sent.
+      var used = document.getElementById("reply-template");
+      if (used) used.value = option.value;
+      var status = option.getAttribute("data-status");
+      var statusPick = document.getElementById("reply-status");
+      if (status && statusPick) statusPick.value = status;
     });
   }
 

@@ -992,6 +992,32 @@ strings! {
     day_fri: "Friday", "星期五";
     day_sat: "Saturday", "星期六";
     day_sun: "Sunday", "星期日";
+
+    // Settings → Reply templates: categories, languages, actions, preview
+    template_category: "Category", "分类";
+    template_category_help: "Groups templates in the picker, e.g. Shipping, Returns.", "在选择列表中分组显示，例如：物流、退货。";
+    template_default_body: "Text (any other language)", "内容（其他语言）";
+    template_languages: "Versions per buyer language", "按买家语言的版本";
+    template_languages_help: "The version in the ticket's language is used (de-AT falls back to de); otherwise the text above. Clear a version's text to remove it.", "使用与工单语言一致的版本（de-AT 会退回到 de）；没有时使用上面的内容。清空某版本内容即可删除该版本。";
+    template_language: "Language", "语言";
+    template_add_language: "Add a language", "添加语言";
+    template_remove_language: "Remove", "删除";
+    template_actions: "With the reply, also", "发送回复时同时";
+    template_action_status: "Set status to", "将状态设为";
+    template_action_tags: "Add tags", "添加标签";
+    template_no_status: "— keep —", "— 保持不变 —";
+    template_variables: "Variables:", "可用变量：";
+    template_variables_help: "Write {{ customer.first_name | \"there\" }} for a fallback when the value is missing.", "写作 {{ customer.first_name | \"您好\" }}，可在缺少值时使用备选文字。";
+    template_err_category: "At most 60 characters.", "最多 60 个字符。";
+    template_err_language: "“{}” is not a language code (de, ja, pt-BR).", "“{}”不是语言代码（de、ja、pt-BR）。";
+    template_err_language_twice: "“{}” is listed twice.", "“{}”重复了。";
+    template_preview: "Preview with ticket #", "用工单预览 #";
+    template_preview_run: "Preview", "预览";
+    template_preview_none: "No such ticket in this shop.", "本店铺没有这个工单。";
+    template_preview_language: "Version used: {}", "使用的版本：{}";
+    template_preview_default: "default text", "默认内容";
+    template_preview_missing: "Missing for this ticket: {}", "此工单缺少：{}";
+    template_preview_complete: "Every variable has a value for this ticket.", "此工单的所有变量都有值。";
     // NEW-STRINGS
 }
 

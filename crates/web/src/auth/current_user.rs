@@ -39,6 +39,9 @@ impl CurrentUser {
     pub fn shop_name(&self) -> &str {
         &self.0.tenant_name
     }
+    pub fn shop_slug(&self) -> &str {
+        &self.0.tenant_slug
+    }
     pub fn locale(&self) -> UiLocale {
         self.0.ui_locale
     }

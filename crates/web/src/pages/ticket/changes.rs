@@ -219,7 +219,7 @@ async fn set_tags(
                 TagError::TooLong(tag) => t.fill(t.err_tag_too_long, tag),
                 TagError::TooMany => t.fill(t.err_tags_too_many_n, tags::MAX_TAGS),
             };
-            let mut page = load(&mut tx, &user, number).await?;
+            let mut page = load(&mut tx, &state, &user, number).await?;
             page.tags_text = form.tags;
             page.errors.add("tags", message);
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response());

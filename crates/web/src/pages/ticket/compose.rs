@@ -4,10 +4,10 @@
 
 use aftersail_db::attachments::{self, NewAttachment};
 use aftersail_db::tickets::Ticket;
-use aftersail_db::{messages, outbox, ticket_events, tickets, TenantTx};
+use aftersail_db::{messages, outbox, reply_templates, ticket_events, tickets, TenantTx};
 use aftersail_domain::attachment::{self as limits, human_size};
 use aftersail_domain::ticket::{Status, MAX_BODY_CHARS};
-use aftersail_domain::MessageId;
+use aftersail_domain::{MessageId, ReplyTemplateId};
 use axum::extract::{DefaultBodyLimit, FromRequest, Multipart, Path, Request, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -41,6 +41,8 @@ struct Composed {
     idempotency_key: String,
     /// The status to leave the ticket in (replies only); empty keeps it.
     status: String,
+    /// The reply template the text started from (replies only); its tags go with the reply.
+    template: String,
     files: Vec<Upload>,
     /// A file was over a limit: the answer is 413, not 422.
     too_large: bool,
@@ -53,6 +55,7 @@ impl Composed {
             "body" => self.body = value,
             "idempotency_key" => self.idempotency_key = value,
             "status" => self.status = value,
+            "template" => self.template = value,
             _ => {}
         }
     }
@@ -170,9 +173,13 @@ async fn invalid(
     errors: FormErrors,
 ) -> AppResult<Response> {
     let mut tx = user.tx(state).await?;
-    let mut page = load(&mut tx, user, number).await?;
+    let mut page = load(&mut tx, state, user, number).await?;
     match field {
-        "reply" => page.reply_text = composed.body.clone(),
+        "reply" => {
+            page.reply_text = composed.body.clone();
+            page.reply_template = composed.template.clone();
+            page.reply_status = composed.status.clone();
+        }
         _ => page.note_text = composed.body.clone(),
     }
     page.attachments_error_on = field;
@@ -244,6 +251,16 @@ async fn reply(
     if form.idempotency_key.len() < 16 || form.idempotency_key.len() > 100 {
         return Err(bad());
     }
+    let template_tags = match form.template.as_str() {
+        "" => Vec::new(),
+        raw => {
+            let id: ReplyTemplateId = raw.parse().map_err(|_| bad())?;
+            let template = reply_templates::get(&mut tx, id)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            super::template_effects(&template.actions.0).1
+        }
+    };
     let reply = outbox::Reply {
         ticket_id: ticket.id,
         author: user.id(),
@@ -255,6 +272,26 @@ async fn reply(
     if let Some(message) = outbox::enqueue_reply(&mut tx, reply).await? {
         store_files(&mut tx, message, &form.files).await?;
         ticket_events::record(&mut tx, ticket.id, Some(user.id()), "reply", None, None).await?;
+        let added: Vec<&String> = template_tags
+            .iter()
+            .filter(|t| !ticket.tags.contains(t))
+            .collect();
+        if !added.is_empty() {
+            let mut all = ticket.tags.clone();
+            all.extend(added.iter().map(|t| (*t).clone()));
+            tickets::set_tags(&mut tx, ticket.id, &all).await?;
+            for tag in added {
+                ticket_events::record(
+                    &mut tx,
+                    ticket.id,
+                    Some(user.id()),
+                    "tag_added",
+                    None,
+                    Some(tag),
+                )
+                .await?;
+            }
+        }
         if let Some(status) = status.filter(|s| s.as_str() != ticket.status) {
             tickets::set_properties(
                 &mut tx,

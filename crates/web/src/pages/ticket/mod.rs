@@ -30,7 +30,9 @@ use aftersail_db::{
     customers, messages, orders, rmas, teams, ticket_events, tickets, users, TenantTx,
 };
 use aftersail_domain::ticket::{Priority, Status, TicketType};
-use aftersail_domain::{attachment, money, placeholders, MessageId, ReplyTemplateId};
+use aftersail_domain::rules::Action;
+use aftersail_domain::templates::{self, TicketValues};
+use aftersail_domain::{attachment, money, MessageId, ReplyTemplateId};
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -74,8 +76,12 @@ struct TicketPage<'a> {
     /// Fresh per rendering: the same form sent twice is one reply.
     idempotency_key: String,
     attachments: Vec<AttachmentMeta>,
-    /// The shop's reply templates, filled in for this ticket: (id, name, text).
-    templates: Vec<(ReplyTemplateId, String, String)>,
+    /// The shop's reply templates, filled in for this ticket in its language.
+    templates: Vec<TemplateChoice>,
+    /// The template the reply was started from (its tags go with the reply).
+    reply_template: String,
+    /// The status the reply form leaves the ticket in ("" keeps it).
+    reply_status: String,
     /// Other agents on this ticket now.
     present: Vec<Present>,
     now: DateTime<Utc>,
@@ -92,6 +98,72 @@ struct TicketPage<'a> {
     /// Which form ("reply" or "note") the attachments problem belongs to.
     attachments_error_on: &'static str,
     errors: FormErrors,
+}
+
+/// A reply template as the ticket page offers it.
+pub(crate) struct TemplateChoice {
+    pub id: ReplyTemplateId,
+    pub name: String,
+    pub category: String,
+    /// Filled in for the ticket, in its language when the template has that language.
+    pub text: String,
+    /// The status the template sets with the reply, if any.
+    pub status: Option<String>,
+    /// Tags the template adds with the reply.
+    pub tags: Vec<String>,
+}
+
+/// The status and tags a template's actions apply with the reply.
+pub(crate) fn template_effects(actions: &[Action]) -> (Option<String>, Vec<String>) {
+    let mut status = None;
+    let mut tags = Vec::new();
+    for a in actions {
+        match a {
+            Action::SetStatus { status: s } => status = Some(s.clone()),
+            Action::AddTags { tags: t } => tags.extend(t.iter().cloned()),
+            _ => {}
+        }
+    }
+    (status, tags)
+}
+
+/// What a reply template's variables stand for on this ticket, with `user` as the agent.
+pub(crate) fn template_values(
+    state: &AppState,
+    user: &CurrentUser,
+    ticket: &Ticket,
+    customer: &Customer,
+    order: Option<&Order>,
+    rma: Option<&str>,
+) -> TicketValues {
+    TicketValues {
+        customer_name: Some(customer.name.clone()),
+        customer_email: customer.email.clone(),
+        ticket_number: Some(ticket.number),
+        ticket_subject: Some(ticket.subject.clone()),
+        order_number: order.map(|o| o.external_id.clone()),
+        order_carrier: order.and_then(|o| o.carrier.clone()),
+        order_tracking: order.and_then(|o| o.tracking_number.clone()),
+        rma_code: rma.map(str::to_owned),
+        portal_return_url: state.config.public_url.as_ref().map(|base| {
+            format!(
+                "{}/p/{}/returns",
+                base.trim_end_matches('/'),
+                user.shop_slug()
+            )
+        }),
+        agent_name: Some(user.name().to_owned()),
+        shop_name: Some(user.shop_name().to_owned()),
+    }
+}
+
+/// The RMA a template's `rma.code` means: the ticket's own, else the customer's latest.
+pub(crate) fn rma_of(ticket: &Ticket, returns: &[RmaRow]) -> Option<String> {
+    returns
+        .iter()
+        .find(|r| r.ticket_number == Some(ticket.number))
+        .or_else(|| returns.first())
+        .map(|r| r.code.clone())
 }
 
 impl TicketPage<'_> {
@@ -167,6 +239,7 @@ impl TicketPage<'_> {
 
 async fn load<'a>(
     tx: &mut TenantTx,
+    state: &AppState,
     user: &'a CurrentUser,
     number: i64,
 ) -> AppResult<TicketPage<'a>> {
@@ -195,27 +268,41 @@ async fn load<'a>(
     let merged_into = tickets::merged_into_number(tx, ticket.id).await?;
     let attachments = attachments::for_ticket(tx, ticket.id).await?;
     let present = aftersail_db::presence::others(tx, ticket.id, user.id()).await?;
-    let fill_values = |name: &str| -> Option<String> {
-        let order = order.as_ref().map(|(o, _)| o);
-        match name {
-            "customer.name" => Some(customer.name.clone()),
-            "customer.first_name" => Some(placeholders::first_name(&customer.name).to_owned()),
-            "ticket.number" => Some(ticket.number.to_string()),
-            "order.number" => order.map(|o| o.external_id.clone()),
-            "order.carrier" => order.and_then(|o| o.carrier.clone()),
-            "order.tracking" => order.and_then(|o| o.tracking_number.clone()),
-            "agent.name" => Some(user.name().to_owned()),
-            _ => None,
-        }
-    };
+    let values = template_values(
+        state,
+        user,
+        &ticket,
+        &customer,
+        order.as_ref().map(|(o, _)| o),
+        rma_of(&ticket, &returns).as_deref(),
+    );
+    let bodies = reply_templates::all_bodies(tx).await?;
     let templates = reply_templates::list(tx)
         .await?
         .into_iter()
-        .map(|t| (t.id, t.name, placeholders::fill(&t.body, fill_values)))
+        .map(|t| {
+            let own: Vec<(String, String)> = bodies
+                .iter()
+                .filter(|(id, _, _)| *id == t.id)
+                .map(|(_, lang, body)| (lang.clone(), body.clone()))
+                .collect();
+            let body = templates::pick_body(&own, ticket.language.as_deref(), &t.body);
+            let (status, tags) = template_effects(&t.actions.0);
+            TemplateChoice {
+                id: t.id,
+                name: t.name,
+                category: t.category,
+                text: templates::render(body, |name| values.get(name)).text,
+                status,
+                tags,
+            }
+        })
         .collect();
     Ok(TicketPage {
         attachments,
         templates,
+        reply_template: String::new(),
+        reply_status: "pending".into(),
         present,
         now: Utc::now(),
         tags_text: String::new(),
@@ -261,18 +348,22 @@ async fn show(
     Query(q): Query<ShowQuery>,
 ) -> AppResult<Response> {
     let mut tx = user.tx(&state).await?;
-    let mut page = load(&mut tx, &user, number).await?;
+    let mut page = load(&mut tx, &state, &user, number).await?;
     if !q.template.is_empty() {
         let id: ReplyTemplateId = q
             .template
             .parse()
             .map_err(|_| AppError::BadRequest(user.t().err_400.into()))?;
-        let (_, _, text) = page
+        let chosen = page
             .templates
             .iter()
-            .find(|(t, _, _)| *t == id)
+            .find(|t| t.id == id)
             .ok_or(AppError::NotFound)?;
-        page.reply_text = text.clone();
+        page.reply_text = chosen.text.clone();
+        page.reply_template = id.0.to_string();
+        if let Some(status) = &chosen.status {
+            page.reply_status = status.clone();
+        }
     }
     tickets::mark_read(&mut tx, page.ticket.id, user.id()).await?;
     aftersail_db::presence::heartbeat(&mut tx, page.ticket.id, number, user.id(), false).await?;
