@@ -25,6 +25,7 @@ mod marketplace_messaging;
 mod marketplace_returns;
 mod marketplace_sync;
 mod notification_queue;
+mod notifications;
 mod ops;
 mod people;
 mod portal;
