@@ -1018,6 +1018,21 @@ strings! {
     template_preview_default: "default text", "默认内容";
     template_preview_missing: "Missing for this ticket: {}", "此工单缺少：{}";
     template_preview_complete: "Every variable has a value for this ticket.", "此工单的所有变量都有值。";
+
+    // SLA state on inbox rows and the ticket page
+    sla_left: "{} left", "剩余 {}";
+    sla_breached_ago: "breached {} ago", "已超时 {}";
+    sla_under_minute: "under a minute", "不到 1 分钟";
+    sla_title: "SLA", "时效";
+    sla_policy: "Policy", "策略";
+    sla_paused: "paused (waiting on customer)", "已暂停（等待客户）";
+    sla_no_policy: "No SLA policy applies.", "没有适用的 SLA 策略。";
+    sla_due_at: "due {}", "{} 到期";
+    sla_events_title: "Warnings and breaches", "提醒与超时";
+    sla_event_warning: "warning", "提醒";
+    sla_event_breach: "breach", "超时";
+    ticket_rule_runs: "Rule runs", "规则运行";
+    history_rule: "Rule “{}”", "规则“{}”";
     // NEW-STRINGS
 }
 

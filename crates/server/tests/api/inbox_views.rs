@@ -41,7 +41,7 @@ async fn sla_views_show_breached_and_due_soon_tickets_earliest_deadline_first() 
     let breached = owner.page("/inbox?view=sla_breached").await;
     assert_eq!(numbers_in(&breached), ["1001", "1003"]);
     assert!(
-        visible(&breached).contains("Overdue 1h 30m"),
+        visible(&breached).contains("breached 1 h 30 m ago"),
         "{}",
         visible(&breached)
     );

@@ -456,3 +456,114 @@ async fn agents_get_403_and_other_shops_ids_are_404_on_every_sla_route() {
     assert!(policies(&app).await[0].3);
     assert_eq!(calendars(&app).await[0].1, "Office");
 }
+
+#[tokio::test]
+async fn inbox_rows_and_the_ticket_page_show_sla_state_events_and_rule_runs() {
+    let app = spawn_app().await;
+    let owner = app.shop("Shop", "owner@example.com").await;
+    let tenant = app.tenant_of("owner@example.com").await;
+    crate::tickets::seed_for(&app, tenant, 3, "A").await;
+    post_form(&owner, "/settings/sla/policies", &policy("Amazon urgent", "")).await;
+    let policy_id = policies(&app).await[0].0;
+    // 1000: due in 3 h (running); 1001: due in 30 min (due soon); 1002: breached 35 min ago.
+    for (number, minutes) in [(1000, 180), (1001, 30), (1002, -35)] {
+        sqlx::query(
+            "UPDATE tickets SET sla_policy_id = $2, sla_warn_minutes = 45, first_response_at = NULL,
+                 first_response_due_at = now() + make_interval(mins => $3),
+                 resolution_due_at = now() + interval '2 days', status = 'open'
+             WHERE number = $1",
+        )
+        .bind(number)
+        .bind(policy_id)
+        .bind(minutes)
+        .execute(&app.admin)
+        .await
+        .unwrap();
+    }
+    let inbox = owner.page("/inbox?view=all").await;
+    let row = |n: i64| {
+        let start = inbox.find(&format!("/tickets/{n}\"")).unwrap();
+        let end = inbox[start..].find("</tr>").unwrap();
+        inbox[start..start + end].to_owned()
+    };
+    assert!(row(1000).contains(r#"data-sla="badge-muted">2 h 59 m left"#), "{}", row(1000));
+    assert!(row(1001).contains(r#"data-sla="badge-warn">29 m left"#), "{}", row(1001));
+    assert!(row(1002).contains(r#"data-sla="badge-danger">breached 35 m ago"#), "{}", row(1002));
+
+    // The ticket page: policy, each running target, warnings and breaches, rule runs, and the
+    // rule as the actor of its changes.
+    let ticket: uuid::Uuid = sqlx::query_scalar("SELECT id FROM tickets WHERE number = 1002")
+        .fetch_one(&app.admin)
+        .await
+        .unwrap();
+    sqlx::query(
+        "INSERT INTO sla_events (tenant_id, id, ticket_id, policy_id, target, kind, due_at, recorded_at)
+         VALUES ($1, gen_random_uuid(), $2, $3, 'first_reply', 'breach', now() - interval '35 minutes', now())",
+    )
+    .bind(tenant)
+    .bind(ticket)
+    .bind(policy_id)
+    .execute(&app.admin)
+    .await
+    .unwrap();
+    let rule = vec![
+        ("name", "Escalate".to_owned()),
+        ("trigger", "ticket_updated".to_owned()),
+        ("rule_set", "always".to_owned()),
+        ("a_type", "set_priority".to_owned()),
+        ("a_priority", "urgent".to_owned()),
+    ];
+    let r = post_form(&owner, "/settings/rules", &rule).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let rule_id: uuid::Uuid = sqlx::query_scalar("SELECT id FROM rules")
+        .fetch_one(&app.admin)
+        .await
+        .unwrap();
+    sqlx::query(
+        "INSERT INTO rule_runs (tenant_id, id, rule_id, ticket_id, event, matched, actions, errors, ran_at)
+         VALUES ($1, gen_random_uuid(), $2, $3, 'ticket_updated', true, ARRAY['Set priority to urgent'], '{}', now())",
+    )
+    .bind(tenant)
+    .bind(rule_id)
+    .bind(ticket)
+    .execute(&app.admin)
+    .await
+    .unwrap();
+    sqlx::query(
+        "INSERT INTO ticket_events (tenant_id, id, ticket_id, actor_id, kind, from_value, to_value, rule_id)
+         VALUES ($1, gen_random_uuid(), $2, NULL, 'priority', 'normal', 'urgent', $3)",
+    )
+    .bind(tenant)
+    .bind(ticket)
+    .bind(rule_id)
+    .execute(&app.admin)
+    .await
+    .unwrap();
+    let page = owner.page("/tickets/1002").await;
+    let sla = visible(between(&page, r#"<section class="card" id="sla">"#, "</section>").unwrap());
+    assert!(sla.contains("Policy: Amazon urgent"), "{sla}");
+    assert!(sla.contains("First reply: due"), "{sla}");
+    assert!(sla.contains("breached 35 m ago"), "{sla}");
+    assert!(sla.contains("Resolution: due"), "{sla}");
+    assert!(sla.contains("Warnings and breaches"), "{sla}");
+    assert!(sla.contains("breach First reply · due"), "{sla}");
+    let runs = visible(between(&page, r#"id="ticket-rule-runs">"#, "</section>").unwrap());
+    assert!(runs.contains("Escalate"), "{runs}");
+    assert!(runs.contains("Set priority to urgent"), "{runs}");
+    let history = visible(between(&page, r#"id="history">"#, "</section>").unwrap());
+    assert!(history.contains("Rule “Escalate” changed priority: Normal → Urgent"), "{history}");
+
+    // Pending on the customer: the clocks are paused.
+    sqlx::query("UPDATE tickets SET status = 'pending' WHERE number = 1000")
+        .execute(&app.admin)
+        .await
+        .unwrap();
+    let page = visible(&owner.page("/tickets/1000").await);
+    assert!(page.contains("paused (waiting on customer)"), "{page}");
+    // In Chinese too.
+    owner
+        .post("/settings/language", &[("ui_locale", "zh-CN"), ("next", "/inbox")])
+        .await;
+    let inbox = visible(&owner.page("/inbox?view=all").await);
+    assert!(inbox.contains("已超时 35 m"), "{inbox}");
+}

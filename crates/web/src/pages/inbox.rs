@@ -74,25 +74,37 @@ impl InboxPage<'_> {
         }
     }
 
-    /// "Due in 1h 20m" or "Overdue 3h", and whether it is overdue.
-    fn sla(&self, due: &DateTime<Utc>) -> (bool, String) {
-        sla_label(self.shell.t, *due, self.now)
+    /// The row's SLA badge: its class and "2 h 05 m left" / "breached 35 m ago".
+    fn sla(&self, due: &DateTime<Utc>, warn_minutes: &i32) -> (&'static str, String) {
+        sla_badge(self.shell.t, *due, *warn_minutes, self.now)
     }
 }
 
-/// How an SLA deadline reads from `now`.
-pub fn sla_label(t: &crate::i18n::Tr, due: DateTime<Utc>, now: DateTime<Utc>) -> (bool, String) {
-    let overdue = due < now;
-    let left = if overdue { now - due } else { due - now };
-    let span = if left >= Duration::days(1) {
-        format!("{}d {}h", left.num_days(), left.num_hours() % 24)
-    } else if left >= Duration::hours(1) {
-        format!("{}h {}m", left.num_hours(), left.num_minutes() % 60)
-    } else {
-        format!("{}m", left.num_minutes().max(1))
+/// How an SLA deadline reads from `now`: time left (amber once due soon: within the ticket's
+/// warning time or the inbox's "due soon" window, whichever is longer) or how long ago it was
+/// breached (red). Returns the badge class and the text.
+pub fn sla_badge(
+    t: &crate::i18n::Tr,
+    due: DateTime<Utc>,
+    warn_minutes: i32,
+    now: DateTime<Utc>,
+) -> (&'static str, String) {
+    use aftersail_domain::sla::{short_duration, state, SlaState};
+    let warn = Duration::minutes(i64::from(warn_minutes).max(SLA_SOON_MINUTES));
+    let words = |d: Duration| {
+        if d < Duration::minutes(1) {
+            t.sla_under_minute.to_owned()
+        } else {
+            short_duration(d)
+        }
     };
-    let template = if overdue { t.sla_overdue } else { t.sla_due_in };
-    (overdue, t.fill(template, span))
+    match state(due, now, warn) {
+        SlaState::Running { left } => ("badge-muted", t.fill(t.sla_left, words(left))),
+        SlaState::DueSoon { left } => ("badge-warn", t.fill(t.sla_left, words(left))),
+        SlaState::Breached { overdue } => {
+            ("badge-danger", t.fill(t.sla_breached_ago, words(overdue)))
+        }
+    }
 }
 
 #[derive(Deserialize, Default, Clone, serde::Serialize)]

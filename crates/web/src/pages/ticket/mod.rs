@@ -84,6 +84,11 @@ struct TicketPage<'a> {
     reply_status: String,
     /// Other agents on this ticket now.
     present: Vec<Present>,
+    /// The SLA policy whose clocks run on the ticket.
+    sla_policy: Option<String>,
+    sla_events: Vec<aftersail_db::sla::SlaEvent>,
+    /// What rules did with the ticket, newest first (the last 20).
+    rule_runs: Vec<aftersail_db::rule_runs::Run>,
     now: DateTime<Utc>,
     statuses: &'static [Status],
     priorities: &'static [Priority],
@@ -202,8 +207,57 @@ impl TicketPage<'_> {
         attachment::human_size(u64::try_from(*bytes).unwrap_or(0))
     }
 
-    fn sla(&self, due: &DateTime<Utc>) -> (bool, String) {
-        super::inbox::sla_label(self.shell.t, *due, self.now)
+    fn sla(&self, due: &DateTime<Utc>) -> (&'static str, String) {
+        super::inbox::sla_badge(self.shell.t, *due, self.ticket.sla_warn_minutes, self.now)
+    }
+
+    /// Whether the ticket's clocks stand still: pending on the customer, with a policy.
+    fn sla_paused(&self) -> bool {
+        self.ticket.status == "pending" && self.ticket.sla_policy_id.is_some()
+    }
+
+    /// The targets with a deadline: (what, due, badge class, state in words). Clocks run only
+    /// while the ticket is open; otherwise the state is left out.
+    fn sla_targets(&self) -> Vec<(&'static str, DateTime<Utc>, &'static str, String)> {
+        let t = self.shell.t;
+        let running = matches!(self.ticket.status.as_str(), "new" | "open" | "on_hold");
+        let first = self
+            .ticket
+            .first_response_due_at
+            .filter(|_| self.ticket.first_response_at.is_none());
+        [
+            (t.sla_first_reply, first),
+            (t.sla_next_reply, self.ticket.next_reply_due_at),
+            (t.sla_resolution, self.ticket.resolution_due_at),
+        ]
+        .into_iter()
+        .filter_map(|(what, due)| {
+            let due = due?;
+            let (class, text) = if running {
+                self.sla(&due)
+            } else {
+                ("badge-muted", String::new())
+            };
+            Some((what, due, class, text))
+        })
+        .collect()
+    }
+
+    fn sla_kind(&self, kind: &str) -> &'static str {
+        if kind == "breach" {
+            self.shell.t.sla_event_breach
+        } else {
+            self.shell.t.sla_event_warning
+        }
+    }
+
+    fn target_name(&self, target: &str) -> &'static str {
+        let t = self.shell.t;
+        match target {
+            "first_reply" => t.sla_first_reply,
+            "next_reply" => t.sla_next_reply,
+            _ => t.sla_resolution,
+        }
     }
 
     fn max_file(&self) -> usize {
@@ -276,6 +330,21 @@ async fn load<'a>(
         order.as_ref().map(|(o, _)| o),
         rma_of(&ticket, &returns).as_deref(),
     );
+    let sla_policy = match ticket.sla_policy_id {
+        Some(id) => aftersail_db::sla_policies::get(tx, id).await?.map(|p| p.name),
+        None => None,
+    };
+    let sla_events = aftersail_db::sla::events_for_ticket(tx, ticket.id).await?;
+    let rule_runs = aftersail_db::rule_runs::list(
+        tx,
+        aftersail_db::rule_runs::RunFilter {
+            ticket: Some(ticket.id),
+            ..Default::default()
+        },
+        None,
+        20,
+    )
+    .await?;
     let bodies = reply_templates::all_bodies(tx).await?;
     let templates = reply_templates::list(tx)
         .await?
@@ -304,6 +373,9 @@ async fn load<'a>(
         reply_template: String::new(),
         reply_status: "pending".into(),
         present,
+        sla_policy,
+        sla_events,
+        rule_runs,
         now: Utc::now(),
         tags_text: String::new(),
         attachments_error_on: "",
