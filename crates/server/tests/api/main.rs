@@ -6,6 +6,7 @@ mod automation;
 mod automation_settings;
 mod binary;
 mod browser;
+mod browser_automation;
 mod browser_marketplaces;
 mod channel_sync;
 mod channels;
