@@ -72,7 +72,11 @@ pub async fn create(tx: &mut TenantTx, c: &CalendarInput<'_>) -> Result<Calendar
 }
 
 /// Returns false when there is no such calendar in the shop.
-pub async fn update(tx: &mut TenantTx, id: CalendarId, c: &CalendarInput<'_>) -> Result<bool, Error> {
+pub async fn update(
+    tx: &mut TenantTx,
+    id: CalendarId,
+    c: &CalendarInput<'_>,
+) -> Result<bool, Error> {
     let tenant = tx.tenant();
     let done = sqlx::query(
         "UPDATE business_calendars SET name = $3, time_zone = $4, hours = $5, holidays = $6,

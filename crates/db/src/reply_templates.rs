@@ -31,10 +31,12 @@ const SELECT: &str =
 
 pub async fn list(tx: &mut TenantTx) -> Result<Vec<ReplyTemplate>, Error> {
     let tenant = tx.tenant();
-    sqlx::query_as(&format!("{SELECT} ORDER BY lower(category), lower(name), id"))
-        .bind(tenant)
-        .fetch_all(tx.conn())
-        .await
+    sqlx::query_as(&format!(
+        "{SELECT} ORDER BY lower(category), lower(name), id"
+    ))
+    .bind(tenant)
+    .fetch_all(tx.conn())
+    .await
 }
 
 pub async fn get(tx: &mut TenantTx, id: ReplyTemplateId) -> Result<Option<ReplyTemplate>, Error> {
@@ -114,7 +116,10 @@ pub async fn set_details(
 }
 
 /// The template's bodies per language: (language, body), by language.
-pub async fn bodies(tx: &mut TenantTx, id: ReplyTemplateId) -> Result<Vec<(String, String)>, Error> {
+pub async fn bodies(
+    tx: &mut TenantTx,
+    id: ReplyTemplateId,
+) -> Result<Vec<(String, String)>, Error> {
     let tenant = tx.tenant();
     sqlx::query_as(
         "SELECT language, body FROM reply_template_bodies
@@ -127,7 +132,9 @@ pub async fn bodies(tx: &mut TenantTx, id: ReplyTemplateId) -> Result<Vec<(Strin
 }
 
 /// Every template's language bodies at once: (template, language, body).
-pub async fn all_bodies(tx: &mut TenantTx) -> Result<Vec<(ReplyTemplateId, String, String)>, Error> {
+pub async fn all_bodies(
+    tx: &mut TenantTx,
+) -> Result<Vec<(ReplyTemplateId, String, String)>, Error> {
     let tenant = tx.tenant();
     sqlx::query_as(
         "SELECT template_id, language, body FROM reply_template_bodies
@@ -161,7 +168,11 @@ pub async fn set_body(
 }
 
 /// Returns false when the template had no body in that language.
-pub async fn delete_body(tx: &mut TenantTx, id: ReplyTemplateId, language: &str) -> Result<bool, Error> {
+pub async fn delete_body(
+    tx: &mut TenantTx,
+    id: ReplyTemplateId,
+    language: &str,
+) -> Result<bool, Error> {
     let tenant = tx.tenant();
     let done = sqlx::query(
         "DELETE FROM reply_template_bodies WHERE tenant_id = $1 AND template_id = $2 AND language = $3",

@@ -71,7 +71,11 @@ pub async fn get(tx: &mut TenantTx, id: RuleId) -> Result<Option<Rule>, Error> {
 
 /// The rules the worker runs for `trigger` now: enabled, in a rule set active for the shop's
 /// holiday mode, in order.
-pub async fn active(tx: &mut TenantTx, trigger: &str, holiday_mode: bool) -> Result<Vec<Rule>, Error> {
+pub async fn active(
+    tx: &mut TenantTx,
+    trigger: &str,
+    holiday_mode: bool,
+) -> Result<Vec<Rule>, Error> {
     let tenant = tx.tenant();
     sqlx::query_as(&format!(
         "SELECT {COLUMNS}, NULL::timestamptz AS last_run_at

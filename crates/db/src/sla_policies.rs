@@ -52,7 +52,8 @@ pub struct PolicyInput {
     pub breach_team_id: Option<TeamId>,
 }
 
-const SELECT: &str = "SELECT p.id, p.name, p.position, p.enabled, p.channels, p.priorities, p.types,
+const SELECT: &str =
+    "SELECT p.id, p.name, p.position, p.enabled, p.channels, p.priorities, p.types,
         p.customer_tags, p.first_reply_minutes, p.next_reply_minutes, p.resolution_minutes,
         p.calendar_id, c.name AS calendar_name, p.warn_minutes, p.breach_priority, p.breach_notify,
         p.breach_team_id, p.updated_at
@@ -176,6 +177,10 @@ pub async fn delete(tx: &mut TenantTx, id: SlaPolicyId) -> Result<Option<String>
 
 /// Swaps the policy with its neighbour above (`up`) or below. `None`: no such policy;
 /// `Some(false)`: already first (or last), nothing changed.
-pub async fn move_policy(tx: &mut TenantTx, id: SlaPolicyId, up: bool) -> Result<Option<bool>, Error> {
+pub async fn move_policy(
+    tx: &mut TenantTx,
+    id: SlaPolicyId,
+    up: bool,
+) -> Result<Option<bool>, Error> {
     crate::ordering::swap(tx, "sla_policies", id.0, up).await
 }

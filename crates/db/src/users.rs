@@ -25,7 +25,8 @@ pub struct User {
     pub languages: Vec<String>,
 }
 
-const COLUMNS: &str = "id, email, name, role, ui_locale, active, locked_until, last_login_at, created_at,
+const COLUMNS: &str =
+    "id, email, name, role, ui_locale, active, locked_until, last_login_at, created_at,
      available, languages";
 
 pub struct NewUser<'a> {
@@ -169,7 +170,11 @@ pub async fn languages(tx: &mut TenantTx, id: UserId) -> Result<Option<Vec<Strin
 }
 
 /// Returns false when there is no such person in the shop.
-pub async fn set_languages(tx: &mut TenantTx, id: UserId, languages: &[String]) -> Result<bool, Error> {
+pub async fn set_languages(
+    tx: &mut TenantTx,
+    id: UserId,
+    languages: &[String],
+) -> Result<bool, Error> {
     let tenant = tx.tenant();
     let done = sqlx::query("UPDATE users SET languages = $3 WHERE tenant_id = $1 AND id = $2")
         .bind(tenant)

@@ -59,11 +59,12 @@ async fn admins_build_reorder_switch_and_delete_rules_through_the_forms() {
     let r = post_form(&owner, "/settings/rules", &second).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
 
-    let stored: (String, String, serde_json::Value, bool) =
-        sqlx::query_as("SELECT trigger, rule_set, definition, stop FROM rules WHERE name = 'German buyers'")
-            .fetch_one(&app.admin)
-            .await
-            .unwrap();
+    let stored: (String, String, serde_json::Value, bool) = sqlx::query_as(
+        "SELECT trigger, rule_set, definition, stop FROM rules WHERE name = 'German buyers'",
+    )
+    .fetch_one(&app.admin)
+    .await
+    .unwrap();
     assert_eq!(stored.0, "message_received");
     assert_eq!(stored.1, "always");
     assert_eq!(
@@ -92,13 +93,15 @@ async fn admins_build_reorder_switch_and_delete_rules_through_the_forms() {
     changed[13].1 = "german, de".into();
     let r = post_form(&owner, &format!("/settings/rules/{first}"), &changed).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    let def: serde_json::Value =
-        sqlx::query_scalar("SELECT definition FROM rules WHERE id = $1")
-            .bind(first)
-            .fetch_one(&app.admin)
-            .await
-            .unwrap();
-    assert_eq!(def["actions"][0]["tags"], serde_json::json!(["german", "de"]));
+    let def: serde_json::Value = sqlx::query_scalar("SELECT definition FROM rules WHERE id = $1")
+        .bind(first)
+        .fetch_one(&app.admin)
+        .await
+        .unwrap();
+    assert_eq!(
+        def["actions"][0]["tags"],
+        serde_json::json!(["german", "de"])
+    );
 
     // Move the second up: the order swaps.
     let r = owner
@@ -114,17 +117,40 @@ async fn admins_build_reorder_switch_and_delete_rules_through_the_forms() {
 
     // Off and on again.
     owner
-        .post(&format!("/settings/rules/{first}/enabled"), &[("enabled", "0")])
+        .post(
+            &format!("/settings/rules/{first}/enabled"),
+            &[("enabled", "0")],
+        )
         .await;
-    assert!(!rule_ids(&app).await.iter().find(|r| r.0 == first).unwrap().3);
+    assert!(
+        !rule_ids(&app)
+            .await
+            .iter()
+            .find(|r| r.0 == first)
+            .unwrap()
+            .3
+    );
     owner
-        .post(&format!("/settings/rules/{first}/enabled"), &[("enabled", "1")])
+        .post(
+            &format!("/settings/rules/{first}/enabled"),
+            &[("enabled", "1")],
+        )
         .await;
-    assert!(rule_ids(&app).await.iter().find(|r| r.0 == first).unwrap().3);
+    assert!(
+        rule_ids(&app)
+            .await
+            .iter()
+            .find(|r| r.0 == first)
+            .unwrap()
+            .3
+    );
 
     // Delete asks first, then deletes.
     let confirm = visible(&owner.page(&format!("/settings/rules/{first}/delete")).await);
-    assert!(confirm.contains("Delete the rule “German buyers”?"), "{confirm}");
+    assert!(
+        confirm.contains("Delete the rule “German buyers”?"),
+        "{confirm}"
+    );
     let r = owner
         .post(&format!("/settings/rules/{first}/delete"), &[])
         .await;
@@ -215,7 +241,10 @@ async fn bad_rules_are_refused_with_reasons_and_store_nothing() {
             },
             "is not a web address",
         ),
-        (german_rule("taken"), "A rule with this name already exists."),
+        (
+            german_rule("taken"),
+            "A rule with this name already exists.",
+        ),
         (german_rule("   "), "Enter 1 to 100 characters."),
     ];
     for (form, expected) in cases {
@@ -377,11 +406,17 @@ async fn the_run_log_lists_runs_newest_first_with_filters_and_paging() {
     assert_eq!(unmatched.matches("data-run=").count(), 27);
     assert!(!visible(&unmatched).contains("Add tag german"));
     assert_eq!(
-        owner.get("/settings/rules/runs?matched=perhaps").await.status(),
+        owner
+            .get("/settings/rules/runs?matched=perhaps")
+            .await
+            .status(),
         StatusCode::BAD_REQUEST
     );
     assert_eq!(
-        owner.get("/settings/rules/runs?before=garbage").await.status(),
+        owner
+            .get("/settings/rules/runs?before=garbage")
+            .await
+            .status(),
         StatusCode::BAD_REQUEST
     );
     // The rules list shows when each last ran.
@@ -407,14 +442,24 @@ async fn agents_get_403_and_other_shops_rules_are_404_on_every_route() {
         format!("/settings/rules/{id}"),
         format!("/settings/rules/{id}/delete"),
     ] {
-        assert_eq!(agent.get(&path).await.status(), StatusCode::FORBIDDEN, "{path}");
+        assert_eq!(
+            agent.get(&path).await.status(),
+            StatusCode::FORBIDDEN,
+            "{path}"
+        );
     }
     let agent_posts: Vec<(String, Vec<(&str, &str)>)> = vec![
         ("/settings/rules".into(), vec![("name", "x")]),
         ("/settings/rules/holiday".into(), vec![("on", "1")]),
         (format!("/settings/rules/{id}"), vec![("name", "x")]),
-        (format!("/settings/rules/{id}/enabled"), vec![("enabled", "0")]),
-        (format!("/settings/rules/{id}/move"), vec![("direction", "up")]),
+        (
+            format!("/settings/rules/{id}/enabled"),
+            vec![("enabled", "0")],
+        ),
+        (
+            format!("/settings/rules/{id}/move"),
+            vec![("direction", "up")],
+        ),
         (format!("/settings/rules/{id}/delete"), vec![]),
     ];
     for (path, form) in &agent_posts {
@@ -441,8 +486,14 @@ async fn agents_get_403_and_other_shops_rules_are_404_on_every_route() {
     let fields: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let stranger_posts: Vec<(String, Vec<(&str, &str)>)> = vec![
         (format!("/settings/rules/{id}"), fields),
-        (format!("/settings/rules/{id}/enabled"), vec![("enabled", "0")]),
-        (format!("/settings/rules/{id}/move"), vec![("direction", "down")]),
+        (
+            format!("/settings/rules/{id}/enabled"),
+            vec![("enabled", "0")],
+        ),
+        (
+            format!("/settings/rules/{id}/move"),
+            vec![("direction", "down")],
+        ),
         (format!("/settings/rules/{id}/delete"), vec![]),
     ];
     for (path, form) in &stranger_posts {

@@ -72,11 +72,17 @@ async fn an_admin_builds_a_rule_in_the_browser_and_switches_holiday_mode() {
         })
     );
 
-    assert!(web.text("#holiday-state").await.contains("Holiday mode is off"));
+    assert!(web
+        .text("#holiday-state")
+        .await
+        .contains("Holiday mode is off"));
     web.click("#holiday-toggle").await;
     web.wait_true("document.querySelector('#holiday-state') && document.querySelector('#holiday-state').dataset.on === '1'")
         .await;
-    assert!(web.text("#holiday-state").await.contains("Holiday mode is on"));
+    assert!(web
+        .text("#holiday-state")
+        .await
+        .contains("Holiday mode is on"));
     web.screenshot("rules-holiday-mode").await;
     let on: bool = sqlx::query_scalar("SELECT holiday_mode FROM tenants")
         .fetch_one(&app.admin)

@@ -41,12 +41,25 @@ async fn people_see_their_own_notifications_newest_first_and_mark_them_read() {
     let owner_id = app.id_of_user("owner@example.com").await;
 
     // The nav loads the badge; nothing unread shows no number.
-    assert!(agent.page("/inbox").await.contains(r#"hx-get="/notifications/badge""#));
-    assert!(!agent.page("/notifications/badge").await.contains("data-unread"));
+    assert!(agent
+        .page("/inbox")
+        .await
+        .contains(r#"hx-get="/notifications/badge""#));
+    assert!(!agent
+        .page("/notifications/badge")
+        .await
+        .contains("data-unread"));
     assert!(visible(&agent.page("/notifications").await).contains("No notifications."));
 
     for i in 0..55 {
-        notify(&app, tenant, agent_id, &format!("SLA warning {i:02}"), 100 - i).await;
+        notify(
+            &app,
+            tenant,
+            agent_id,
+            &format!("SLA warning {i:02}"),
+            100 - i,
+        )
+        .await;
     }
     notify(&app, tenant, owner_id, "For the owner only", 1).await;
 
@@ -66,7 +79,9 @@ async fn people_see_their_own_notifications_newest_first_and_mark_them_read() {
     assert!(visible(&rest).contains("SLA warning 00"));
 
     // Mark one read, then the rest.
-    let id = between(&page, r#"<tr data-notification=""#, "\"").unwrap().to_owned();
+    let id = between(&page, r#"<tr data-notification=""#, "\"")
+        .unwrap()
+        .to_owned();
     let r = agent.post(&format!("/notifications/{id}/read"), &[]).await;
     assert_eq!(location(&r), "/notifications");
     assert!(agent
@@ -74,12 +89,11 @@ async fn people_see_their_own_notifications_newest_first_and_mark_them_read() {
         .await
         .contains(r#"data-unread="54""#));
     // Someone else's notification is not there for them.
-    let owners: uuid::Uuid =
-        sqlx::query_scalar("SELECT id FROM notifications WHERE user_id = $1")
-            .bind(owner_id)
-            .fetch_one(&app.admin)
-            .await
-            .unwrap();
+    let owners: uuid::Uuid = sqlx::query_scalar("SELECT id FROM notifications WHERE user_id = $1")
+        .bind(owner_id)
+        .fetch_one(&app.admin)
+        .await
+        .unwrap();
     assert_eq!(
         agent
             .post(&format!("/notifications/{owners}/read"), &[])
@@ -89,7 +103,10 @@ async fn people_see_their_own_notifications_newest_first_and_mark_them_read() {
     );
     let r = agent.post("/notifications/read", &[]).await;
     assert_eq!(location(&r), "/notifications");
-    assert!(!agent.page("/notifications/badge").await.contains("data-unread"));
+    assert!(!agent
+        .page("/notifications/badge")
+        .await
+        .contains("data-unread"));
     assert!(visible(&agent.page("/notifications").await).contains("0 unread"));
     // The owner's stays unread.
     assert!(owner
@@ -163,7 +180,9 @@ async fn admins_set_language_skills_and_everyone_switches_their_own_availability
     let profile = agent.page("/settings/profile").await;
     assert!(visible(&profile).contains("de, ja, pt-br"));
     assert!(visible(&profile).contains("Available"));
-    let r = agent.post("/settings/availability", &[("available", "0")]).await;
+    let r = agent
+        .post("/settings/availability", &[("available", "0")])
+        .await;
     assert_eq!(location(&r), "/settings/profile?notice=availability_saved");
     let available: bool = sqlx::query_scalar("SELECT available FROM users WHERE id = $1")
         .bind(agent_id)

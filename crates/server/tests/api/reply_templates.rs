@@ -109,7 +109,11 @@ async fn admins_manage_templates_and_agents_insert_them_filled_for_the_ticket() 
 }
 
 /// The template form as the page sends it.
-fn template_form<'a>(name: &'a str, body: &'a str, extra: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
+fn template_form<'a>(
+    name: &'a str,
+    body: &'a str,
+    extra: &[(&'a str, &'a str)],
+) -> Vec<(&'a str, &'a str)> {
     let mut form = vec![("name", name), ("category", "Shipping"), ("body", body)];
     form.extend_from_slice(extra);
     form
@@ -141,7 +145,11 @@ async fn templates_have_categories_language_versions_actions_and_checked_variabl
             "de: “{{kunde.name}}” is not a variable.",
         ),
         (
-            template_form("Bad lang", "Hi", &[("lang", "german"), ("lang_body", "Hallo")]),
+            template_form(
+                "Bad lang",
+                "Hi",
+                &[("lang", "german"), ("lang_body", "Hallo")],
+            ),
             "“german” is not a language code",
         ),
         (
@@ -207,21 +215,25 @@ async fn templates_have_categories_language_versions_actions_and_checked_variabl
             {"type": "add_tags", "tags": ["tracking", "where-is"]}
         ])
     );
-    let langs: Vec<String> = sqlx::query_scalar(
-        "SELECT language FROM reply_template_bodies ORDER BY language",
-    )
-    .fetch_all(&app.admin)
-    .await
-    .unwrap();
+    let langs: Vec<String> =
+        sqlx::query_scalar("SELECT language FROM reply_template_bodies ORDER BY language")
+            .fetch_all(&app.admin)
+            .await
+            .unwrap();
     assert_eq!(langs, ["de", "ja"]);
 
     // Preview with a real ticket: the German buyer gets the German version.
     let page = owner
         .page(&format!("/settings/templates/{id}?preview=1000"))
         .await;
-    let preview = visible(between(&page, r#"<div id="template-preview">"#, "</div>\n  </div>").unwrap_or(&page));
+    let preview = visible(
+        between(&page, r#"<div id="template-preview">"#, "</div>\n  </div>").unwrap_or(&page),
+    );
     assert!(preview.contains("Version used: de"), "{preview}");
-    assert!(preview.contains("Hallo A, Bestellung A-order-0."), "{preview}");
+    assert!(
+        preview.contains("Hallo A, Bestellung A-order-0."),
+        "{preview}"
+    );
     assert!(preview.contains("Every variable has a value"), "{preview}");
     // Another shop's ticket number is no ticket here.
     let other = app.shop("Other", "other@example.com").await;
@@ -315,14 +327,21 @@ async fn agents_insert_the_version_in_the_tickets_language_and_its_tags_go_with_
         .await
         .unwrap();
     let page = agent.page("/tickets/1000").await;
-    assert!(page.contains("data-body=\"Danke A\""), "de-AT falls back to de");
+    assert!(
+        page.contains("data-body=\"Danke A\""),
+        "de-AT falls back to de"
+    );
     assert!(page.contains("data-status=\"solved\""));
     // Without JavaScript: the reply starts from the template, its status preselected.
     let page = agent.page(&format!("/tickets/1000?template={id}")).await;
-    assert!(page.contains(&format!(r#"name="template" id="reply-template" value="{id}""#)));
+    assert!(page.contains(&format!(
+        r#"name="template" id="reply-template" value="{id}""#
+    )));
     assert!(page.contains(r#"<option value="solved" selected>"#));
 
-    let key = between(&page, r#"name="idempotency_key" value=""#, "\"").unwrap().to_owned();
+    let key = between(&page, r#"name="idempotency_key" value=""#, "\"")
+        .unwrap()
+        .to_owned();
     let id_text = id.to_string();
     let r = agent
         .post_files(

@@ -76,15 +76,19 @@ async fn admins_set_up_calendars_and_policies_through_the_forms() {
         .await
         .contains(r#"<option value="Asia/Shanghai""#));
 
-    let r = post_form(&owner, "/settings/sla/calendars", &office_calendar("Berlin office")).await;
+    let r = post_form(
+        &owner,
+        "/settings/sla/calendars",
+        &office_calendar("Berlin office"),
+    )
+    .await;
     assert_eq!(location(&r), "/settings/sla?notice=calendar_saved");
     let (calendar, _) = calendars(&app).await.remove(0);
-    let stored: (String, serde_json::Value, Vec<chrono::NaiveDate>) = sqlx::query_as(
-        "SELECT time_zone, hours, holidays FROM business_calendars",
-    )
-    .fetch_one(&app.admin)
-    .await
-    .unwrap();
+    let stored: (String, serde_json::Value, Vec<chrono::NaiveDate>) =
+        sqlx::query_as("SELECT time_zone, hours, holidays FROM business_calendars")
+            .fetch_one(&app.admin)
+            .await
+            .unwrap();
     assert_eq!(stored.0, "Europe/Berlin");
     assert_eq!(stored.1.as_array().unwrap().len(), 5);
     assert_eq!(
@@ -105,7 +109,12 @@ async fn admins_set_up_calendars_and_policies_through_the_forms() {
     )
     .await;
     assert_eq!(location(&r), "/settings/sla?notice=sla_saved");
-    let r = post_form(&owner, "/settings/sla/policies", &policy("Everything else", "")).await;
+    let r = post_form(
+        &owner,
+        "/settings/sla/policies",
+        &policy("Everything else", ""),
+    )
+    .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let row: (
         Vec<String>,
@@ -154,13 +163,12 @@ async fn admins_set_up_calendars_and_policies_through_the_forms() {
     changed[5].1 = "1".into();
     let r = post_form(&owner, &format!("/settings/sla/policies/{first}"), &changed).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    let (minutes, cal): (Option<i32>, Option<uuid::Uuid>) = sqlx::query_as(
-        "SELECT first_reply_minutes, calendar_id FROM sla_policies WHERE id = $1",
-    )
-    .bind(first)
-    .fetch_one(&app.admin)
-    .await
-    .unwrap();
+    let (minutes, cal): (Option<i32>, Option<uuid::Uuid>) =
+        sqlx::query_as("SELECT first_reply_minutes, calendar_id FROM sla_policies WHERE id = $1")
+            .bind(first)
+            .fetch_one(&app.admin)
+            .await
+            .unwrap();
     assert_eq!((minutes, cal), (Some(90), None));
 
     // Reorder, switch off: what the SLA run time reads follows.
@@ -246,7 +254,12 @@ async fn bad_calendars_and_policies_are_refused_and_store_nothing() {
     let app = spawn_app().await;
     let owner = app.shop("Shop", "owner@example.com").await;
     let other = app.shop("Other", "other@example.com").await;
-    post_form(&other, "/settings/sla/calendars", &office_calendar("Theirs")).await;
+    post_form(
+        &other,
+        "/settings/sla/calendars",
+        &office_calendar("Theirs"),
+    )
+    .await;
     let theirs = calendars(&app).await[0].0;
 
     let calendar_cases: Vec<(Vec<(&str, String)>, &str)> = vec![
@@ -324,7 +337,10 @@ async fn bad_calendars_and_policies_are_refused_and_store_nothing() {
             },
             "Enter whole hours and minutes (0–59), or leave both blank.",
         ),
-        (policy("Foreign calendar", &theirs.to_string()), "Choose from the list."),
+        (
+            policy("Foreign calendar", &theirs.to_string()),
+            "Choose from the list.",
+        ),
         (
             {
                 let mut f = policy("Bad warn", "");
@@ -381,7 +397,12 @@ async fn agents_get_403_and_other_shops_ids_are_404_on_every_sla_route() {
     let owner = app.shop("Shop", "owner@example.com").await;
     let agent = app.member(&owner, "agent@example.com", "agent").await;
     let stranger = app.shop("Other", "other@example.com").await;
-    post_form(&owner, "/settings/sla/calendars", &office_calendar("Office")).await;
+    post_form(
+        &owner,
+        "/settings/sla/calendars",
+        &office_calendar("Office"),
+    )
+    .await;
     let calendar = calendars(&app).await[0].0;
     post_form(&owner, "/settings/sla/policies", &policy("Mine", "")).await;
     let policy_id = policies(&app).await[0].0;
@@ -396,7 +417,11 @@ async fn agents_get_403_and_other_shops_ids_are_404_on_every_sla_route() {
         format!("/settings/sla/calendars/{calendar}/delete"),
     ];
     for path in &gets {
-        assert_eq!(agent.get(path).await.status(), StatusCode::FORBIDDEN, "{path}");
+        assert_eq!(
+            agent.get(path).await.status(),
+            StatusCode::FORBIDDEN,
+            "{path}"
+        );
     }
     let posts: Vec<(String, Vec<(&str, String)>)> = vec![
         (
@@ -463,7 +488,12 @@ async fn inbox_rows_and_the_ticket_page_show_sla_state_events_and_rule_runs() {
     let owner = app.shop("Shop", "owner@example.com").await;
     let tenant = app.tenant_of("owner@example.com").await;
     crate::tickets::seed_for(&app, tenant, 3, "A").await;
-    post_form(&owner, "/settings/sla/policies", &policy("Amazon urgent", "")).await;
+    post_form(
+        &owner,
+        "/settings/sla/policies",
+        &policy("Amazon urgent", ""),
+    )
+    .await;
     let policy_id = policies(&app).await[0].0;
     // 1000: due in 3 h (running); 1001: due in 30 min (due soon); 1002: breached 35 min ago.
     for (number, minutes) in [(1000, 180), (1001, 30), (1002, -35)] {
@@ -486,9 +516,21 @@ async fn inbox_rows_and_the_ticket_page_show_sla_state_events_and_rule_runs() {
         let end = inbox[start..].find("</tr>").unwrap();
         inbox[start..start + end].to_owned()
     };
-    assert!(row(1000).contains(r#"data-sla="badge-muted">2 h 59 m left"#), "{}", row(1000));
-    assert!(row(1001).contains(r#"data-sla="badge-warn">29 m left"#), "{}", row(1001));
-    assert!(row(1002).contains(r#"data-sla="badge-danger">breached 35 m ago"#), "{}", row(1002));
+    assert!(
+        row(1000).contains(r#"data-sla="badge-muted">2 h 59 m left"#),
+        "{}",
+        row(1000)
+    );
+    assert!(
+        row(1001).contains(r#"data-sla="badge-warn">29 m left"#),
+        "{}",
+        row(1001)
+    );
+    assert!(
+        row(1002).contains(r#"data-sla="badge-danger">breached 35 m ago"#),
+        "{}",
+        row(1002)
+    );
 
     // The ticket page: policy, each running target, warnings and breaches, rule runs, and the
     // rule as the actor of its changes.
@@ -551,7 +593,10 @@ async fn inbox_rows_and_the_ticket_page_show_sla_state_events_and_rule_runs() {
     assert!(runs.contains("Escalate"), "{runs}");
     assert!(runs.contains("Set priority to urgent"), "{runs}");
     let history = visible(between(&page, r#"id="history">"#, "</section>").unwrap());
-    assert!(history.contains("Rule “Escalate” changed priority: Normal → Urgent"), "{history}");
+    assert!(
+        history.contains("Rule “Escalate” changed priority: Normal → Urgent"),
+        "{history}"
+    );
 
     // Pending on the customer: the clocks are paused.
     sqlx::query("UPDATE tickets SET status = 'pending' WHERE number = 1000")
@@ -562,7 +607,10 @@ async fn inbox_rows_and_the_ticket_page_show_sla_state_events_and_rule_runs() {
     assert!(page.contains("paused (waiting on customer)"), "{page}");
     // In Chinese too.
     owner
-        .post("/settings/language", &[("ui_locale", "zh-CN"), ("next", "/inbox")])
+        .post(
+            "/settings/language",
+            &[("ui_locale", "zh-CN"), ("next", "/inbox")],
+        )
         .await;
     let inbox = visible(&owner.page("/inbox?view=all").await);
     assert!(inbox.contains("已超时 35 m"), "{inbox}");

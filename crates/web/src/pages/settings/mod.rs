@@ -113,8 +113,10 @@ pub fn language_code(text: &str) -> Option<String> {
     let code = text.trim().replace('_', "-").to_ascii_lowercase();
     let mut parts = code.split('-');
     let primary = parts.next()?;
-    let primary_ok = (2..=3).contains(&primary.len()) && primary.bytes().all(|b| b.is_ascii_lowercase());
-    let rest_ok = parts.all(|p| (2..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()));
+    let primary_ok =
+        (2..=3).contains(&primary.len()) && primary.bytes().all(|b| b.is_ascii_lowercase());
+    let rest_ok =
+        parts.all(|p| (2..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()));
     (primary_ok && rest_ok && code.len() <= 35).then_some(code)
 }
 
@@ -122,7 +124,11 @@ pub fn language_code(text: &str) -> Option<String> {
 pub fn language_codes(text: &str) -> Result<Vec<String>, Vec<String>> {
     let mut codes = Vec::new();
     let mut bad = Vec::new();
-    for item in text.split([',', ' ', ';', '\n']).map(str::trim).filter(|i| !i.is_empty()) {
+    for item in text
+        .split([',', ' ', ';', '\n'])
+        .map(str::trim)
+        .filter(|i| !i.is_empty())
+    {
         match language_code(item) {
             Some(code) if !codes.contains(&code) => codes.push(code),
             Some(_) => {}
@@ -147,7 +153,10 @@ mod tests {
             vec!["de", "ja", "pt-br"]
         );
         assert_eq!(language_codes("").unwrap(), Vec::<String>::new());
-        assert_eq!(language_codes("de, german, x").unwrap_err(), vec!["german", "x"]);
+        assert_eq!(
+            language_codes("de, german, x").unwrap_err(),
+            vec!["german", "x"]
+        );
         assert_eq!(language_code("zh-Hans").as_deref(), Some("zh-hans"));
         assert_eq!(language_code("中文"), None);
     }

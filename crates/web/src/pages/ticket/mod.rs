@@ -29,9 +29,9 @@ use aftersail_db::{attachments, reply_templates};
 use aftersail_db::{
     customers, messages, orders, rmas, teams, ticket_events, tickets, users, TenantTx,
 };
-use aftersail_domain::ticket::{Priority, Status, TicketType};
 use aftersail_domain::rules::Action;
 use aftersail_domain::templates::{self, TicketValues};
+use aftersail_domain::ticket::{Priority, Status, TicketType};
 use aftersail_domain::{attachment, money, MessageId, ReplyTemplateId};
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -331,7 +331,9 @@ async fn load<'a>(
         rma_of(&ticket, &returns).as_deref(),
     );
     let sla_policy = match ticket.sla_policy_id {
-        Some(id) => aftersail_db::sla_policies::get(tx, id).await?.map(|p| p.name),
+        Some(id) => aftersail_db::sla_policies::get(tx, id)
+            .await?
+            .map(|p| p.name),
         None => None,
     };
     let sla_events = aftersail_db::sla::events_for_ticket(tx, ticket.id).await?;

@@ -9,7 +9,10 @@ mod warehouses;
 mod words;
 
 /// A return reason in the user's language (for other settings that name reasons).
-pub(crate) fn reason_label(t: &crate::i18n::Tr, r: aftersail_domain::returns::ReturnReason) -> &'static str {
+pub(crate) fn reason_label(
+    t: &crate::i18n::Tr,
+    r: aftersail_domain::returns::ReturnReason,
+) -> &'static str {
     words::reason(t, r)
 }
 

@@ -37,7 +37,10 @@ pub fn router() -> Router<AppState> {
         .route("/settings/rules/{id}", get(edit).post(update))
         .route("/settings/rules/{id}/enabled", post(set_enabled))
         .route("/settings/rules/{id}/move", post(move_rule))
-        .route("/settings/rules/{id}/delete", get(confirm_delete).post(delete))
+        .route(
+            "/settings/rules/{id}/delete",
+            get(confirm_delete).post(delete),
+        )
 }
 
 /// A select option.
@@ -46,7 +49,11 @@ pub struct Opt {
     pub label: String,
 }
 
-fn opts<T: Copy>(all: &[T], code: impl Fn(T) -> &'static str, label: impl Fn(T) -> String) -> Vec<Opt> {
+fn opts<T: Copy>(
+    all: &[T],
+    code: impl Fn(T) -> &'static str,
+    label: impl Fn(T) -> String,
+) -> Vec<Opt> {
     all.iter()
         .map(|v| Opt {
             value: code(*v).to_owned(),
@@ -241,8 +248,12 @@ fn rule_page<'a>(
         form: form.with_blank_rows(),
         name_error,
         problems,
-        triggers: opts(Trigger::ALL, Trigger::as_str, |v| words::trigger(t, v.as_str())),
-        rule_sets: opts(RuleSet::ALL, RuleSet::as_str, |v| words::rule_set(t, v.as_str())),
+        triggers: opts(Trigger::ALL, Trigger::as_str, |v| {
+            words::trigger(t, v.as_str())
+        }),
+        rule_sets: opts(RuleSet::ALL, RuleSet::as_str, |v| {
+            words::rule_set(t, v.as_str())
+        }),
         anchors: opts(TimeAnchor::ALL, TimeAnchor::as_str, |v| {
             words::anchor(t, v).to_owned()
         }),
@@ -262,25 +273,33 @@ fn rule_page<'a>(
         ],
         fields: opts(Field::ALL, Field::as_str, |v| words::field(t, v).to_owned()),
         ops: opts(Op::ALL, Op::as_str, |v| words::op(t, v).to_owned()),
-        action_kinds: opts(words::ACTION_KINDS, |k| k, |k| {
-            words::action_kind(t, k).to_owned()
+        action_kinds: opts(
+            words::ACTION_KINDS,
+            |k| k,
+            |k| words::action_kind(t, k).to_owned(),
+        ),
+        statuses: opts(Status::ALL, Status::as_str, |v| {
+            t.code(v.as_str()).to_owned()
         }),
-        statuses: opts(Status::ALL, Status::as_str, |v| t.code(v.as_str()).to_owned()),
         priorities: opts(Priority::ALL, Priority::as_str, |v| {
             t.code(v.as_str()).to_owned()
         }),
         types: opts(TicketType::ALL, TicketType::as_str, |v| {
             t.code(v.as_str()).to_owned()
         }),
-        assign_kinds: opts(words::ASSIGN_KINDS, |k| k, |k| {
-            words::assign_kind(t, k).to_owned()
-        }),
+        assign_kinds: opts(
+            words::ASSIGN_KINDS,
+            |k| k,
+            |k| words::assign_kind(t, k).to_owned(),
+        ),
         methods: opts(AssignMethod::ALL, AssignMethod::as_str, |m| {
             words::method(t, m).to_owned()
         }),
-        notify_kinds: opts(words::NOTIFY_KINDS, |k| k, |k| {
-            words::notify_kind(t, k).to_owned()
-        }),
+        notify_kinds: opts(
+            words::NOTIFY_KINDS,
+            |k| k,
+            |k| words::notify_kind(t, k).to_owned(),
+        ),
         reasons: opts(ReturnReason::ALL, ReturnReason::code, |r| {
             crate::pages::settings::returns_reason(t, r).to_owned()
         }),
@@ -532,8 +551,14 @@ async fn delete(
     let name = rules::delete(&mut tx, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    user.audit(&mut tx, "rule.deleted", "rule", id.0, json!({ "name": name }))
-        .await?;
+    user.audit(
+        &mut tx,
+        "rule.deleted",
+        "rule",
+        id.0,
+        json!({ "name": name }),
+    )
+    .await?;
     tx.commit().await?;
     Ok(Redirect::to("/settings/rules?notice=rule_deleted").into_response())
 }

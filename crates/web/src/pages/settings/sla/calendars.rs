@@ -273,7 +273,12 @@ async fn new(State(state): State<AppState>, user: CurrentUser) -> AppResult<Resp
     let mut tx = user.tx(&state).await?;
     let zone = tenants::get(&mut tx).await?.time_zone;
     tx.commit().await?;
-    let page = calendar_page(&user, None, CalendarForm::blank(zone), FormErrors::default());
+    let page = calendar_page(
+        &user,
+        None,
+        CalendarForm::blank(zone),
+        FormErrors::default(),
+    );
     Ok(render(&page)?.into_response())
 }
 
@@ -288,7 +293,12 @@ async fn edit(
         .await?
         .ok_or(AppError::NotFound)?;
     tx.commit().await?;
-    let page = calendar_page(&user, Some(id), CalendarForm::of(&calendar), FormErrors::default());
+    let page = calendar_page(
+        &user,
+        Some(id),
+        CalendarForm::of(&calendar),
+        FormErrors::default(),
+    );
     Ok(render(&page)?.into_response())
 }
 

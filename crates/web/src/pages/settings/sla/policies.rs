@@ -145,7 +145,13 @@ fn target(hours: &str, minutes: &str) -> Result<Option<i32>, ()> {
 }
 
 /// Only codes from `allowed`, each once.
-fn codes(picked: &[String], allowed: &[&str], field: &'static str, t: &Tr, errors: &mut FormErrors) -> Vec<String> {
+fn codes(
+    picked: &[String],
+    allowed: &[&str],
+    field: &'static str,
+    t: &Tr,
+    errors: &mut FormErrors,
+) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for p in picked {
         if !allowed.contains(&p.as_str()) {
@@ -316,16 +322,17 @@ fn policy_page<'a>(
     errors: FormErrors,
 ) -> PolicyPage<'a> {
     let t = user.t();
-    let checks = |codes: &[&str], picked: &[String], label: &dyn Fn(&str) -> String| -> Vec<Check> {
-        codes
-            .iter()
-            .map(|c| Check {
-                value: (*c).to_owned(),
-                label: label(c),
-                checked: picked.iter().any(|p| p == c),
-            })
-            .collect()
-    };
+    let checks =
+        |codes: &[&str], picked: &[String], label: &dyn Fn(&str) -> String| -> Vec<Check> {
+            codes
+                .iter()
+                .map(|c| Check {
+                    value: (*c).to_owned(),
+                    label: label(c),
+                    checked: picked.iter().any(|p| p == c),
+                })
+                .collect()
+        };
     let priority_codes: Vec<&str> = Priority::ALL.iter().map(|p| p.as_str()).collect();
     let type_codes: Vec<&str> = TicketType::ALL.iter().map(|p| p.as_str()).collect();
     PolicyPage {
@@ -376,7 +383,13 @@ fn policy_page<'a>(
 async fn new(State(state): State<AppState>, user: CurrentUser) -> AppResult<Response> {
     user.require_admin()?;
     let lists = lists(&state, &user).await?;
-    let page = policy_page(&user, None, PolicyForm::blank(), &lists, FormErrors::default());
+    let page = policy_page(
+        &user,
+        None,
+        PolicyForm::blank(),
+        &lists,
+        FormErrors::default(),
+    );
     Ok(render(&page)?.into_response())
 }
 
@@ -392,7 +405,13 @@ async fn edit(
         .ok_or(AppError::NotFound)?;
     tx.commit().await?;
     let lists = lists(&state, &user).await?;
-    let page = policy_page(&user, Some(id), PolicyForm::of(&policy), &lists, FormErrors::default());
+    let page = policy_page(
+        &user,
+        Some(id),
+        PolicyForm::of(&policy),
+        &lists,
+        FormErrors::default(),
+    );
     Ok(render(&page)?.into_response())
 }
 
@@ -506,8 +525,14 @@ async fn set_enabled(
     } else {
         ("sla.policy_disabled", "sla_disabled")
     };
-    user.audit(&mut tx, action, "sla_policy", id.0, json!({ "name": policy.name }))
-        .await?;
+    user.audit(
+        &mut tx,
+        action,
+        "sla_policy",
+        id.0,
+        json!({ "name": policy.name }),
+    )
+    .await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("/settings/sla?notice={notice}")).into_response())
 }
@@ -570,8 +595,14 @@ async fn delete(
     let name = sla_policies::delete(&mut tx, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    user.audit(&mut tx, "sla.policy_deleted", "sla_policy", id.0, json!({ "name": name }))
-        .await?;
+    user.audit(
+        &mut tx,
+        "sla.policy_deleted",
+        "sla_policy",
+        id.0,
+        json!({ "name": name }),
+    )
+    .await?;
     tx.commit().await?;
     Ok(Redirect::to("/settings/sla?notice=sla_deleted").into_response())
 }
