@@ -66,6 +66,8 @@ pub async fn seed(pool: &PgPool) -> anyhow::Result<bool> {
         return Ok(false);
     }
     let mut tx = TenantTx::begin(pool, TenantId::new()).await?;
+    // The demo's conversations are history: rules act on what happens from now on.
+    tx.without_automation().await?;
     let ids = create_shop(&mut tx, SHOP_SLUG, "Demo Outdoor Store", &PEOPLE).await?;
     let eu = teams::create(&mut tx, "EU returns").await?;
     teams::add_member(&mut tx, eu, ids[2]).await?;
@@ -76,8 +78,107 @@ pub async fn seed(pool: &PgPool) -> anyhow::Result<bool> {
         reply_templates::create(&mut tx, name, body).await?;
     }
     returns_setup(&mut tx).await?;
+    automation_setup(&mut tx, eu).await?;
     tx.commit().await?;
     Ok(true)
+}
+
+/// Office hours, two SLA policies (a marketplace's 24 h clock and office-hours targets) and
+/// three rules to look at and try: an out-of-hours acknowledgement in the buyer's language,
+/// escalation on words like "chargeback", and German tickets to the EU team.
+async fn automation_setup(
+    tx: &mut TenantTx,
+    eu_team: aftersail_domain::TeamId,
+) -> anyhow::Result<()> {
+    use serde_json::json;
+    let tenant = tx.tenant();
+    let calendar = uuid::Uuid::now_v7();
+    let weekdays: Vec<_> = ["Mon", "Tue", "Wed", "Thu", "Fri"]
+        .iter()
+        .map(|d| json!({"day": d, "open": "09:00:00", "close": "18:00:00"}))
+        .collect();
+    sqlx::query(
+        "INSERT INTO business_calendars (tenant_id, id, name, time_zone, hours, holidays)
+         VALUES ($1, $2, 'Shenzhen office', 'Asia/Shanghai', $3, ARRAY['2027-02-16', '2027-02-17', '2027-02-18']::date[])",
+    )
+    .bind(tenant)
+    .bind(calendar)
+    .bind(json!(weekdays))
+    .execute(tx.conn())
+    .await?;
+    sqlx::query("UPDATE tenants SET business_calendar_id = $2 WHERE id = $1")
+        .bind(tenant)
+        .bind(calendar)
+        .execute(tx.conn())
+        .await?;
+    sqlx::query(
+        "INSERT INTO sla_policies (tenant_id, id, name, position, channels, first_reply_minutes,
+                                   next_reply_minutes, resolution_minutes, calendar_id, warn_minutes,
+                                   breach_priority, breach_notify)
+         VALUES ($1, $2, 'Marketplace 24 h', 0, ARRAY['amazon', 'ebay'], 1440, 1440, NULL, NULL, 120, 'high', 'assignee'),
+                ($1, $3, 'Office hours', 1, '{}', 240, 480, 2880, $4, 30, 'high', 'admins')",
+    )
+    .bind(tenant)
+    .bind(uuid::Uuid::now_v7())
+    .bind(uuid::Uuid::now_v7())
+    .bind(calendar)
+    .execute(tx.conn())
+    .await?;
+    let template = reply_templates::create(
+        tx,
+        "Out of office hours",
+        "Hi {{customer.first_name}}, thanks for your message. Our team is back at 09:00 (China time) and will answer you then. — {{shop.name}}",
+    )
+    .await?;
+    for (language, body) in [
+        ("de", "Hallo {{customer.first_name}}, danke für Ihre Nachricht. Unser Team ist ab 9:00 Uhr (China) wieder da und antwortet Ihnen dann. — {{shop.name}}"),
+        ("zh", "{{customer.first_name}} 您好，感谢您的留言。我们的团队将于北京时间 9:00 上班后回复您。— {{shop.name}}"),
+    ] {
+        sqlx::query("INSERT INTO reply_template_bodies (tenant_id, template_id, language, body) VALUES ($1, $2, $3, $4)")
+            .bind(tenant)
+            .bind(template)
+            .bind(language)
+            .bind(body)
+            .execute(tx.conn())
+            .await?;
+    }
+    let rules = [
+        (
+            "Out-of-hours acknowledgement",
+            "message_received",
+            json!({"conditions": {"all": [{"field": "business_hours", "op": "is", "value": false},
+                                          {"field": "ticket.channel", "op": "is", "value": "email"}]},
+                   "actions": [{"type": "reply", "template": template}, {"type": "add_tags", "tags": ["out-of-hours"]}]}),
+        ),
+        (
+            "Escalate threats of claims",
+            "message_received",
+            json!({"conditions": {"any": [{"field": "message.text", "op": "contains_any",
+                                           "value": ["chargeback", "lawyer", "a-to-z", "Anwalt", "投诉", "差评"]}]},
+                   "actions": [{"type": "set_priority", "priority": "urgent"}, {"type": "add_tags", "tags": ["escalated"]},
+                               {"type": "notify", "to": {"kind": "admins"}, "text": "A buyer threatens a claim"}]}),
+        ),
+        (
+            "German tickets to the EU team",
+            "ticket_created",
+            json!({"conditions": {"all": [{"field": "ticket.language", "op": "is", "value": "de"}]},
+                   "actions": [{"type": "assign", "to": {"kind": "team", "team": eu_team, "method": "round_robin"}}]}),
+        ),
+    ];
+    for (position, (name, trigger, definition)) in rules.into_iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO rules (tenant_id, id, name, position, trigger, definition) VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(tenant)
+        .bind(uuid::Uuid::now_v7())
+        .bind(name)
+        .bind(position as i32)
+        .bind(trigger)
+        .bind(definition)
+        .execute(tx.conn())
+        .await?;
+    }
+    Ok(())
 }
 
 /// The EU preset and two return destinations: a German return centre for EU buyers and the

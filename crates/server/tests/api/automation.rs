@@ -773,3 +773,48 @@ async fn a_webhook_action_posts_the_ticket_and_retries_failures() {
         "the failure waits for a retry"
     );
 }
+
+#[tokio::test]
+async fn the_demo_shops_rules_and_policies_are_valid_and_work() {
+    let app = spawn_app().await;
+    assert!(aftersail_server::demo::seed(&app.pool).await.unwrap());
+    let queued: i64 = sqlx::query_scalar("SELECT count(*) FROM automation_events")
+        .fetch_one(&app.admin)
+        .await
+        .unwrap();
+    assert_eq!(queued, 0, "the demo's history raises no automation");
+    let rules: Vec<(String, Value)> = sqlx::query_as("SELECT trigger, definition FROM rules")
+        .fetch_all(&app.admin)
+        .await
+        .unwrap();
+    assert_eq!(rules.len(), 3);
+    for (trigger, definition) in rules {
+        let def: aftersail_domain::rules::Definition = serde_json::from_value(definition).unwrap();
+        let trigger = aftersail_domain::rules::Trigger::parse(&trigger).unwrap();
+        aftersail_domain::rules::validate(trigger, &def).expect("demo rule is valid");
+    }
+    // A buyer threatens a chargeback: the rule escalates.
+    let tenant: Uuid = sqlx::query_scalar("SELECT id FROM tenants WHERE slug = 'demo'")
+        .fetch_one(&app.admin)
+        .await
+        .unwrap();
+    let s = Shop { app, tenant };
+    let now = Utc::now();
+    let (ticket, _) = s.ticket("en", "I will file a chargeback", now).await;
+    s.settle(now).await;
+    let priority: String = sqlx::query_scalar("SELECT priority FROM tickets WHERE id = $1")
+        .bind(ticket.0)
+        .fetch_one(&s.app.admin)
+        .await
+        .unwrap();
+    assert_eq!(priority, "urgent");
+    assert!(s.tags(ticket).await.contains(&"escalated".to_owned()));
+    let policy: Option<String> = sqlx::query_scalar(
+        "SELECT p.name FROM tickets t JOIN sla_policies p ON p.tenant_id = t.tenant_id AND p.id = t.sla_policy_id WHERE t.id = $1",
+    )
+    .bind(ticket.0)
+    .fetch_optional(&s.app.admin)
+    .await
+    .unwrap();
+    assert_eq!(policy.as_deref(), Some("Office hours"));
+}
