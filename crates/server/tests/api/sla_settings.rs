@@ -116,25 +116,29 @@ async fn admins_set_up_calendars_and_policies_through_the_forms() {
     )
     .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    let row: (
-        Vec<String>,
-        Vec<String>,
-        Vec<String>,
-        Option<i32>,
-        Option<i32>,
-        Option<i32>,
-        Option<uuid::Uuid>,
-        i32,
-        Option<String>,
-        Option<String>,
-    ) = sqlx::query_as(
-        "SELECT channels, priorities, customer_tags, first_reply_minutes, next_reply_minutes,
-                resolution_minutes, calendar_id, warn_minutes, breach_priority, breach_notify
+    let matched: (Vec<String>, Vec<String>, Vec<String>) = sqlx::query_as(
+        "SELECT channels, priorities, customer_tags FROM sla_policies WHERE name = 'Amazon urgent'",
+    )
+    .fetch_one(&app.admin)
+    .await
+    .unwrap();
+    let targets: (Option<i32>, Option<i32>, Option<i32>, Option<uuid::Uuid>, i32) = sqlx::query_as(
+        "SELECT first_reply_minutes, next_reply_minutes, resolution_minutes, calendar_id, warn_minutes
          FROM sla_policies WHERE name = 'Amazon urgent'",
     )
     .fetch_one(&app.admin)
     .await
     .unwrap();
+    let breach: (Option<String>, Option<String>) = sqlx::query_as(
+        "SELECT breach_priority, breach_notify FROM sla_policies WHERE name = 'Amazon urgent'",
+    )
+    .fetch_one(&app.admin)
+    .await
+    .unwrap();
+    let row = (
+        matched.0, matched.1, matched.2, targets.0, targets.1, targets.2, targets.3, targets.4,
+        breach.0, breach.1,
+    );
     assert_eq!(row.0, ["amazon", "ebay"]);
     assert_eq!(row.1, ["urgent"]);
     assert_eq!(row.2, ["vip", "wholesale"]);
