@@ -89,4 +89,14 @@ async fn an_admin_builds_a_rule_in_the_browser_and_switches_holiday_mode() {
         .await
         .unwrap();
     assert!(on);
+
+    // The calendar form adds opening-hours rows in place too.
+    web.goto(&format!("{}/settings/sla/calendars/new", app.address))
+        .await;
+    web.wait_true("document.querySelectorAll('#calendar-hours [data-row=hours]').length === 6")
+        .await;
+    web.click("[data-add-row=hours]").await;
+    web.wait_true("document.querySelectorAll('#calendar-hours [data-row=hours]').length === 7")
+        .await;
+    web.screenshot("calendar-form").await;
 }
