@@ -69,28 +69,6 @@ pub async fn get(tx: &mut TenantTx, id: RuleId) -> Result<Option<Rule>, Error> {
     .await
 }
 
-/// The rules the worker runs for `trigger` now: enabled, in a rule set active for the shop's
-/// holiday mode, in order.
-pub async fn active(
-    tx: &mut TenantTx,
-    trigger: &str,
-    holiday_mode: bool,
-) -> Result<Vec<Rule>, Error> {
-    let tenant = tx.tenant();
-    sqlx::query_as(&format!(
-        "SELECT {COLUMNS}, NULL::timestamptz AS last_run_at
-         FROM rules r
-         WHERE r.tenant_id = $1 AND r.trigger = $2 AND r.enabled
-           AND (r.rule_set = 'always' OR r.rule_set = CASE WHEN $3 THEN 'holiday' ELSE 'regular' END)
-         ORDER BY r.position, r.id"
-    ))
-    .bind(tenant)
-    .bind(trigger)
-    .bind(holiday_mode)
-    .fetch_all(tx.conn())
-    .await
-}
-
 /// A new rule, last in the order, enabled.
 pub async fn create(tx: &mut TenantTx, rule: &RuleInput<'_>) -> Result<RuleId, Error> {
     let tenant = tx.tenant();

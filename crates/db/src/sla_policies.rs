@@ -70,15 +70,6 @@ pub async fn list(tx: &mut TenantTx) -> Result<Vec<Policy>, Error> {
         .await
 }
 
-/// The enabled policies in order: what the SLA runtime matches tickets against.
-pub async fn enabled(tx: &mut TenantTx) -> Result<Vec<Policy>, Error> {
-    let tenant = tx.tenant();
-    sqlx::query_as(&format!("{SELECT} AND p.enabled ORDER BY p.position, p.id"))
-        .bind(tenant)
-        .fetch_all(tx.conn())
-        .await
-}
-
 pub async fn get(tx: &mut TenantTx, id: SlaPolicyId) -> Result<Option<Policy>, Error> {
     let tenant = tx.tenant();
     sqlx::query_as(&format!("{SELECT} AND p.id = $2"))

@@ -310,12 +310,12 @@ async fn holiday_mode_switches_and_rule_sets_are_stored() {
     // What the worker reads: the holiday set and "always" while on, the regular set while off.
     let tenant = TenantId(app.tenant_of("owner@example.com").await);
     let mut tx = TenantTx::begin(&app.pool, tenant).await.unwrap();
-    let names = |rules: Vec<aftersail_db::rules::Rule>| {
+    let names = |rules: Vec<aftersail_db::automation::ActiveRule>| {
         rules.into_iter().map(|r| r.name).collect::<Vec<_>>()
     };
     assert_eq!(
         names(
-            aftersail_db::rules::active(&mut tx, "message_received", true)
+            aftersail_db::automation::rules_for(&mut tx, "message_received", true)
                 .await
                 .unwrap()
         ),
@@ -323,14 +323,14 @@ async fn holiday_mode_switches_and_rule_sets_are_stored() {
     );
     assert_eq!(
         names(
-            aftersail_db::rules::active(&mut tx, "message_received", false)
+            aftersail_db::automation::rules_for(&mut tx, "message_received", false)
                 .await
                 .unwrap()
         ),
         ["Normal days", "Every day"]
     );
     assert!(
-        aftersail_db::rules::active(&mut tx, "ticket_created", false)
+        aftersail_db::automation::rules_for(&mut tx, "ticket_created", false)
             .await
             .unwrap()
             .is_empty()

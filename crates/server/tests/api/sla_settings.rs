@@ -191,7 +191,7 @@ async fn admins_set_up_calendars_and_policies_through_the_forms() {
         .await;
     let tenant = TenantId(app.tenant_of("owner@example.com").await);
     let mut tx = TenantTx::begin(&app.pool, tenant).await.unwrap();
-    let enabled = aftersail_db::sla_policies::enabled(&mut tx).await.unwrap();
+    let enabled = aftersail_db::sla::policies_in_order(&mut tx).await.unwrap();
     tx.commit().await.unwrap();
     assert_eq!(
         enabled.iter().map(|p| p.name.as_str()).collect::<Vec<_>>(),
