@@ -1,4 +1,5 @@
-//! Ordered settings lists (rules, SLA policies): moving one entry up or down.
+//! Ordered settings lists (rules, SLA policies): moving one entry up or down, switching one
+//! on or off.
 
 use uuid::Uuid;
 
@@ -43,4 +44,24 @@ pub(crate) async fn swap(
     .execute(tx.conn())
     .await?;
     Ok(Some(true))
+}
+
+/// Switches the row on or off; false when there is no such row in the shop. `table` is one of
+/// this crate's own table names, never a value from a request.
+pub(crate) async fn set_enabled(
+    tx: &mut TenantTx,
+    table: &'static str,
+    id: Uuid,
+    enabled: bool,
+) -> Result<bool, Error> {
+    let tenant = tx.tenant();
+    let done = sqlx::query(&format!(
+        "UPDATE {table} SET enabled = $3, updated_at = now() WHERE tenant_id = $1 AND id = $2"
+    ))
+    .bind(tenant)
+    .bind(id)
+    .bind(enabled)
+    .execute(tx.conn())
+    .await?;
+    Ok(done.rows_affected() == 1)
 }

@@ -112,16 +112,7 @@ pub async fn update(tx: &mut TenantTx, id: RuleId, rule: &RuleInput<'_>) -> Resu
 
 /// Returns false when there is no such rule in the shop.
 pub async fn set_enabled(tx: &mut TenantTx, id: RuleId, enabled: bool) -> Result<bool, Error> {
-    let tenant = tx.tenant();
-    let done = sqlx::query(
-        "UPDATE rules SET enabled = $3, updated_at = now() WHERE tenant_id = $1 AND id = $2",
-    )
-    .bind(tenant)
-    .bind(id)
-    .bind(enabled)
-    .execute(tx.conn())
-    .await?;
-    Ok(done.rows_affected() == 1)
+    crate::ordering::set_enabled(tx, "rules", id.0, enabled).await
 }
 
 /// Returns the deleted rule's name, or `None` when there was no such rule. Its run log goes

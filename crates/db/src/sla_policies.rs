@@ -143,16 +143,7 @@ pub async fn update(tx: &mut TenantTx, id: SlaPolicyId, p: &PolicyInput) -> Resu
 
 /// Returns false when there is no such policy in the shop.
 pub async fn set_enabled(tx: &mut TenantTx, id: SlaPolicyId, enabled: bool) -> Result<bool, Error> {
-    let tenant = tx.tenant();
-    let done = sqlx::query(
-        "UPDATE sla_policies SET enabled = $3, updated_at = now() WHERE tenant_id = $1 AND id = $2",
-    )
-    .bind(tenant)
-    .bind(id)
-    .bind(enabled)
-    .execute(tx.conn())
-    .await?;
-    Ok(done.rows_affected() == 1)
+    crate::ordering::set_enabled(tx, "sla_policies", id.0, enabled).await
 }
 
 /// Returns the deleted policy's name, or `None` when there was no such policy. Tickets it
