@@ -324,7 +324,7 @@ CREATE TRIGGER orders_automation AFTER INSERT OR UPDATE ON orders
 -- event of the same ticket is still queued (being handled or to be retried), so each
 -- ticket's events are handled in order even with many workers.
 CREATE FUNCTION claim_automation_events(p_limit integer, p_lease interval)
-    RETURNS TABLE (tenant_id uuid, id bigint, lease_id uuid)
+    RETURNS TABLE (tenant_id uuid, id bigint, lease_id uuid, attempts integer)
     LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = public, pg_temp
     AS $$
     #variable_conflict use_column
@@ -342,7 +342,7 @@ CREATE FUNCTION claim_automation_events(p_limit integer, p_lease interval)
         UPDATE automation_events e SET lease_id = gen_random_uuid(), lease_until = now() + p_lease,
                                        attempts = e.attempts + 1
         FROM due WHERE e.tenant_id = due.tenant_id AND e.id = due.id
-        RETURNING e.tenant_id, e.id, e.lease_id;
+        RETURNING e.tenant_id, e.id, e.lease_id, e.attempts;
     END $$;
 
 -- Time rules: one timer per rule and ticket (or order) and anchor moment.

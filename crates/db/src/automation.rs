@@ -24,6 +24,8 @@ pub struct EventClaim {
     pub tenant_id: TenantId,
     pub id: i64,
     pub lease_id: Uuid,
+    /// Claims so far, this one included.
+    pub attempts: i32,
 }
 
 /// Claims queued events across shops, oldest first, for `lease`; a ticket's later events
@@ -33,7 +35,7 @@ pub async fn claim_events(
     limit: i32,
     lease: Duration,
 ) -> Result<Vec<EventClaim>, Error> {
-    sqlx::query_as("SELECT tenant_id, id, lease_id FROM claim_automation_events($1, $2)")
+    sqlx::query_as("SELECT tenant_id, id, lease_id, attempts FROM claim_automation_events($1, $2)")
         .bind(limit)
         .bind(lease)
         .fetch_all(pool)
@@ -50,7 +52,6 @@ pub struct Event {
     pub previous: Option<Json<serde_json::Value>>,
     pub cause: Option<String>,
     pub occurred_at: DateTime<Utc>,
-    pub attempts: i32,
 }
 
 /// Takes the event out of the queue inside `tx` (so it is gone exactly when what it caused
@@ -59,7 +60,7 @@ pub async fn take_event(tx: &mut TenantTx, id: i64, lease: Uuid) -> Result<Optio
     let tenant = tx.tenant();
     sqlx::query_as(
         "DELETE FROM automation_events WHERE tenant_id = $1 AND id = $2 AND lease_id = $3
-         RETURNING id, kind, ticket_id, message_id, order_id, previous, cause, occurred_at, attempts",
+         RETURNING id, kind, ticket_id, message_id, order_id, previous, cause, occurred_at",
     )
     .bind(tenant)
     .bind(id)
@@ -370,6 +371,7 @@ pub struct TicketView {
     pub next_reply_due_at: Option<DateTime<Utc>>,
     pub resolution_due_at: Option<DateTime<Utc>>,
     pub sla_policy_id: Option<SlaPolicyId>,
+    pub sla_warn_minutes: i32,
     pub sla_paused_at: Option<DateTime<Utc>>,
     pub customer_id: CustomerId,
     pub customer_name: String,
@@ -401,7 +403,7 @@ pub async fn lock_ticket(tx: &mut TenantTx, id: TicketId) -> Result<Option<Ticke
         "SELECT t.id, t.number, t.channel, t.subject, t.status, t.priority, t.type, t.assignee_id,
                 u.name AS assignee_name, t.team_id, t.tags, t.language, t.sentiment, t.created_at,
                 t.first_response_at, t.first_response_due_at, t.next_reply_due_at, t.resolution_due_at,
-                t.sla_policy_id, t.sla_paused_at,
+                t.sla_policy_id, t.sla_warn_minutes, t.sla_paused_at,
                 c.id AS customer_id, c.name AS customer_name, c.email AS customer_email,
                 c.country AS customer_country, c.language AS customer_language, c.tags AS customer_tags,
                 c.lifetime_value_minor AS customer_lifetime_value_minor, c.currency AS customer_currency,

@@ -67,10 +67,13 @@ pub async fn run_once(
             Ok(()) => round.events += 1,
             Err(err) => {
                 round.failed += 1;
-                tracing::warn!(tenant = %claim.tenant_id, event = claim.id, error = ?err, "automation event failed");
-                let failures = claim_attempts(pool, claim).await;
+                if claim.attempts >= MAX_ATTEMPTS {
+                    tracing::error!(tenant = %claim.tenant_id, event = claim.id, error = ?err, "automation event failed for the last time; dropped");
+                } else {
+                    tracing::warn!(tenant = %claim.tenant_id, event = claim.id, error = ?err, "automation event failed; retried later");
+                }
                 let retry = crate::backoff::delay(
-                    failures,
+                    claim.attempts.max(1) as u32,
                     Duration::from_secs(5),
                     Duration::from_secs(600),
                     &mut rand::thread_rng(),
@@ -90,22 +93,6 @@ pub async fn run_once(
         }
     }
     Ok(round)
-}
-
-async fn claim_attempts(pool: &PgPool, claim: EventClaim) -> u32 {
-    let attempts: Option<i32> = async {
-        let mut tx = TenantTx::begin(pool, claim.tenant_id).await.ok()?;
-        sqlx::query_scalar(
-            "SELECT attempts FROM automation_events WHERE tenant_id = $1 AND id = $2",
-        )
-        .bind(claim.tenant_id)
-        .bind(claim.id)
-        .fetch_optional(tx.conn())
-        .await
-        .ok()?
-    }
-    .await;
-    attempts.unwrap_or(1).max(1) as u32
 }
 
 pub async fn run(pool: PgPool, settings: Settings, lease: Duration, token: CancellationToken) {

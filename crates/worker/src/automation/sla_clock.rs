@@ -71,7 +71,7 @@ fn minutes(m: Option<i32>) -> Option<Duration> {
 fn current(t: &TicketView) -> Clocks {
     Clocks {
         policy: t.sla_policy_id,
-        warn_minutes: 0,
+        warn_minutes: t.sla_warn_minutes,
         first_response_due_at: t.first_response_due_at,
         next_reply_due_at: t.next_reply_due_at,
         resolution_due_at: t.resolution_due_at,
@@ -108,19 +108,23 @@ fn clocks_for(t: &TicketView, policy: Option<&PolicyForClock>) -> Result<Clocks,
 
 /// A new ticket: the first matching policy sets its deadlines. Returns the policy's name.
 pub async fn on_created(tx: &mut TenantTx, t: &TicketView) -> anyhow::Result<Option<String>> {
-    let policies = sla::policies_in_order(tx).await?;
-    let policy = policies.iter().find(|p| matches(p, t));
-    apply(tx, t, policy).await
+    let policy = first_match(tx, t).await?;
+    apply(tx, t, policy.as_ref()).await
 }
 
 /// Priority or type changed: the matching policy may be another one now.
 pub async fn on_reclassified(tx: &mut TenantTx, t: &TicketView) -> anyhow::Result<Option<String>> {
-    let policies = sla::policies_in_order(tx).await?;
-    let policy = policies.iter().find(|p| matches(p, t));
-    if policy.map(|p| p.id) == t.sla_policy_id {
+    let policy = first_match(tx, t).await?;
+    if policy.as_ref().map(|p| p.id) == t.sla_policy_id {
         return Ok(None);
     }
-    apply(tx, t, policy).await
+    apply(tx, t, policy.as_ref()).await
+}
+
+/// The first enabled policy, in order, that matches the ticket.
+async fn first_match(tx: &mut TenantTx, t: &TicketView) -> anyhow::Result<Option<PolicyForClock>> {
+    let policies = sla::policies_in_order(tx).await?;
+    Ok(policies.into_iter().find(|p| matches(p, t)))
 }
 
 /// Sets `policy`'s deadlines on the ticket (a rule's "apply SLA policy" too).
@@ -176,9 +180,6 @@ pub async fn on_status_change(
         return Ok(());
     };
     let mut clocks = current(t);
-    if let Some(p) = sla::policy(tx, policy_id).await? {
-        clocks.warn_minutes = p.warn_minutes;
-    }
     if t.status == "pending" && from != "pending" {
         if clocks.paused_at.is_none() {
             clocks.paused_at = Some(at);
@@ -193,6 +194,7 @@ pub async fn on_status_change(
         return Ok(());
     };
     let clock = policy_clock(&p).map_err(anyhow::Error::msg)?;
+    clocks.warn_minutes = p.warn_minutes;
     let resume = |due: Option<DateTime<Utc>>| {
         due.map(|due| {
             if due <= paused_at {
