@@ -104,6 +104,36 @@ pub fn parse_switch(t: &'static crate::i18n::Tr, value: &str) -> crate::AppResul
     }
 }
 
+/// The on/off switch of an entry in an ordered settings list (rules, SLA policies).
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub struct EnabledForm {
+    pub enabled: String,
+}
+
+impl EnabledForm {
+    pub fn enabled(&self, t: &'static crate::i18n::Tr) -> crate::AppResult<bool> {
+        parse_switch(t, &self.enabled)
+    }
+}
+
+/// Moving an entry of an ordered settings list one place up or down.
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub struct MoveForm {
+    pub direction: String,
+}
+
+impl MoveForm {
+    pub fn up(&self, t: &'static crate::i18n::Tr) -> crate::AppResult<bool> {
+        match self.direction.as_str() {
+            "up" => Ok(true),
+            "down" => Ok(false),
+            _ => Err(crate::AppError::BadRequest(t.err_400.into())),
+        }
+    }
+}
+
 /// Most language skills one person can list.
 pub const MAX_LANGUAGES: usize = 20;
 

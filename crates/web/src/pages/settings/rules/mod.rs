@@ -22,7 +22,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use self::form::{Choices, RuleForm};
-use super::{notice, parse_switch, NoticeQuery, SubNav};
+use super::{notice, parse_switch, EnabledForm, MoveForm, NoticeQuery, SubNav};
 use crate::auth::CurrentUser;
 use crate::error::{AppError, AppResult};
 use crate::pages::{render, Shell};
@@ -431,12 +431,6 @@ async fn update(
     save(&state, &user, Some(id), pairs).await
 }
 
-#[derive(Deserialize, Default)]
-#[serde(default)]
-struct EnabledForm {
-    enabled: String,
-}
-
 async fn set_enabled(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -444,7 +438,7 @@ async fn set_enabled(
     Form(form): Form<EnabledForm>,
 ) -> AppResult<Response> {
     user.require_admin()?;
-    let enabled = parse_switch(user.t(), &form.enabled)?;
+    let enabled = form.enabled(user.t())?;
     let mut tx = user.tx(&state).await?;
     let rule = rules::get(&mut tx, id).await?.ok_or(AppError::NotFound)?;
     rules::set_enabled(&mut tx, id, enabled).await?;
@@ -467,22 +461,6 @@ async fn set_enabled(
         "rule_disabled"
     };
     Ok(Redirect::to(&format!("/settings/rules?notice={notice}")).into_response())
-}
-
-#[derive(Deserialize, Default)]
-#[serde(default)]
-pub(crate) struct MoveForm {
-    pub direction: String,
-}
-
-impl MoveForm {
-    pub fn up(&self, t: &'static crate::i18n::Tr) -> AppResult<bool> {
-        match self.direction.as_str() {
-            "up" => Ok(true),
-            "down" => Ok(false),
-            _ => Err(AppError::BadRequest(t.err_400.into())),
-        }
-    }
 }
 
 async fn move_rule(

@@ -11,11 +11,10 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
-use serde::Deserialize;
 use serde_json::json;
 
-use super::super::rules::{ConfirmDelete, MoveForm, Opt};
-use super::super::{parse_switch, SubNav};
+use super::super::rules::{ConfirmDelete, Opt};
+use super::super::{EnabledForm, MoveForm, SubNav};
 use crate::auth::CurrentUser;
 use crate::error::{AppError, AppResult};
 use crate::i18n::Tr;
@@ -501,12 +500,6 @@ async fn update(
     save(&state, &user, Some(id), pairs).await
 }
 
-#[derive(Deserialize, Default)]
-#[serde(default)]
-struct EnabledForm {
-    enabled: String,
-}
-
 async fn set_enabled(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -514,7 +507,7 @@ async fn set_enabled(
     Form(form): Form<EnabledForm>,
 ) -> AppResult<Response> {
     user.require_admin()?;
-    let enabled = parse_switch(user.t(), &form.enabled)?;
+    let enabled = form.enabled(user.t())?;
     let mut tx = user.tx(&state).await?;
     let policy = sla_policies::get(&mut tx, id)
         .await?
