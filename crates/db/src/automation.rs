@@ -365,6 +365,8 @@ pub struct TicketView {
     pub tags: Vec<String>,
     pub language: Option<String>,
     pub sentiment: Option<String>,
+    pub intent: Option<String>,
+    pub escalations: Vec<String>,
     pub created_at: DateTime<Utc>,
     pub first_response_at: Option<DateTime<Utc>>,
     pub first_response_due_at: Option<DateTime<Utc>>,
@@ -401,7 +403,8 @@ pub async fn lock_ticket(tx: &mut TenantTx, id: TicketId) -> Result<Option<Ticke
     let tenant = tx.tenant();
     sqlx::query_as(
         "SELECT t.id, t.number, t.channel, t.subject, t.status, t.priority, t.type, t.assignee_id,
-                u.name AS assignee_name, t.team_id, t.tags, t.language, t.sentiment, t.created_at,
+                u.name AS assignee_name, t.team_id, t.tags, t.language, t.sentiment, t.intent,
+                t.escalations, t.created_at,
                 t.first_response_at, t.first_response_due_at, t.next_reply_due_at, t.resolution_due_at,
                 t.sla_policy_id, t.sla_warn_minutes, t.sla_paused_at,
                 c.id AS customer_id, c.name AS customer_name, c.email AS customer_email,
@@ -436,7 +439,12 @@ pub struct MessageView {
     pub kind: String,
     pub body_text: String,
     pub language: Option<String>,
-    /// `auto_reply`, `bounce`, `bulk` (a machine wrote it) or `rule` (we did).
+    /// What the classifier read in a buyer's message (see `messages::Classified`).
+    pub intent: Option<String>,
+    pub intent_confidence: Option<f32>,
+    pub sentiment: Option<String>,
+    pub escalations: Vec<String>,
+    /// `auto_reply`, `bounce`, `bulk` (a machine wrote it) or `rule`/`bot` (we did).
     pub automated: Option<String>,
     pub created_at: DateTime<Utc>,
 }
@@ -444,7 +452,8 @@ pub struct MessageView {
 pub async fn message(tx: &mut TenantTx, id: MessageId) -> Result<Option<MessageView>, Error> {
     let tenant = tx.tenant();
     sqlx::query_as(
-        "SELECT id, kind, body_text, language, automated, created_at FROM messages
+        "SELECT id, kind, body_text, language, intent, intent_confidence, sentiment, escalations,
+                automated, created_at FROM messages
          WHERE tenant_id = $1 AND id = $2",
     )
     .bind(tenant)
@@ -460,7 +469,8 @@ pub async fn latest_inbound(
 ) -> Result<Option<MessageView>, Error> {
     let tenant = tx.tenant();
     sqlx::query_as(
-        "SELECT id, kind, body_text, language, automated, created_at FROM messages
+        "SELECT id, kind, body_text, language, intent, intent_confidence, sentiment, escalations,
+                automated, created_at FROM messages
          WHERE tenant_id = $1 AND ticket_id = $2 AND kind = 'inbound'
          ORDER BY created_at DESC, id DESC LIMIT 1",
     )

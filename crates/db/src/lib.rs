@@ -5,6 +5,7 @@
 pub mod attachments;
 pub mod audit;
 pub mod automation;
+pub mod bot;
 pub mod calendars;
 pub mod channels;
 pub mod customers;
@@ -34,6 +35,8 @@ pub mod teams;
 pub mod tenants;
 pub mod ticket_events;
 pub mod tickets;
+pub mod translation;
+pub mod triage;
 pub mod users;
 pub mod webhook_events;
 

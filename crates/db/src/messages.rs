@@ -12,16 +12,23 @@ pub struct Message {
     pub author_name: Option<String>,
     pub body_text: String,
     pub language: Option<String>,
-    /// The message in the agent's working language, when a translation was made.
-    pub translated_text: Option<String>,
-    pub translated_language: Option<String>,
+    /// What the buyer wants (`order_status`, `not_received`, …), for inbound messages.
+    pub intent: Option<String>,
+    pub sentiment: Option<String>,
+    pub escalations: Vec<String>,
+    /// The translation shown beside the text: an inbound message in the reader's language,
+    /// an agent reply in the language it was sent in (`translate_to`).
+    pub translation: Option<String>,
+    pub translation_language: Option<String>,
+    /// An agent reply to be sent translated into this language.
+    pub translate_to: Option<String>,
     pub delivery_state: Option<String>,
     pub created_at: DateTime<Utc>,
     /// The sender's formatting is kept (sanitized HTML).
     pub has_html: bool,
     /// The message as received is kept (raw mail or API JSON).
     pub has_raw: bool,
-    /// `auto_reply`, `bounce` or `bulk` when a machine wrote it.
+    /// `auto_reply`, `bounce` or `bulk` when a machine wrote it; `rule` or `bot` when we did.
     pub automated: Option<String>,
 }
 
@@ -55,12 +62,31 @@ pub async fn create_with_id(
 
 /// A message a rule wrote: outbound, nobody's, labelled `automated = 'rule'`, so it never
 /// counts as the first response and never restarts "time since our last reply".
-pub async fn create_by_rule(
+/// Who wrote an automated reply: a rule (a template) or the bot.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Automated {
+    Rule,
+    Bot,
+}
+
+impl Automated {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Automated::Rule => "rule",
+            Automated::Bot => "bot",
+        }
+    }
+}
+
+/// A reply nobody typed: labelled, never the first response, never a reason to restart an
+/// agent's clock.
+pub async fn create_automated(
     tx: &mut TenantTx,
     id: MessageId,
     m: NewMessage<'_>,
+    by: Automated,
 ) -> Result<(), Error> {
-    insert(tx, id, m, Some("rule")).await
+    insert(tx, id, m, Some(by.as_str())).await
 }
 
 async fn insert(
@@ -131,10 +157,21 @@ pub struct NewInbound<'a> {
     pub body_html: Option<&'a str>,
     pub language: Option<&'a str>,
     pub automated: Option<&'a str>,
+    /// What the classifier read in it.
+    pub classification: Option<Classified<'a>>,
     pub raw_payload_id: uuid::Uuid,
     /// The marketplace conversation (eBay, Shopee); `None` for mail.
     pub conversation: Option<&'a str>,
     pub at: DateTime<Utc>,
+}
+
+/// A buyer message's intent, sentiment and escalations, as codes (`domain::classify`).
+#[derive(Debug, Clone, Copy)]
+pub struct Classified<'a> {
+    pub intent: &'a str,
+    pub confidence: f32,
+    pub sentiment: &'a str,
+    pub escalations: &'a [&'a str],
 }
 
 /// Stores an inbound message unless the channel delivered it before (same external id):
@@ -146,8 +183,10 @@ pub async fn create_inbound(
     let tenant = tx.tenant();
     let id: Option<MessageId> = sqlx::query_scalar(
         "INSERT INTO messages (tenant_id, id, ticket_id, kind, body_text, body_html, language, channel,
-                               channel_id, external_id, subject, automated, raw_payload_id, created_at, conversation)
-         VALUES ($1, $2, $3, 'inbound', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+                               channel_id, external_id, subject, automated, raw_payload_id, created_at, conversation,
+                               intent, intent_confidence, sentiment, escalations)
+         VALUES ($1, $2, $3, 'inbound', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14,
+                 $15, $16, $17, coalesce($18, '{}'))
          ON CONFLICT (tenant_id, channel, external_id) WHERE external_id IS NOT NULL DO NOTHING
          RETURNING id",
     )
@@ -165,6 +204,10 @@ pub async fn create_inbound(
     .bind(m.raw_payload_id)
     .bind(m.at)
     .bind(m.conversation)
+    .bind(m.classification.map(|c| c.intent))
+    .bind(m.classification.map(|c| c.confidence))
+    .bind(m.classification.map(|c| c.sentiment))
+    .bind(m.classification.map(|c| c.escalations))
     .fetch_optional(tx.conn())
     .await?;
     if id.is_some() {
@@ -251,19 +294,54 @@ pub async fn external_ids_of_ticket(
     .await
 }
 
-/// The thread, oldest first.
-pub async fn for_ticket(tx: &mut TenantTx, ticket: TicketId) -> Result<Vec<Message>, Error> {
+/// The thread, oldest first, with the translations `reader` (a language code) sees: buyer
+/// messages in the reader's language, agent replies in the language they were sent in.
+pub async fn for_ticket(
+    tx: &mut TenantTx,
+    ticket: TicketId,
+    reader: &str,
+) -> Result<Vec<Message>, Error> {
     let tenant = tx.tenant();
     sqlx::query_as(
-        "SELECT m.id, m.kind, u.name AS author_name, m.body_text, m.language, m.translated_text,
-                m.translated_language, m.delivery_state, m.created_at,
+        "SELECT m.id, m.kind, u.name AS author_name, m.body_text, m.language, m.intent, m.sentiment,
+                m.escalations, mt.text AS translation, mt.language AS translation_language,
+                m.translate_to, m.delivery_state, m.created_at,
                 m.body_html IS NOT NULL AS has_html, m.raw_payload_id IS NOT NULL AS has_raw, m.automated
          FROM messages m LEFT JOIN users u ON u.tenant_id = m.tenant_id AND u.id = m.author_user_id
+         LEFT JOIN message_translations mt ON mt.tenant_id = m.tenant_id AND mt.message_id = m.id
+              AND mt.language = CASE WHEN m.kind = 'inbound' THEN $3 ELSE m.translate_to END
          WHERE m.tenant_id = $1 AND m.ticket_id = $2 ORDER BY m.created_at, m.id",
     )
     .bind(tenant)
     .bind(ticket)
+    .bind(reader)
     .fetch_all(tx.conn())
+    .await
+}
+
+/// A message of this ticket: its kind, text and language (`None`: not on this ticket).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct OnTicket {
+    pub kind: String,
+    pub body_text: String,
+    pub language: Option<String>,
+    pub translate_to: Option<String>,
+}
+
+pub async fn on_ticket(
+    tx: &mut TenantTx,
+    ticket: TicketId,
+    id: MessageId,
+) -> Result<Option<OnTicket>, Error> {
+    let tenant = tx.tenant();
+    sqlx::query_as(
+        "SELECT kind, body_text, language, translate_to FROM messages
+         WHERE tenant_id = $1 AND id = $2 AND ticket_id = $3",
+    )
+    .bind(tenant)
+    .bind(id)
+    .bind(ticket)
+    .fetch_optional(tx.conn())
     .await
 }
 

@@ -35,20 +35,21 @@ pub async fn enqueue_reply(tx: &mut TenantTx, r: Reply<'_>) -> Result<Option<Mes
     .await
 }
 
-/// A reply a rule sends (labelled automated; see [`messages::create_by_rule`]). `None` when
-/// this rule already replied for this key.
-pub async fn enqueue_rule_reply(
+/// A reply a rule or the bot sends (labelled automated; see [`messages::create_automated`]).
+/// `None` when a reply with this key was sent before.
+pub async fn enqueue_automated_reply(
     tx: &mut TenantTx,
     ticket: TicketId,
     body_text: &str,
     language: Option<&str>,
     channel: &str,
     idempotency_key: &str,
+    by: messages::Automated,
 ) -> Result<Option<MessageId>, Error> {
     let Some(message) = claim_key(tx, channel, idempotency_key).await? else {
         return Ok(None);
     };
-    messages::create_by_rule(
+    messages::create_automated(
         tx,
         message,
         NewMessage {
@@ -62,6 +63,7 @@ pub async fn enqueue_rule_reply(
             delivery_state: Some("queued"),
             at: chrono::Utc::now(),
         },
+        by,
     )
     .await?;
     Ok(Some(message))

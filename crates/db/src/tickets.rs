@@ -322,6 +322,11 @@ pub struct Ticket {
     pub team_id: Option<TeamId>,
     pub tags: Vec<String>,
     pub sentiment: Option<String>,
+    /// What the buyer wants, as the newest message that said it (domain::classify).
+    pub intent: Option<String>,
+    pub escalations: Vec<String>,
+    /// Why the ticket has its priority: a list of domain::priority::Reason as JSON.
+    pub priority_reasons: serde_json::Value,
     pub first_response_at: Option<DateTime<Utc>>,
     pub first_response_due_at: Option<DateTime<Utc>>,
     pub resolution_due_at: Option<DateTime<Utc>>,
@@ -338,7 +343,8 @@ pub async fn get_by_number(tx: &mut TenantTx, number: i64) -> Result<Option<Tick
     let tenant = tx.tenant();
     sqlx::query_as(
         "SELECT id, number, channel, customer_id, order_id, subject, status, priority, type, language,
-                assignee_id, team_id, tags, sentiment, first_response_at, first_response_due_at,
+                assignee_id, team_id, tags, sentiment, intent, escalations, priority_reasons,
+                first_response_at, first_response_due_at,
                 resolution_due_at, sla_due_at, sla_policy_id, next_reply_due_at, sla_warn_minutes,
                 created_at, last_message_at
          FROM tickets WHERE tenant_id = $1 AND number = $2",

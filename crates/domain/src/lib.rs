@@ -3,10 +3,13 @@
 
 pub mod assignment;
 pub mod attachment;
+pub mod bot;
+pub mod classify;
 pub mod ids;
 pub mod locale;
 pub mod money;
 pub mod placeholders;
+pub mod priority;
 pub mod returns;
 pub mod role;
 pub mod rules;

@@ -21,6 +21,15 @@ impl UiLocale {
         }
     }
 
+    /// The language (ISO 639-1) an agent with this locale reads: buyer messages are shown
+    /// translated into it.
+    pub fn language(self) -> &'static str {
+        match self {
+            UiLocale::En => "en",
+            UiLocale::ZhCn => "zh",
+        }
+    }
+
     /// The language's own name, as shown in the language switcher.
     pub fn native_name(self) -> &'static str {
         match self {

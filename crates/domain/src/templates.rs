@@ -406,7 +406,7 @@ fn known_carrier(name: &str) -> Option<&'static Carrier> {
 
 /// Percent-encodes everything but RFC 3986 unreserved characters, so a number can go into a
 /// path, a query or a fragment alike.
-fn percent_encode(s: &str) -> String {
+pub fn percent_encode(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for b in s.bytes() {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {

@@ -63,6 +63,26 @@ impl Tr {
             "auto_reply" => self.automated_auto_reply,
             "bounce" => self.automated_bounce,
             "bulk" => self.automated_bulk,
+            "rule" => self.automated_rule,
+            "bot" => self.automated_bot,
+            // What buyers write about (domain::classify::Intent)
+            "order_status" => self.intent_order_status,
+            "not_received" => self.intent_not_received,
+            "return_request" => self.intent_return_request,
+            "refund_status" => self.intent_refund_status,
+            "damaged_defective" => self.intent_damaged_defective,
+            "wrong_item" => self.intent_wrong_item,
+            "cancel_order" => self.intent_cancel_order,
+            "change_address" => self.intent_change_address,
+            "product_question" => self.intent_product_question,
+            "invoice_request" => self.intent_invoice_request,
+            "other" => self.intent_other,
+            // Escalations (domain::classify::Escalation)
+            "claim" => self.escalation_claim,
+            "chargeback" => self.escalation_chargeback,
+            "bad_review" => self.escalation_bad_review,
+            "legal" => self.escalation_legal,
+            "safety" => self.escalation_safety,
             "question" => self.type_question,
             "technical" => self.type_technical,
             "return" => self.type_return,
@@ -203,6 +223,40 @@ strings! {
     automated_auto_reply: "Auto-reply", "自动回复";
     automated_bounce: "Bounce", "退信";
     automated_bulk: "Bulk mail", "群发邮件";
+    automated_rule: "Sent by a rule", "规则自动发送";
+    automated_bot: "Bot answer", "机器人回答";
+    intent_order_status: "Order status", "订单状态";
+    intent_not_received: "Not received", "未收到货";
+    intent_return_request: "Return request", "退货申请";
+    intent_refund_status: "Refund status", "退款进度";
+    intent_damaged_defective: "Damaged or defective", "损坏或故障";
+    intent_wrong_item: "Wrong item", "发错货";
+    intent_cancel_order: "Cancel order", "取消订单";
+    intent_change_address: "Change address", "修改地址";
+    intent_product_question: "Product question", "商品咨询";
+    intent_invoice_request: "Invoice request", "索要发票";
+    intent_other: "Other", "其他";
+    escalation_claim: "Threatens a claim", "威胁发起索赔";
+    escalation_chargeback: "Threatens a chargeback", "威胁拒付";
+    escalation_bad_review: "Threatens a bad review", "威胁差评";
+    escalation_legal: "Threatens legal action", "威胁法律行动";
+    escalation_safety: "Safety hazard", "安全隐患";
+    intent_label: "Intent", "意图";
+    priority_why: "Why this priority", "优先级原因";
+    reason_escalation: "Escalation", "升级";
+    reason_complaint: "A complaint", "投诉";
+    reason_angry_problem: "A problem with the goods, told angrily", "对商品问题情绪激动";
+    reason_negative_sentiment: "The buyer sounds upset", "买家情绪负面";
+    reason_vip_customer: "VIP customer, lifetime value", "VIP 客户，累计消费";
+    reason_repeat_complaints: "Repeat complaints", "多次投诉";
+    reason_abusive: "Customer flagged as abusive", "客户已被标记为辱骂";
+    translating: "Translating…", "正在翻译…";
+    translation_failed: "Could not translate", "无法翻译";
+    translate_again: "Try again", "重试";
+    translated_from: "Translated from", "译自";
+    sent_in: "Sent to the buyer in", "已翻译为买家语言发送";
+    will_translate: "Will be translated before sending into", "发送前将翻译为";
+    reply_translate: "Translate into the buyer's language before sending", "发送前翻译成买家的语言";
     show_formatted: "Show the sender's formatting", "显示原始格式";
     show_original: "Download the original message", "下载原始邮件";
     side_customer: "Customer", "客户";
@@ -916,6 +970,7 @@ strings! {
     ract_open_rma: "Open a return", "创建退货";
     ract_notify: "Notify", "发送通知";
     ract_webhook: "Call a webhook", "调用 Webhook";
+    ract_bot_answer: "Answer with the bot (or hand to a person)", "由机器人回答（或转人工）";
     assign_agent: "An agent", "指定客服";
     assign_team: "A team", "某个团队";
     assign_any_agent: "Any available agent", "任一可分配客服";

@@ -12,13 +12,15 @@ use aftersail_db::channels::{self, Channel, PollResult};
 use aftersail_db::customers::{self, Identity};
 use aftersail_db::inbound_payloads::{self, NewPayload};
 use aftersail_db::marketplace_returns::{self, ExternalRma};
-use aftersail_db::messages::{self, NewInbound};
+use aftersail_db::messages::{self, Classified, NewInbound};
 use aftersail_db::orders::{self, ExternalOrder};
 use aftersail_db::tickets::{self, NewTicket};
 use aftersail_db::{attachments, TenantTx};
 use aftersail_domain::{CustomerId, OrderId, TenantId, TicketId};
 use sqlx::PgPool;
 use uuid::Uuid;
+
+use crate::triage;
 
 /// Customers created without a currency of their own start with this one.
 const DEFAULT_CURRENCY: &str = "EUR";
@@ -138,6 +140,18 @@ pub async fn store_message(
         Some(number) => orders::find_external(tx, &m.channel, number).await?,
         None => None,
     };
+    let reading = triage::read(
+        &m.subject,
+        &m.display_text,
+        m.language.as_deref(),
+        m.automated.is_some(),
+    );
+    let language = reading.language.as_deref();
+    let escalations: Vec<&str> = reading
+        .classification
+        .iter()
+        .flat_map(|c| c.escalations.iter().map(|e| e.as_str()))
+        .collect();
     let ticket = match thread(tx, channel, m, customer).await? {
         Some(ticket) => ticket,
         None => {
@@ -156,7 +170,7 @@ pub async fn store_message(
                     status: "new",
                     priority: "normal",
                     kind: None,
-                    language: m.language.as_deref(),
+                    language,
                     at: m.sent_at,
                 },
             )
@@ -174,8 +188,14 @@ pub async fn store_message(
             subject: &m.subject,
             body_text: &m.display_text,
             body_html: m.body_html.as_deref(),
-            language: m.language.as_deref(),
+            language,
             automated: m.automated.map(|a| a.as_str()),
+            classification: reading.classification.as_ref().map(|c| Classified {
+                intent: c.intent.as_str(),
+                confidence: c.confidence,
+                sentiment: c.sentiment.db(),
+                escalations: &escalations,
+            }),
             raw_payload_id: raw,
             conversation: m.conversation.as_deref(),
             at: m.sent_at,
@@ -203,6 +223,9 @@ pub async fn store_message(
     }
     let reply_to = m.reply_to.as_deref().unwrap_or(&m.from.address);
     tickets::record_inbound(tx, ticket, channel.id, reply_to, order).await?;
+    if let Some(c) = &reading.classification {
+        triage::apply(tx, ticket, language, c).await?;
+    }
     Ok(true)
 }
 

@@ -15,6 +15,7 @@ pub mod outbox_delivery;
 pub mod refund_sync;
 pub mod rule_webhooks;
 pub mod sla_sweeper;
+pub mod triage;
 pub mod webhook_processing;
 
 use std::sync::Arc;

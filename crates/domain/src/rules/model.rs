@@ -495,6 +495,9 @@ pub enum Action {
     Webhook {
         url: String,
     },
+    /// Let the bot answer the buyer's message (tracking, the returns portal, a refund's state,
+    /// a help article: `crate::bot`) or hand the ticket to a person with the reason as a note.
+    BotAnswer,
 }
 
 impl Action {
@@ -529,6 +532,7 @@ impl Action {
                 NotifyTo::Admins => "Notify the admins".to_owned(),
             },
             Action::Webhook { url } => format!("Call webhook {url}"),
+            Action::BotAnswer => "Answer with the bot, or hand to a person".to_owned(),
         }
     }
 }

@@ -363,6 +363,7 @@ fn full_definition() -> Definition {
             Action::Webhook {
                 url: "https://example.com/hook".into(),
             },
+            Action::BotAnswer,
         ],
         time: Some(TimeTrigger {
             after: TimeAnchor::OrderDelivered,
@@ -423,7 +424,8 @@ fn stored_definition_format_is_pinned() {
             {"type": "notify", "to": {"kind": "user", "user": "0194d6b4-6a6f-7c3e-9d3e-3b1b5c1f00c3"}, "text": "Look"},
             {"type": "notify", "to": {"kind": "assignee"}, "text": "Yours"},
             {"type": "notify", "to": {"kind": "admins"}, "text": "FYI"},
-            {"type": "webhook", "url": "https://example.com/hook"}
+            {"type": "webhook", "url": "https://example.com/hook"},
+            {"type": "bot_answer"}
         ],
         "time": {"after": "order_delivered", "minutes": 4320}
     }"#;

@@ -164,7 +164,10 @@ fn keywords_problem(c: &Condition) -> Option<String> {
 fn action_problems(action: &Action) -> Vec<String> {
     let mut problems = Vec::new();
     match action {
-        Action::Reply { .. } | Action::Assign { .. } | Action::ApplySla { .. } => {}
+        Action::Reply { .. }
+        | Action::Assign { .. }
+        | Action::ApplySla { .. }
+        | Action::BotAnswer => {}
         Action::Note { text } | Action::Notify { text, .. } => {
             problems.extend(text_problem(text));
         }

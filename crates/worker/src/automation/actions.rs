@@ -4,7 +4,7 @@
 
 use aftersail_db::automation::{self, MessageView, Property, TicketView};
 use aftersail_db::notifications::{self, Recipients};
-use aftersail_db::{orders, outbox, rmas, sla, TenantTx};
+use aftersail_db::{messages, orders, outbox, rmas, sla, TenantTx};
 use aftersail_domain::assignment::{self, AssignMethod};
 use aftersail_domain::rules::{Action, AssignTo, NotifyTo};
 use aftersail_domain::{tags, templates, RuleId, TeamId, TicketId};
@@ -23,6 +23,8 @@ pub struct RunContext<'a> {
     pub event: &'a str,
     pub shop_name: &'a str,
     pub portal_url: Option<&'a str>,
+    /// The shop's public pages (`…/p/{slug}`): help center, returns status.
+    pub site: Option<&'a str>,
     pub now: DateTime<Utc>,
 }
 
@@ -51,7 +53,7 @@ pub async fn execute(
     Ok(out)
 }
 
-type Step = Result<Option<String>, String>;
+pub(super) type Step = Result<Option<String>, String>;
 
 async fn one(
     tx: &mut TenantTx,
@@ -121,6 +123,7 @@ async fn one(
                 )))
             }
         }
+        Action::BotAnswer => super::bot::answer(tx, ctx, t, message).await?,
         Action::Webhook { url } => {
             let payload = json!({
                 "event": ctx.event,
@@ -191,13 +194,14 @@ async fn reply(
         )));
     }
     let key = format!("rule:{}:{}:{}", ctx.rule, t.id, ctx.cause);
-    let sent = outbox::enqueue_rule_reply(
+    let sent = outbox::enqueue_automated_reply(
         tx,
         t.id,
         &rendered.text,
         language.as_deref(),
         &t.channel,
         &key,
+        messages::Automated::Rule,
     )
     .await?;
     if sent.is_none() {

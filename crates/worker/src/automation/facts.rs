@@ -34,6 +34,7 @@ pub fn build(
     if let Some(m) = message {
         f.set(Field::MessageText, text(&m.body_text));
         f.set_opt(Field::MessageLanguage, opt(&m.language));
+        f.set_opt(Field::MessageIntent, opt(&m.intent));
     }
     f.set_opt(Field::CustomerEmail, opt(&t.customer_email));
     f.set_opt(Field::CustomerCountry, opt(&t.customer_country));

@@ -10,6 +10,7 @@
 //! fires at most once per ticket per originating event, so rules that undo each other stop).
 
 mod actions;
+mod bot;
 mod facts;
 pub mod sla_clock;
 mod values;
@@ -106,6 +107,8 @@ pub async fn run(pool: PgPool, settings: Settings, lease: Duration, token: Cance
 struct Shop {
     name: String,
     holiday_mode: bool,
+    /// The shop's public pages (`{public_url}/p/{slug}`), when the public address is known.
+    site: Option<String>,
     portal_url: Option<String>,
     hours: Option<Clock>,
 }
@@ -121,11 +124,13 @@ async fn shop(tx: &mut TenantTx, settings: &Settings) -> anyhow::Result<Shop> {
         .ok(),
         None => None,
     };
+    let site = settings
+        .public_url
+        .as_deref()
+        .map(|base| format!("{}/p/{}", base.trim_end_matches('/'), s.slug));
     Ok(Shop {
-        portal_url: settings
-            .public_url
-            .as_deref()
-            .map(|base| format!("{}/p/{}/returns", base.trim_end_matches('/'), s.slug)),
+        portal_url: site.as_ref().map(|site| format!("{site}/returns")),
+        site,
         name: s.name,
         holiday_mode: s.holiday_mode,
         hours,
@@ -424,6 +429,7 @@ async fn run_rule(
         event,
         shop_name: &shop.name,
         portal_url: shop.portal_url.as_deref(),
+        site: shop.site.as_deref(),
         now,
     };
     let done = actions::execute(tx, &ctx, &def.actions, &ticket, run.message.as_ref()).await?;

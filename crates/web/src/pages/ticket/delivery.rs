@@ -27,10 +27,9 @@ async fn retry(
     let ticket = tickets::get_by_number(&mut tx, number)
         .await?
         .ok_or(AppError::NotFound)?;
-    let is_reply = messages::for_ticket(&mut tx, ticket.id)
+    let is_reply = messages::on_ticket(&mut tx, ticket.id, id)
         .await?
-        .iter()
-        .any(|m| m.id == id && m.kind == "outbound");
+        .is_some_and(|m| m.kind == "outbound");
     if !is_reply {
         return Err(AppError::NotFound);
     }

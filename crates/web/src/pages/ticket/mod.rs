@@ -29,6 +29,7 @@ use aftersail_db::{attachments, reply_templates};
 use aftersail_db::{
     customers, messages, orders, rmas, teams, ticket_events, tickets, users, TenantTx,
 };
+use aftersail_domain::priority::{Reason, ReasonCode};
 use aftersail_domain::rules::Action;
 use aftersail_domain::templates::{self, TicketValues};
 use aftersail_domain::ticket::{Priority, Status, TicketType};
@@ -103,6 +104,16 @@ struct TicketPage<'a> {
     /// Which form ("reply" or "note") the attachments problem belongs to.
     attachments_error_on: &'static str,
     errors: FormErrors,
+    /// The shop has a translation provider.
+    translation_on: bool,
+    /// The language the agent reads (buyer messages are translated into it).
+    reader_language: &'static str,
+}
+
+/// Whether two language tags name the same language ("zh-CN" and "zh" do).
+pub(crate) fn same_language(a: &str, b: &str) -> bool {
+    let primary = |l: &str| l.split(['-', '_']).next().unwrap_or(l).to_ascii_lowercase();
+    primary(a) == primary(b)
 }
 
 /// A reply template as the ticket page offers it.
@@ -282,6 +293,63 @@ impl TicketPage<'_> {
         )
     }
 
+    /// Why the ticket has its priority, in the agent's words.
+    fn priority_reasons(&self) -> Vec<String> {
+        let t = self.shell.t;
+        let reasons: Vec<Reason> = match &self.ticket.priority_reasons {
+            serde_json::Value::Array(items) => items
+                .iter()
+                .filter_map(|v| serde_json::from_value(v.clone()).ok())
+                .collect(),
+            _ => Vec::new(),
+        };
+        reasons
+            .iter()
+            .map(|r| match r.code {
+                ReasonCode::Escalation => t
+                    .code(r.detail.as_deref().unwrap_or("escalation"))
+                    .to_owned(),
+                ReasonCode::Complaint => t.reason_complaint.to_owned(),
+                ReasonCode::AngryProblem => match r.detail.as_deref() {
+                    Some(intent) => format!("{} ({})", t.reason_angry_problem, t.code(intent)),
+                    None => t.reason_angry_problem.to_owned(),
+                },
+                ReasonCode::NegativeSentiment => t.reason_negative_sentiment.to_owned(),
+                ReasonCode::VipCustomer => format!(
+                    "{} {}",
+                    t.reason_vip_customer,
+                    money::format(self.customer.lifetime_value_minor, &self.customer.currency)
+                ),
+                ReasonCode::RepeatComplaints => format!(
+                    "{} ({})",
+                    t.reason_repeat_complaints,
+                    r.detail.as_deref().unwrap_or("")
+                ),
+                ReasonCode::Abusive => t.reason_abusive.to_owned(),
+            })
+            .collect()
+    }
+
+    /// Whether a buyer message in another language can be translated for the agent here.
+    fn can_translate(&self, m: &Message) -> bool {
+        self.translation_on
+            && m.kind == "inbound"
+            && m.translation.is_none()
+            && m.language
+                .as_deref()
+                .is_some_and(|l| !same_language(l, self.reader_language))
+    }
+
+    /// Whether the reply box offers translating the reply into the buyer's language.
+    fn offers_reply_translation(&self) -> bool {
+        self.translation_on
+            && self
+                .ticket
+                .language
+                .as_deref()
+                .is_some_and(|l| !same_language(l, self.reader_language))
+    }
+
     fn tags_value(&self) -> String {
         if self.errors.get("tags").is_some() {
             self.tags_text.clone()
@@ -300,7 +368,7 @@ async fn load<'a>(
     let ticket = tickets::get_by_number(tx, number)
         .await?
         .ok_or(AppError::NotFound)?;
-    let thread = messages::for_ticket(tx, ticket.id).await?;
+    let thread = messages::for_ticket(tx, ticket.id, user.locale().language()).await?;
     let delivery = aftersail_db::outbox::errors_of_ticket(tx, ticket.id).await?;
     let history = ticket_events::for_ticket(tx, ticket.id).await?;
     let customer = customers::get(tx, ticket.customer_id)
@@ -404,6 +472,10 @@ async fn load<'a>(
         reply_text: String::new(),
         note_text: String::new(),
         errors: FormErrors::default(),
+        translation_on: aftersail_db::translation::sealed_config(tx)
+            .await?
+            .is_some(),
+        reader_language: user.locale().language(),
     })
 }
 

@@ -297,6 +297,7 @@ fn action_row(a: &Action) -> ActionRow {
             r.kind = "webhook".into();
             r.url = url.clone();
         }
+        Action::BotAnswer => r.kind = "bot_answer".into(),
     }
     r
 }
@@ -419,6 +420,7 @@ fn action_of(row: &ActionRow, choices: &Choices) -> Option<Action> {
         "webhook" => Action::Webhook {
             url: row.url.trim().to_owned(),
         },
+        "bot_answer" => Action::BotAnswer,
         _ => return None,
     })
 }

@@ -109,6 +109,7 @@ pub const ACTION_KINDS: &[&str] = &[
     "open_rma",
     "notify",
     "webhook",
+    "bot_answer",
 ];
 
 pub fn action_kind(t: &Tr, kind: &str) -> &'static str {
@@ -124,6 +125,7 @@ pub fn action_kind(t: &Tr, kind: &str) -> &'static str {
         "apply_sla" => t.ract_apply_sla,
         "open_rma" => t.ract_open_rma,
         "notify" => t.ract_notify,
+        "bot_answer" => t.ract_bot_answer,
         _ => t.ract_webhook,
     }
 }

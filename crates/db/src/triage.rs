@@ -1,0 +1,116 @@
+//! A classified buyer message folded into its ticket: language, intent, sentiment and
+//! escalations, the customer's complaint record, and a priority raised with its reasons.
+
+use aftersail_domain::TicketId;
+use serde_json::Value as Json;
+
+use crate::{ticket_events, Error, TenantTx};
+
+/// What the ticket and its customer look like once the message is folded in.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Folded {
+    pub priority: String,
+    pub intent: Option<String>,
+    pub sentiment: Option<String>,
+    pub escalations: Vec<String>,
+    pub priority_reasons: Json,
+    /// Before this message: the ticket's intent and escalations.
+    pub previous_intent: Option<String>,
+    pub previous_escalations: Vec<String>,
+    pub customer_id: aftersail_domain::CustomerId,
+    pub lifetime_value_minor: i64,
+    pub complaint_count: i32,
+    pub abusive: bool,
+}
+
+/// Folds one buyer message into its ticket: the language stays the first one known, the
+/// intent follows the newest message that says something (`other` never replaces a real
+/// intent), the sentiment is the newest, escalations accumulate.
+pub async fn fold(
+    tx: &mut TenantTx,
+    ticket: TicketId,
+    language: Option<&str>,
+    intent: &str,
+    sentiment: &str,
+    escalations: &[&str],
+) -> Result<Option<Folded>, Error> {
+    let tenant = tx.tenant();
+    sqlx::query_as(
+        "WITH old AS (SELECT intent, escalations FROM tickets WHERE tenant_id = $1 AND id = $2 FOR UPDATE)
+         UPDATE tickets t SET
+             language = coalesce(t.language, $3),
+             intent = CASE WHEN $4 = 'other' THEN coalesce(t.intent, $4) ELSE $4 END,
+             sentiment = $5,
+             escalations = ARRAY(SELECT DISTINCT x FROM unnest(t.escalations || $6::text[]) AS x ORDER BY x)
+         FROM old, customers c
+         WHERE t.tenant_id = $1 AND t.id = $2 AND c.tenant_id = t.tenant_id AND c.id = t.customer_id
+         RETURNING t.priority, t.intent, t.sentiment, t.escalations, t.priority_reasons,
+                   old.intent AS previous_intent, old.escalations AS previous_escalations,
+                   c.id AS customer_id, c.lifetime_value_minor, c.complaint_count, c.abusive",
+    )
+    .bind(tenant)
+    .bind(ticket)
+    .bind(language)
+    .bind(intent)
+    .bind(sentiment)
+    .bind(escalations)
+    .fetch_optional(tx.conn())
+    .await
+}
+
+/// One more complaint on the customer's record; returns the new count.
+pub async fn count_complaint(
+    tx: &mut TenantTx,
+    customer: aftersail_domain::CustomerId,
+) -> Result<i32, Error> {
+    let tenant = tx.tenant();
+    sqlx::query_scalar(
+        "UPDATE customers SET complaint_count = complaint_count + 1
+         WHERE tenant_id = $1 AND id = $2 RETURNING complaint_count",
+    )
+    .bind(tenant)
+    .bind(customer)
+    .fetch_one(tx.conn())
+    .await
+}
+
+/// Stores why the ticket has its priority, and raises the priority to `raise_to` when given
+/// (recorded in the ticket's history as a system change).
+pub async fn set_priority(
+    tx: &mut TenantTx,
+    ticket: TicketId,
+    raise_to: Option<(&str, &str)>,
+    reasons: &Json,
+) -> Result<(), Error> {
+    let tenant = tx.tenant();
+    sqlx::query(
+        "UPDATE tickets SET priority = coalesce($3, priority), priority_reasons = $4
+         WHERE tenant_id = $1 AND id = $2",
+    )
+    .bind(tenant)
+    .bind(ticket)
+    .bind(raise_to.map(|(_, to)| to))
+    .bind(reasons)
+    .execute(tx.conn())
+    .await?;
+    if let Some((from, to)) = raise_to {
+        ticket_events::record(tx, ticket, None, "priority", Some(from), Some(to)).await?;
+    }
+    Ok(())
+}
+
+/// Flags (or clears) a customer as abusive.
+pub async fn set_abusive(
+    tx: &mut TenantTx,
+    customer: aftersail_domain::CustomerId,
+    abusive: bool,
+) -> Result<bool, Error> {
+    let tenant = tx.tenant();
+    let done = sqlx::query("UPDATE customers SET abusive = $3 WHERE tenant_id = $1 AND id = $2")
+        .bind(tenant)
+        .bind(customer)
+        .bind(abusive)
+        .execute(tx.conn())
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
