@@ -17,11 +17,13 @@ pub struct Customer {
     pub currency: String,
     pub order_count: i32,
     pub complaint_count: i32,
+    /// Flagged by an agent: their tickets go up a priority step (see domain::priority).
+    pub abusive: bool,
     pub created_at: DateTime<Utc>,
 }
 
 const COLUMNS: &str = "id, name, email, country, language, tags, lifetime_value_minor, currency, \
-                       order_count, complaint_count, created_at";
+                       order_count, complaint_count, abusive, created_at";
 
 pub struct NewCustomer<'a> {
     pub name: &'a str,

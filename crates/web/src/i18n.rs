@@ -251,6 +251,9 @@ strings! {
     reason_repeat_complaints: "Repeat complaints", "多次投诉";
     reason_abusive: "Customer flagged as abusive", "客户已被标记为辱骂";
     translating: "Translating…", "正在翻译…";
+    complaints: "Complaints", "投诉次数";
+    flag_abusive: "Flag as abusive", "标记为辱骂";
+    unflag_abusive: "Remove the abusive flag", "取消辱骂标记";
     translation_failed: "Could not translate", "无法翻译";
     translate_again: "Try again", "重试";
     translated_from: "Translated from", "译自";
@@ -970,6 +973,12 @@ strings! {
     ract_open_rma: "Open a return", "创建退货";
     ract_notify: "Notify", "发送通知";
     ract_webhook: "Call a webhook", "调用 Webhook";
+    bot_title: "Bot answers, last 30 days", "机器人回答（近 30 天）";
+    bot_help: "Add the action “Answer with the bot” to a rule on new buyer messages. It answers tracking, return and refund questions and how-tos from the help center, and hands everything else to a person. Deflected: answered, and no person had to answer afterwards.", "在“收到买家消息”的规则中添加“由机器人回答”动作。机器人回答物流、退货、退款问题以及帮助中心里的操作问题，其余转人工。已分流：机器人已回答，且之后无需人工回复。";
+    bot_tickets: "Tickets", "工单";
+    bot_answered: "Answered", "已回答";
+    bot_handed_off: "Handed to people", "转人工";
+    bot_deflected: "Deflected", "已分流";
     ract_bot_answer: "Answer with the bot (or hand to a person)", "由机器人回答（或转人工）";
     assign_agent: "An agent", "指定客服";
     assign_team: "A team", "某个团队";

@@ -39,4 +39,5 @@ mod sla;
 mod sla_settings;
 mod tenancy;
 mod tickets;
+mod triage;
 mod worker;

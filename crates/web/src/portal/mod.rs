@@ -68,6 +68,21 @@ pub struct LangQuery {
     pub lang: Option<String>,
     /// A sealed status link (right after a request).
     pub view: Option<String>,
+    /// Prefills for links we send buyers (the bot, emails): the order number, the RMA code
+    /// and the buyer's email. They only fill the form in; the buyer still submits it.
+    pub order: Option<String>,
+    pub code: Option<String>,
+    pub email: Option<String>,
+}
+
+impl LangQuery {
+    /// A prefill, trimmed and cut to a sane length.
+    pub fn prefill(value: &Option<String>) -> String {
+        value
+            .as_deref()
+            .map(|v| v.trim().chars().take(320).collect())
+            .unwrap_or_default()
+    }
 }
 
 /// Resolves the shop; `Err` is the "no such page" response in the buyer's language.

@@ -43,7 +43,16 @@ pub async fn find_page(
         Ok(found) => found,
         Err(response) => return Ok(response),
     };
-    render_find(&state, &headers, &shop, lang, StatusCode::OK, "", "", None)
+    render_find(
+        &state,
+        &headers,
+        &shop,
+        lang,
+        StatusCode::OK,
+        &LangQuery::prefill(&q.order),
+        &LangQuery::prefill(&q.email),
+        None,
+    )
 }
 
 #[allow(clippy::too_many_arguments)]

@@ -79,7 +79,16 @@ pub async fn page(
             }
         }
     }
-    render_find(&state, &headers, &shop, lang, StatusCode::OK, "", "", None)
+    render_find(
+        &state,
+        &headers,
+        &shop,
+        lang,
+        StatusCode::OK,
+        &LangQuery::prefill(&q.code),
+        &LangQuery::prefill(&q.email),
+        None,
+    )
 }
 
 fn owned_by(rma: &rmas::Rma, email: &str) -> bool {

@@ -14,6 +14,7 @@ mod files;
 mod marketplace;
 mod original;
 mod presence;
+mod triage;
 
 use aftersail_db::attachments::AttachmentMeta;
 use aftersail_db::customers::Customer;
@@ -57,6 +58,7 @@ pub fn router() -> Router<AppState> {
         .merge(marketplace::router())
         .merge(original::router())
         .merge(presence::router())
+        .merge(triage::router())
 }
 
 #[derive(Template)]

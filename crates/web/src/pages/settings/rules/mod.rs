@@ -78,6 +78,16 @@ struct RulesPage<'a> {
     subnav: SubNav,
     rules: Vec<Listed>,
     holiday_mode: bool,
+    /// The bot's last 30 days (rules with the `bot_answer` action).
+    bot: aftersail_db::bot::Deflection,
+}
+
+impl RulesPage<'_> {
+    fn deflection_rate(&self) -> String {
+        self.bot
+            .rate()
+            .map_or_else(|| "–".to_owned(), |r| format!("{r:.0} %"))
+    }
 }
 
 async fn list(
@@ -90,6 +100,8 @@ async fn list(
     let mut tx = user.tx(&state).await?;
     let stored = rules::list(&mut tx).await?;
     let holiday_mode = tenants::holiday_mode(&mut tx).await?;
+    let now = chrono::Utc::now();
+    let bot = aftersail_db::bot::deflection(&mut tx, now - chrono::Duration::days(30), now).await?;
     tx.commit().await?;
     let rules = stored
         .into_iter()
@@ -121,6 +133,7 @@ async fn list(
         subnav: SubNav { current: "rules" },
         rules,
         holiday_mode,
+        bot,
     };
     Ok(render(&page)?.into_response())
 }
