@@ -3,7 +3,9 @@
 
 pub mod assignment;
 pub mod attachment;
+pub mod glossary;
 pub mod ids;
+pub mod languages;
 pub mod locale;
 pub mod money;
 pub mod placeholders;
