@@ -5,6 +5,9 @@
 //! off, retry or give up. Connectors do no database work: the worker stores what they return
 //! in one transaction (`aftersail_db::ingest`). Base URLs and hosts are configuration, so
 //! tests point connectors at local servers.
+//!
+//! [`translate`] holds the machine-translation providers agents' replies go through, built
+//! the same way: plain HTTP clients with typed errors and configurable base URLs.
 
 pub mod amazon;
 pub mod cache;
@@ -16,6 +19,7 @@ pub mod json;
 pub mod kinds;
 pub mod shopee;
 pub mod shopify;
+pub mod translate;
 pub mod transport;
 
 pub use connector::{

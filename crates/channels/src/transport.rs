@@ -6,6 +6,11 @@ use crate::ConnectorError;
 
 /// `"{platform} {what} timed out: …"` and the like, as a `Transient` error.
 pub fn failed(platform: &str, what: &str, e: &reqwest::Error) -> ConnectorError {
+    ConnectorError::Transient(describe(platform, what, e))
+}
+
+/// The wording of [`failed`] on its own, for callers with their own error types.
+pub fn describe(platform: &str, what: &str, e: &reqwest::Error) -> String {
     let kind = if e.is_timeout() {
         "timed out"
     } else if e.is_connect() {
@@ -17,7 +22,7 @@ pub fn failed(platform: &str, what: &str, e: &reqwest::Error) -> ConnectorError 
         Some(url) => e.to_string().replace(url.as_str(), "<url>"),
         None => e.to_string(),
     };
-    ConnectorError::Transient(format!("{platform} {what} {kind}: {detail}"))
+    format!("{platform} {what} {kind}: {detail}")
 }
 
 #[cfg(test)]
