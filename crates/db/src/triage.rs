@@ -6,6 +6,28 @@ use serde_json::Value as Json;
 
 use crate::{ticket_events, Error, TenantTx};
 
+/// Stores what the classifier read in a message stored without it (seeded history).
+pub async fn record_message(
+    tx: &mut TenantTx,
+    message: aftersail_domain::MessageId,
+    c: crate::messages::Classified<'_>,
+) -> Result<(), Error> {
+    let tenant = tx.tenant();
+    sqlx::query(
+        "UPDATE messages SET intent = $3, intent_confidence = $4, sentiment = $5, escalations = $6
+         WHERE tenant_id = $1 AND id = $2",
+    )
+    .bind(tenant)
+    .bind(message)
+    .bind(c.intent)
+    .bind(c.confidence)
+    .bind(c.sentiment)
+    .bind(c.escalations)
+    .execute(tx.conn())
+    .await?;
+    Ok(())
+}
+
 /// What the ticket and its customer look like once the message is folded in.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Folded {

@@ -1,9 +1,10 @@
 //! `aftersail demo`: a demo shop to explore, created once and kept on later runs.
 
 use aftersail_db::{
-    customers, messages, orders, reply_templates, rmas, teams, tenants, tickets, users, TenantTx,
+    customers, messages, orders, reply_templates, rmas, teams, tenants, tickets, triage, users,
+    TenantTx,
 };
-use aftersail_domain::{Role, TenantId, UiLocale, UserId};
+use aftersail_domain::{classify, Role, TenantId, UiLocale, UserId};
 use sqlx::PgPool;
 
 pub mod generator;
@@ -84,8 +85,9 @@ pub async fn seed(pool: &PgPool) -> anyhow::Result<bool> {
 }
 
 /// Office hours, two SLA policies (a marketplace's 24 h clock and office-hours targets) and
-/// three rules to look at and try: an out-of-hours acknowledgement in the buyer's language,
-/// escalation on words like "chargeback", and German tickets to the EU team.
+/// four rules to look at and try: the bot for the questions it answers, an out-of-hours
+/// acknowledgement in the buyer's language, escalation on words like "chargeback", and
+/// German tickets to the EU team.
 async fn automation_setup(
     tx: &mut TenantTx,
     eu_team: aftersail_domain::TeamId,
@@ -144,6 +146,14 @@ async fn automation_setup(
     }
     let rules = [
         (
+            "Bot: tracking, returns, refunds and how-tos",
+            "message_received",
+            json!({"conditions": {"all": [{"field": "message.intent", "op": "in",
+                                           "value": ["order_status", "not_received", "return_request",
+                                                     "refund_status", "product_question"]}]},
+                   "actions": [{"type": "bot_answer"}]}),
+        ),
+        (
             "Out-of-hours acknowledgement",
             "message_received",
             json!({"conditions": {"all": [{"field": "business_hours", "op": "is", "value": false},
@@ -166,8 +176,11 @@ async fn automation_setup(
         ),
     ];
     for (position, (name, trigger, definition)) in rules.into_iter().enumerate() {
+        // The bot goes first and stops the rest when it took the message (no second
+        // acknowledgement on top of its answer).
         sqlx::query(
-            "INSERT INTO rules (tenant_id, id, name, position, trigger, definition) VALUES ($1, $2, $3, $4, $5, $6)",
+            "INSERT INTO rules (tenant_id, id, name, position, trigger, definition, stop)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
         )
         .bind(tenant)
         .bind(uuid::Uuid::now_v7())
@@ -175,6 +188,7 @@ async fn automation_setup(
         .bind(position as i32)
         .bind(trigger)
         .bind(definition)
+        .bind(position == 0)
         .execute(tx.conn())
         .await?;
     }
@@ -415,7 +429,7 @@ async fn conversations(tx: &mut TenantTx, replier: UserId) -> anyhow::Result<()>
         tickets::set_sentiment(tx, ticket, Some(c.sentiment)).await?;
         for (n, (hours_ago, inbound, text)) in c.messages.iter().enumerate() {
             let external_id = format!("demo-{i}-{n}");
-            messages::create(
+            let message = messages::create(
                 tx,
                 messages::NewMessage {
                     ticket_id: ticket,
@@ -430,6 +444,24 @@ async fn conversations(tx: &mut TenantTx, replier: UserId) -> anyhow::Result<()>
                 },
             )
             .await?;
+            if *inbound {
+                // Read as ingest reads a buyer's message: intent, sentiment, escalations and
+                // the priority they call for.
+                let c = classify::classify(text, Some(language));
+                let escalations: Vec<&str> = c.escalations.iter().map(|e| e.as_str()).collect();
+                triage::record_message(
+                    tx,
+                    message,
+                    messages::Classified {
+                        intent: c.intent.as_str(),
+                        confidence: c.confidence,
+                        sentiment: c.sentiment.db(),
+                        escalations: &escalations,
+                    },
+                )
+                .await?;
+                aftersail_worker::triage::apply(tx, ticket, Some(language), &c).await?;
+            }
         }
         if i == 0 {
             rmas::create(

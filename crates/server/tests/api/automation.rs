@@ -787,7 +787,7 @@ async fn the_demo_shops_rules_and_policies_are_valid_and_work() {
         .fetch_all(&app.admin)
         .await
         .unwrap();
-    assert_eq!(rules.len(), 3);
+    assert_eq!(rules.len(), 4);
     for (trigger, definition) in rules {
         let def: aftersail_domain::rules::Definition = serde_json::from_value(definition).unwrap();
         let trigger = aftersail_domain::rules::Trigger::parse(&trigger).unwrap();

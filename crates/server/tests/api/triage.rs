@@ -92,7 +92,11 @@ async fn buyer_messages_are_read_and_raise_priority_with_reasons() {
     .await;
 
     // The German message: read, and the ticket urgent with its reasons.
-    let lang = text(&s, "SELECT language FROM messages WHERE tenant_id = $1 AND external_id = 't1@b.example'").await;
+    let lang = text(
+        &s,
+        "SELECT language FROM messages WHERE tenant_id = $1 AND external_id = 't1@b.example'",
+    )
+    .await;
     assert_eq!(lang.as_deref(), Some("de"));
     let escalations: Vec<String> = sqlx::query_scalar(
         "SELECT unnest(escalations) FROM tickets WHERE subject = 'Bestellung 4711' ORDER BY 1",
@@ -101,17 +105,18 @@ async fn buyer_messages_are_read_and_raise_priority_with_reasons() {
     .await
     .unwrap();
     assert!(
-        escalations.iter().any(|e| e == "chargeback" || e == "claim")
+        escalations
+            .iter()
+            .any(|e| e == "chargeback" || e == "claim")
             && escalations.iter().any(|e| e == "bad_review"),
         "PayPal dispute and a bad review threatened: {escalations:?}"
     );
-    let (priority, sentiment, language): (String, Option<String>, Option<String>) =
-        sqlx::query_as(
-            "SELECT priority, sentiment, language FROM tickets WHERE subject = 'Bestellung 4711'",
-        )
-        .fetch_one(&s.app.admin)
-        .await
-        .unwrap();
+    let (priority, sentiment, language): (String, Option<String>, Option<String>) = sqlx::query_as(
+        "SELECT priority, sentiment, language FROM tickets WHERE subject = 'Bestellung 4711'",
+    )
+    .fetch_one(&s.app.admin)
+    .await
+    .unwrap();
     assert_eq!(priority, "urgent");
     assert_eq!(sentiment.as_deref(), Some("negative"));
     assert_eq!(language.as_deref(), Some("de"));
@@ -124,14 +129,19 @@ async fn buyer_messages_are_read_and_raise_priority_with_reasons() {
     .unwrap();
     assert_eq!(history, (None, "normal".into(), "urgent".into()));
     assert_eq!(
-        scalar(&s.app, "SELECT complaint_count::bigint FROM customers WHERE email = 'jonas@b.example'").await,
+        scalar(
+            &s.app,
+            "SELECT complaint_count::bigint FROM customers WHERE email = 'jonas@b.example'"
+        )
+        .await,
         1,
         "a threat counts against the customer's record"
     );
-    let number: i64 = sqlx::query_scalar("SELECT number FROM tickets WHERE subject = 'Bestellung 4711'")
-        .fetch_one(&s.app.admin)
-        .await
-        .unwrap();
+    let number: i64 =
+        sqlx::query_scalar("SELECT number FROM tickets WHERE subject = 'Bestellung 4711'")
+            .fetch_one(&s.app.admin)
+            .await
+            .unwrap();
     let page = owner.page(&format!("/tickets/{number}")).await;
     let why = between(&page, "id=\"priority-reasons\"", "</p>").expect("reasons shown");
     assert!(why.contains("Threatens a bad review"), "{why}");
@@ -151,7 +161,10 @@ async fn buyer_messages_are_read_and_raise_priority_with_reasons() {
         .fetch_one(&s.app.admin)
         .await
         .unwrap();
-    assert!(!owner.page(&format!("/tickets/{invoice}")).await.contains("id=\"priority-reasons\""));
+    assert!(!owner
+        .page(&format!("/tickets/{invoice}"))
+        .await
+        .contains("id=\"priority-reasons\""));
 
     // An agent flags Claire as abusive: her next message goes up a step, and says why.
     let path = format!("/tickets/{invoice}/customer/abusive");
@@ -175,12 +188,11 @@ async fn buyer_messages_are_read_and_raise_priority_with_reasons() {
         )],
     )
     .await;
-    let (priority, reasons): (String, serde_json::Value) = sqlx::query_as(
-        "SELECT priority, priority_reasons FROM tickets WHERE subject = 'Invoice'",
-    )
-    .fetch_one(&s.app.admin)
-    .await
-    .unwrap();
+    let (priority, reasons): (String, serde_json::Value) =
+        sqlx::query_as("SELECT priority, priority_reasons FROM tickets WHERE subject = 'Invoice'")
+            .fetch_one(&s.app.admin)
+            .await
+            .unwrap();
     assert_eq!(priority, "high");
     assert!(reasons.to_string().contains("abusive"), "{reasons}");
     let audit = scalar(
@@ -315,7 +327,10 @@ async fn the_bot_answers_in_the_buyers_language_and_hands_off_what_it_cannot() {
     let ann_replies = reply(ann).await;
     assert_eq!(ann_replies.len(), 1, "{ann_replies:?}");
     let (body, language, automated, state) = &ann_replies[0];
-    assert!(body.contains("A-1042") && body.contains("JJD000390007"), "{body}");
+    assert!(
+        body.contains("A-1042") && body.contains("JJD000390007"),
+        "{body}"
+    );
     assert!(body.contains("https://"), "a tracking link: {body}");
     assert!(body.contains("automated answer"), "{body}");
     assert_eq!(language.as_deref(), Some("en"));
@@ -336,7 +351,11 @@ async fn the_bot_answers_in_the_buyers_language_and_hands_off_what_it_cannot() {
     // Li: answered in Chinese.
     let li_replies = reply(li).await;
     assert_eq!(li_replies.len(), 1);
-    assert!(li_replies[0].0.contains("物流单号：JJD000390008"), "{}", li_replies[0].0);
+    assert!(
+        li_replies[0].0.contains("物流单号：JJD000390008"),
+        "{}",
+        li_replies[0].0
+    );
     assert_eq!(li_replies[0].1.as_deref(), Some("zh"));
 
     // Bo: the returns portal, prefilled with his order and email; the link opens filled in.
@@ -398,7 +417,9 @@ async fn the_bot_answers_in_the_buyers_language_and_hands_off_what_it_cannot() {
     );
 
     // Deflection: four tickets, three answered, Ann's came back: two deflected.
-    let mut tx = TenantTx::begin(&s.app.pool, TenantId(s.tenant)).await.unwrap();
+    let mut tx = TenantTx::begin(&s.app.pool, TenantId(s.tenant))
+        .await
+        .unwrap();
     let d = bot::deflection(
         &mut tx,
         Utc::now() - chrono::Duration::days(1),
