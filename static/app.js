@@ -179,6 +179,19 @@
     showTime();
   }
 
+  // ---- Settings → Translation: only the chosen service's fields -----------------------------
+  // Without JavaScript every service's fields show; the server reads the chosen one's.
+  var providerPick = document.querySelector("select[data-provider-select]");
+  if (providerPick) {
+    var showProvider = function () {
+      document.querySelectorAll("fieldset[data-provider]").forEach(function (set) {
+        set.hidden = set.getAttribute("data-provider") !== providerPick.value;
+      });
+    };
+    providerPick.addEventListener("change", showProvider);
+    showProvider();
+  }
+
   // ---- attachments -----------------------------------------------------------------------
   // The server enforces the limits; checking here too saves uploading 30 MB to be told no.
   document.querySelectorAll("input[type=file][data-max-file]").forEach(function (input) {

@@ -18,12 +18,15 @@ pub struct Reply<'a> {
     pub language: Option<&'a str>,
     pub channel: &'a str,
     pub idempotency_key: &'a str,
+    /// Deliver it translated into this language (`language` is then the one it is written
+    /// in); the delivery translates it and keeps the translation.
+    pub translate_to: Option<&'a str>,
 }
 
 /// Stores the reply as a queued outbound message with its outbox row. Returns `None` when
 /// a reply with this idempotency key exists already (a resubmitted form): nothing is written.
 pub async fn enqueue_reply(tx: &mut TenantTx, r: Reply<'_>) -> Result<Option<MessageId>, Error> {
-    enqueue(
+    let message = enqueue(
         tx,
         r.ticket_id,
         Some(r.author),
@@ -32,7 +35,17 @@ pub async fn enqueue_reply(tx: &mut TenantTx, r: Reply<'_>) -> Result<Option<Mes
         r.channel,
         r.idempotency_key,
     )
-    .await
+    .await?;
+    if let (Some(message), Some(language)) = (message, r.translate_to) {
+        let tenant = tx.tenant();
+        sqlx::query("UPDATE messages SET translate_to = $3 WHERE tenant_id = $1 AND id = $2")
+            .bind(tenant)
+            .bind(message)
+            .bind(language)
+            .execute(tx.conn())
+            .await?;
+    }
+    Ok(message)
 }
 
 /// A reply a rule or the bot sends (labelled automated; see [`messages::create_automated`]).
@@ -228,6 +241,12 @@ pub struct Delivery {
     pub conversation: Option<String>,
     /// The marketplace's kind of message, for messages through its own messaging.
     pub action: Option<String>,
+    /// The language `body_text` is written in, else its author's UI language.
+    pub language: Option<String>,
+    /// Deliver it translated into this language.
+    pub translate_to: Option<String>,
+    /// The translation into `translate_to` made by an earlier attempt.
+    pub translation: Option<String>,
 }
 
 /// The claimed row's delivery, if the lease is still ours.
@@ -243,6 +262,7 @@ pub async fn get_leased(
                 t.number AS ticket_number, t.subject, m.body_text,
                 CASE WHEN o.via_channel_id IS NULL THEN coalesce(t.reply_to, c.email) ELSE '' END AS to_address,
                 ord.external_id AS order_external_id, o.action,
+                coalesce(m.language, u.ui_locale) AS language, m.translate_to, mt.text AS translation,
                 (SELECT lm.conversation FROM messages lm
                  WHERE lm.tenant_id = t.tenant_id AND lm.ticket_id = t.id AND lm.conversation IS NOT NULL
                  ORDER BY lm.created_at DESC LIMIT 1) AS conversation
@@ -251,6 +271,9 @@ pub async fn get_leased(
          JOIN tickets t ON t.tenant_id = m.tenant_id AND t.id = m.ticket_id
          JOIN customers c ON c.tenant_id = t.tenant_id AND c.id = t.customer_id
          LEFT JOIN orders ord ON ord.tenant_id = t.tenant_id AND ord.id = t.order_id
+         LEFT JOIN users u ON u.tenant_id = m.tenant_id AND u.id = m.author_user_id
+         LEFT JOIN message_translations mt ON mt.tenant_id = m.tenant_id AND mt.message_id = m.id
+              AND mt.language = m.translate_to
          WHERE o.tenant_id = $1 AND o.id = $2 AND o.lease_id = $3
          FOR UPDATE OF o",
     )

@@ -1,10 +1,19 @@
 //! Machine translation for a shop: which provider (sealed with its key), the glossary, and
 //! the translations made so far (one per message and language).
 
-use aftersail_domain::MessageId;
+use std::collections::BTreeMap;
+
+use aftersail_domain::glossary::GlossaryEntry;
+use aftersail_domain::{MessageId, TenantId};
 use serde_json::Value as Json;
 
 use crate::{Error, TenantTx};
+
+/// What the provider settings are sealed to: a sealed value copied onto another shop's row
+/// does not open.
+pub fn config_owner(tenant: TenantId) -> String {
+    format!("translation:{tenant}")
+}
 
 /// The shop's provider settings as sealed text (`None`: translation is off).
 pub async fn sealed_config(tx: &mut TenantTx) -> Result<Option<String>, Error> {
@@ -33,6 +42,31 @@ pub struct GlossaryRow {
     pub translations: Json,
 }
 
+impl GlossaryRow {
+    /// The entry as translation uses it (forms that are not text are left out).
+    pub fn entry(&self) -> GlossaryEntry {
+        let translations: BTreeMap<String, String> = self
+            .translations
+            .as_object()
+            .map(|forms| {
+                forms
+                    .iter()
+                    .filter_map(|(lang, form)| Some((lang.clone(), form.as_str()?.to_string())))
+                    .collect()
+            })
+            .unwrap_or_default();
+        GlossaryEntry {
+            term: self.term.clone(),
+            translations,
+        }
+    }
+}
+
+/// The glossary as translation uses it.
+pub async fn glossary_entries(tx: &mut TenantTx) -> Result<Vec<GlossaryEntry>, Error> {
+    Ok(glossary(tx).await?.iter().map(GlossaryRow::entry).collect())
+}
+
 /// The glossary, terms in alphabetical order.
 pub async fn glossary(tx: &mut TenantTx) -> Result<Vec<GlossaryRow>, Error> {
     let tenant = tx.tenant();
@@ -45,20 +79,24 @@ pub async fn glossary(tx: &mut TenantTx) -> Result<Vec<GlossaryRow>, Error> {
 }
 
 /// Adds a term, or replaces the translations of a term already there (same spelling,
-/// any case).
-pub async fn put_term(tx: &mut TenantTx, term: &str, translations: &Json) -> Result<(), Error> {
+/// any case); the entry's id.
+pub async fn put_term(
+    tx: &mut TenantTx,
+    term: &str,
+    translations: &Json,
+) -> Result<uuid::Uuid, Error> {
     let tenant = tx.tenant();
-    sqlx::query(
+    sqlx::query_scalar(
         "INSERT INTO glossary_entries (tenant_id, id, term, translations) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (tenant_id, lower(term)) DO UPDATE SET term = EXCLUDED.term, translations = EXCLUDED.translations",
+         ON CONFLICT (tenant_id, lower(term)) DO UPDATE SET term = EXCLUDED.term, translations = EXCLUDED.translations
+         RETURNING id",
     )
     .bind(tenant)
     .bind(uuid::Uuid::now_v7())
     .bind(term)
     .bind(translations)
-    .execute(tx.conn())
-    .await?;
-    Ok(())
+    .fetch_one(tx.conn())
+    .await
 }
 
 /// False when the term is not this shop's.
@@ -89,14 +127,15 @@ pub async fn cached(
     .await
 }
 
-/// Keeps a translation (the first one made for a message and language stays).
+/// Keeps a translation (the first one made for a message and language stays) and returns
+/// the one kept: `text`, or the one another request stored first.
 pub async fn store(
     tx: &mut TenantTx,
     message: MessageId,
     language: &str,
     text: &str,
     provider: &str,
-) -> Result<(), Error> {
+) -> Result<String, Error> {
     let tenant = tx.tenant();
     sqlx::query(
         "INSERT INTO message_translations (tenant_id, message_id, language, text, provider)
@@ -109,5 +148,7 @@ pub async fn store(
     .bind(provider)
     .execute(tx.conn())
     .await?;
-    Ok(())
+    Ok(cached(tx, message, language)
+        .await?
+        .unwrap_or_else(|| text.to_string()))
 }

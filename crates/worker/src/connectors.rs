@@ -4,9 +4,10 @@ use std::sync::Arc;
 
 use aftersail_channels::cache::ConnectorCache;
 use aftersail_channels::crypto::SecretKey;
+use aftersail_channels::translate::{self, Translator, TranslatorConfig};
 use aftersail_channels::Connector;
 use aftersail_db::channels::{self, secret_owner, Channel};
-use aftersail_db::TenantTx;
+use aftersail_db::{translation, TenantTx};
 use aftersail_domain::TenantId;
 use sqlx::PgPool;
 
@@ -15,12 +16,14 @@ type Factory =
 
 /// Builds connectors for channels, opening their credentials with the configured key, and
 /// keeps them per channel (tokens and rate buckets live in them) until the channel's
-/// configuration changes.
+/// configuration changes. Shops' translation providers are opened here too.
 #[derive(Clone)]
 pub struct Connectors {
     key: Option<SecretKey>,
     factory: Option<Arc<Factory>>,
     cache: Arc<ConnectorCache>,
+    /// Shared by the translation providers.
+    http: reqwest::Client,
 }
 
 impl Connectors {
@@ -29,6 +32,7 @@ impl Connectors {
             key,
             factory: None,
             cache: Arc::default(),
+            http: reqwest::Client::new(),
         }
     }
 
@@ -44,6 +48,7 @@ impl Connectors {
             key,
             factory: Some(Arc::new(factory)),
             cache: Arc::default(),
+            http: reqwest::Client::new(),
         }
     }
 
@@ -75,6 +80,21 @@ impl Connectors {
                 aftersail_channels::kinds::build(&channel.kind, &channel.settings, &secrets)
             },
         )
+    }
+
+    /// The shop's translation provider from its sealed settings
+    /// (`aftersail_db::translation::sealed_config`).
+    pub fn translator(
+        &self,
+        tenant: TenantId,
+        sealed: &str,
+    ) -> Result<Box<dyn Translator>, String> {
+        let config = TranslatorConfig::open(
+            self.key.as_ref(),
+            sealed,
+            &translation::config_owner(tenant),
+        )?;
+        Ok(translate::build(&config, self.http.clone()))
     }
 
     /// The queue the channel's platform puts notifications in (Amazon: an SQS queue), when

@@ -2,14 +2,17 @@
 //! that also counts the attempt), send each through its ticket's channel outside any
 //! transaction, then record sent, failed (retried with backoff) or dead. A worker killed
 //! mid-send leaves the row leased; when the lease runs out it is sent again with the same
-//! Message-ID, so the receiving side can recognise the repeat.
+//! Message-ID, so the receiving side can recognise the repeat. A reply to be sent in the
+//! buyer's language is translated first (once; the translation is kept for every attempt).
 
 use std::sync::Arc;
 use std::time::Duration;
 
+use aftersail_channels::translate::{TranslateError, TranslateRequest};
 use aftersail_channels::{ConnectorError, Outbound};
 use aftersail_db::outbox::{self, Claim, Delivery};
-use aftersail_db::{channels, messages, TenantTx};
+use aftersail_db::{channels, messages, translation, TenantTx};
+use aftersail_domain::glossary::GlossaryEntry;
 use sqlx::PgPool;
 use tokio_util::sync::CancellationToken;
 
@@ -52,6 +55,50 @@ enum Outcome {
     LeaseLost,
 }
 
+/// Why an attempt did not deliver.
+enum Failure {
+    Channel(ConnectorError),
+    /// The reply could not be translated, so it was not sent at all.
+    Translation {
+        message: String,
+        retry: bool,
+    },
+}
+
+impl Failure {
+    /// What the agent sees on the reply.
+    fn message(&self) -> String {
+        match self {
+            Failure::Channel(err) => err.to_string(),
+            Failure::Translation { message, .. } => format!("Translation failed: {message}"),
+        }
+    }
+
+    /// Whether a later attempt may succeed: the remote side is down or busy, or refused
+    /// credentials an owner can fix.
+    fn worth_retrying(&self) -> bool {
+        match self {
+            Failure::Channel(err) => err.is_retryable() || matches!(err, ConnectorError::Auth(_)),
+            Failure::Translation { retry, .. } => *retry,
+        }
+    }
+
+    fn retry_at(&self, attempts: i32) -> chrono::DateTime<chrono::Utc> {
+        let channel = match self {
+            Failure::Channel(err) => Some(err),
+            Failure::Translation { .. } => None,
+        };
+        backoff::retry_at(u32::try_from(attempts).unwrap_or(1), channel)
+    }
+}
+
+/// What translating a reply needs, read with the delivery: the shop's sealed provider
+/// settings (`None`: translation is off) and its glossary.
+struct TranslationSetup {
+    sealed: Option<String>,
+    glossary: Vec<GlossaryEntry>,
+}
+
 async fn deliver(pool: &PgPool, connectors: &Connectors, claim: &Claim) -> anyhow::Result<Outcome> {
     let mut tx = TenantTx::begin(pool, claim.tenant_id).await?;
     let Some(delivery) = outbox::get_leased(&mut tx, claim.id, claim.lease_id).await? else {
@@ -62,28 +109,47 @@ async fn deliver(pool: &PgPool, connectors: &Connectors, claim: &Claim) -> anyho
         None => None,
     };
     let references = messages::external_ids_of_ticket(&mut tx, delivery.ticket_id).await?;
+    let setup = if delivery.translate_to.is_some() && delivery.translation.is_none() {
+        Some(TranslationSetup {
+            sealed: translation::sealed_config(&mut tx).await?,
+            glossary: translation::glossary_entries(&mut tx).await?,
+        })
+    } else {
+        None
+    };
     tx.commit().await?;
 
     let result = match (&channel, delivery.to_address.as_deref()) {
-        (None, _) => Err(ConnectorError::Permanent(
+        (None, _) => Err(Failure::Channel(ConnectorError::Permanent(
             "this ticket has no connected channel to reply through; connect one in Settings → Channels".into(),
-        )),
-        (Some(_), None) => Err(ConnectorError::Permanent(
+        ))),
+        (Some(_), None) => Err(Failure::Channel(ConnectorError::Permanent(
             "the customer has no address to reply to".into(),
-        )),
+        ))),
         (Some(channel), Some(to)) => match connectors.build(claim.tenant_id, channel) {
-            Err(problem) => Err(ConnectorError::Permanent(format!("channel settings: {problem}"))),
-            Ok(connector) => {
-                let message = outbound(&delivery, to, references, connectors.message_id_domain(channel));
-                let sent = connector.send(&message).await;
-                if let Err(err) = connectors
-                    .save_rotated(pool, claim.tenant_id, channel, connector.as_ref())
-                    .await
-                {
-                    tracing::error!(channel = %channel.id, error = %err, "rotated credentials not stored");
+            Err(problem) => Err(Failure::Channel(ConnectorError::Permanent(format!(
+                "channel settings: {problem}"
+            )))),
+            Ok(connector) => match text_to_send(pool, connectors, claim, &delivery, setup).await? {
+                Err(failure) => Err(failure),
+                Ok(body_text) => {
+                    let message = outbound(
+                        &delivery,
+                        to,
+                        body_text,
+                        references,
+                        connectors.message_id_domain(channel),
+                    );
+                    let sent = connector.send(&message).await.map_err(Failure::Channel);
+                    if let Err(err) = connectors
+                        .save_rotated(pool, claim.tenant_id, channel, connector.as_ref())
+                        .await
+                    {
+                        tracing::error!(channel = %channel.id, error = %err, "rotated credentials not stored");
+                    }
+                    sent
                 }
-                sent
-            }
+            },
         },
     };
 
@@ -93,28 +159,18 @@ async fn deliver(pool: &PgPool, connectors: &Connectors, claim: &Claim) -> anyho
             outbox::mark_sent(&mut tx, claim.id, claim.lease_id, &sent.external_id).await?,
             Outcome::Sent,
         ),
-        Err(err) => {
-            let retry_at = (err.is_retryable() || matches!(err, ConnectorError::Auth(_)))
-                .then_some(())
-                .filter(|()| delivery.attempts < MAX_ATTEMPTS)
-                .map(|()| {
-                    backoff::retry_at(u32::try_from(delivery.attempts).unwrap_or(1), Some(&err))
-                });
-            tracing::warn!(outbox = %claim.id, attempts = delivery.attempts, error = %err, dead = retry_at.is_none(), "reply not delivered");
+        Err(failure) => {
+            let retry_at = (failure.worth_retrying() && delivery.attempts < MAX_ATTEMPTS)
+                .then(|| failure.retry_at(delivery.attempts));
+            let error = failure.message();
+            tracing::warn!(outbox = %claim.id, attempts = delivery.attempts, error = %error, dead = retry_at.is_none(), "reply not delivered");
             let outcome = if retry_at.is_some() {
                 Outcome::Failed
             } else {
                 Outcome::Dead
             };
             (
-                outbox::mark_failed(
-                    &mut tx,
-                    claim.id,
-                    claim.lease_id,
-                    &err.to_string(),
-                    retry_at,
-                )
-                .await?,
+                outbox::mark_failed(&mut tx, claim.id, claim.lease_id, &error, retry_at).await?,
                 outcome,
             )
         }
@@ -126,9 +182,81 @@ async fn deliver(pool: &PgPool, connectors: &Connectors, claim: &Claim) -> anyho
     Ok(outcome)
 }
 
+/// The text the buyer gets: the reply as written, or its translation when it is to be sent
+/// translated. A translation is made once and kept (committed before sending), so every
+/// later attempt sends the same text without asking the provider again; a reply that
+/// cannot be translated is never sent untranslated.
+async fn text_to_send(
+    pool: &PgPool,
+    connectors: &Connectors,
+    claim: &Claim,
+    delivery: &Delivery,
+    setup: Option<TranslationSetup>,
+) -> anyhow::Result<Result<String, Failure>> {
+    let Some(target) = delivery.translate_to.as_deref() else {
+        return Ok(Ok(delivery.body_text.clone()));
+    };
+    if let Some(kept) = &delivery.translation {
+        return Ok(Ok(kept.clone()));
+    }
+    let setup = setup.unwrap_or(TranslationSetup {
+        sealed: None,
+        glossary: Vec::new(),
+    });
+    let Some(sealed) = setup.sealed else {
+        return Ok(Err(Failure::Translation {
+            message: "the shop has no translation provider any more (Settings → Translation); send the reply again once one is set up, or reply untranslated".into(),
+            retry: false,
+        }));
+    };
+    let translator = match connectors.translator(claim.tenant_id, &sealed) {
+        Ok(t) => t,
+        // The owner can fix the settings or the key; keep trying meanwhile.
+        Err(problem) => {
+            return Ok(Err(Failure::Translation {
+                message: problem,
+                retry: true,
+            }))
+        }
+    };
+    let request = TranslateRequest {
+        text: &delivery.body_text,
+        source: delivery.language.as_deref(),
+        target,
+        glossary: &setup.glossary,
+    };
+    let translated = match translator.translate(&request).await {
+        Ok(t) => t,
+        Err(err) => {
+            let retry = err.retryable() || matches!(err, TranslateError::Auth(_));
+            return Ok(Err(Failure::Translation {
+                message: err.to_string(),
+                retry,
+            }));
+        }
+    };
+    let mut tx = TenantTx::begin(pool, claim.tenant_id).await?;
+    let kept = translation::store(
+        &mut tx,
+        delivery.message_id,
+        target,
+        &translated.text,
+        translated.provider,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Ok(kept))
+}
+
 /// The reply as the channel sends it: the ticket token in the subject so the buyer's answer
 /// finds its ticket even when their mail client drops the references.
-fn outbound(d: &Delivery, to: &str, references: Vec<String>, domain: String) -> Outbound {
+fn outbound(
+    d: &Delivery,
+    to: &str,
+    body_text: String,
+    references: Vec<String>,
+    domain: String,
+) -> Outbound {
     let token = format!("[#{}]", d.ticket_number);
     let base = d.subject.trim();
     let subject = if base.contains(&token) {
@@ -141,7 +269,7 @@ fn outbound(d: &Delivery, to: &str, references: Vec<String>, domain: String) -> 
         idempotency_key: d.idempotency_key.clone(),
         to: to.to_owned(),
         subject,
-        body_text: d.body_text.clone(),
+        body_text,
         references,
         order_external_id: d.order_external_id.clone(),
         conversation: d.conversation.clone(),

@@ -24,6 +24,8 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::crypto::SecretKey;
+
 mod deepl;
 mod google;
 mod libre;
@@ -82,24 +84,55 @@ impl TranslatorConfig {
     }
 
     /// What a settings form must refuse: missing keys, URLs that are not http(s), no model.
+    /// The first of [`TranslatorConfig::problems`].
     pub fn validate(&self) -> Result<(), String> {
-        match self {
-            Self::Deepl { api_key, base_url } => {
-                required(api_key, "the DeepL API key")?;
-                optional_url(base_url.as_deref(), "the DeepL base URL")
+        match self.problems().into_iter().next() {
+            Some(problem) => Err(problem.message),
+            None => Ok(()),
+        }
+    }
+
+    /// Everything a settings form must refuse, by field, in the order the form shows them.
+    pub fn problems(&self) -> Vec<ConfigProblem> {
+        let found = match self {
+            Self::Deepl { api_key, base_url } => vec![
+                required("api_key", api_key, "the DeepL API key"),
+                optional_url("base_url", base_url.as_deref(), "the DeepL base URL"),
+            ],
+            Self::Google { api_key, base_url } => vec![
+                required("api_key", api_key, "the Google Cloud API key"),
+                optional_url("base_url", base_url.as_deref(), "the Google base URL"),
+            ],
+            Self::LibreTranslate { url, .. } => {
+                vec![http_url("url", url, "the LibreTranslate URL")]
             }
-            Self::Google { api_key, base_url } => {
-                required(api_key, "the Google Cloud API key")?;
-                optional_url(base_url.as_deref(), "the Google base URL")
-            }
-            Self::LibreTranslate { url, .. } => http_url(url, "the LibreTranslate URL"),
             Self::OpenAi {
                 base_url, model, ..
-            } => {
-                http_url(base_url, "the OpenAI-compatible base URL")?;
-                required(model, "the model name")
-            }
-        }
+            } => vec![
+                http_url("base_url", base_url, "the OpenAI-compatible base URL"),
+                required("model", model, "the model name"),
+            ],
+        };
+        found.into_iter().flatten().collect()
+    }
+
+    /// The settings sealed for storage, bound to `owner` (the shop), so a sealed value
+    /// copied onto another shop does not open.
+    pub fn seal(&self, key: &SecretKey, owner: &str) -> String {
+        let json = serde_json::to_vec(self).expect("a config always serializes");
+        key.seal(&json, owner)
+    }
+
+    /// Opens what [`TranslatorConfig::seal`] stored; the error says why not, for the
+    /// people who can fix it (no key configured, wrong key, unreadable).
+    pub fn open(key: Option<&SecretKey>, sealed: &str, owner: &str) -> Result<Self, String> {
+        let key = key.ok_or_else(|| {
+            "no secret key is configured (AFTERSAIL_SECRET_KEY), so the translation settings cannot be opened"
+                .to_string()
+        })?;
+        let plain = key.open(sealed, owner).map_err(|e| e.to_string())?;
+        serde_json::from_slice(&plain)
+            .map_err(|_| "the stored translation settings are not readable".to_string())
     }
 
     /// A copy with secrets replaced by "" for showing in forms.
@@ -153,31 +186,52 @@ impl fmt::Debug for TranslatorConfig {
     }
 }
 
-fn required(value: &str, what: &str) -> Result<(), String> {
+/// A setting of [`TranslatorConfig`] a form must fix.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConfigProblem {
+    /// The variant's field: `api_key`, `base_url`, `url` or `model`.
+    pub field: &'static str,
+    /// Left empty (else: not an http(s) URL).
+    pub missing: bool,
+    /// In English, naming the setting.
+    pub message: String,
+}
+
+fn missing(field: &'static str, what: &str) -> Option<ConfigProblem> {
+    Some(ConfigProblem {
+        field,
+        missing: true,
+        message: format!("{what} is missing"),
+    })
+}
+
+fn required(field: &'static str, value: &str, what: &str) -> Option<ConfigProblem> {
     if value.trim().is_empty() {
-        Err(format!("{what} is missing"))
+        missing(field, what)
     } else {
-        Ok(())
+        None
     }
 }
 
-fn http_url(value: &str, what: &str) -> Result<(), String> {
+fn http_url(field: &'static str, value: &str, what: &str) -> Option<ConfigProblem> {
     let value = value.trim();
     if value.is_empty() {
-        return Err(format!("{what} is missing"));
+        return missing(field, what);
     }
     match url::Url::parse(value) {
-        Ok(u) if matches!(u.scheme(), "http" | "https") && u.host().is_some() => Ok(()),
-        _ => Err(format!(
-            "{what} must be an http(s) URL such as https://example.com"
-        )),
+        Ok(u) if matches!(u.scheme(), "http" | "https") && u.host().is_some() => None,
+        _ => Some(ConfigProblem {
+            field,
+            missing: false,
+            message: format!("{what} must be an http(s) URL such as https://example.com"),
+        }),
     }
 }
 
-fn optional_url(value: Option<&str>, what: &str) -> Result<(), String> {
+fn optional_url(field: &'static str, value: Option<&str>, what: &str) -> Option<ConfigProblem> {
     match value.map(str::trim).filter(|v| !v.is_empty()) {
-        Some(v) => http_url(v, what),
-        None => Ok(()),
+        Some(v) => http_url(field, v, what),
+        None => None,
     }
 }
 
@@ -625,6 +679,70 @@ mod tests {
                 "{config:?}"
             );
         }
+    }
+
+    #[test]
+    fn problems_name_every_field_to_fix() {
+        let fields = |c: TranslatorConfig| {
+            c.problems()
+                .into_iter()
+                .map(|p| (p.field, p.missing))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            fields(TranslatorConfig::Deepl {
+                api_key: "".into(),
+                base_url: Some("ftp://x".into()),
+            }),
+            vec![("api_key", true), ("base_url", false)]
+        );
+        assert_eq!(
+            fields(TranslatorConfig::OpenAi {
+                base_url: "".into(),
+                api_key: "".into(),
+                model: "".into(),
+            }),
+            vec![("base_url", true), ("model", true)]
+        );
+        assert_eq!(
+            fields(TranslatorConfig::LibreTranslate {
+                url: "lt:5000".into(),
+                api_key: None,
+            }),
+            vec![("url", false)]
+        );
+        assert!(fields(TranslatorConfig::Google {
+            api_key: "g".into(),
+            base_url: None,
+        })
+        .is_empty());
+        // `validate` reports the first.
+        let two = TranslatorConfig::Google {
+            api_key: " ".into(),
+            base_url: Some("nope".into()),
+        };
+        assert_eq!(two.validate(), Err(two.problems()[0].message.clone()));
+    }
+
+    #[test]
+    fn sealed_configs_open_only_for_their_owner() {
+        let key = SecretKey::parse(&"cd".repeat(32)).unwrap();
+        let config = TranslatorConfig::Deepl {
+            api_key: "s3cret:fx".into(),
+            base_url: None,
+        };
+        let sealed = config.seal(&key, "translation:t1");
+        assert!(!sealed.contains("s3cret"));
+        assert_eq!(
+            TranslatorConfig::open(Some(&key), &sealed, "translation:t1").unwrap(),
+            config
+        );
+        assert!(TranslatorConfig::open(Some(&key), &sealed, "translation:t2").is_err());
+        let no_key = TranslatorConfig::open(None, &sealed, "translation:t1").unwrap_err();
+        assert!(no_key.contains("AFTERSAIL_SECRET_KEY"), "{no_key}");
+        // Sealed JSON that is not a config.
+        let other = key.seal(b"{\"provider\":\"bing\"}", "translation:t1");
+        assert!(TranslatorConfig::open(Some(&key), &other, "translation:t1").is_err());
     }
 
     #[test]

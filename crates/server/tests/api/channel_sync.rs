@@ -585,6 +585,7 @@ async fn ticket_with_reply(
             language: None,
             channel: "email",
             idempotency_key: "form-1",
+            translate_to: None,
         },
     )
     .await
@@ -791,6 +792,7 @@ async fn a_reply_on_a_ticket_without_a_channel_is_dead_with_a_reason() {
             language: None,
             channel: "email",
             idempotency_key: "k",
+            translate_to: None,
         },
     )
     .await

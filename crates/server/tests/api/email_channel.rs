@@ -143,6 +143,7 @@ async fn mail_comes_in_over_imap_and_the_reply_goes_out_over_smtp_threaded() {
             language: Some("de"),
             channel: "email",
             idempotency_key: "reply-1",
+            translate_to: None,
         },
     )
     .await

@@ -39,5 +39,6 @@ mod sla;
 mod sla_settings;
 mod tenancy;
 mod tickets;
+mod translation;
 mod triage;
 mod worker;

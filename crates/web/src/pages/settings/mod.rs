@@ -1,5 +1,5 @@
 //! Settings: the user's own profile, and (for admins and owners) people, teams, reply
-//! templates, channels and the audit log.
+//! templates, channels, translation and the audit log.
 
 mod audit_log;
 mod channels;
@@ -14,6 +14,7 @@ mod rules;
 mod sla;
 mod teams;
 mod templates;
+pub(crate) mod translation;
 
 use axum::response::Redirect;
 use axum::routing::get;
@@ -35,6 +36,7 @@ pub fn router() -> Router<AppState> {
         .merge(returns::router())
         .merge(rules::router())
         .merge(sla::router())
+        .merge(translation::router())
         .merge(audit_log::router())
 }
 
@@ -85,6 +87,10 @@ pub fn notice(t: &'static crate::i18n::Tr, key: Option<&str>) -> Option<&'static
         "calendar_deleted" => t.calendar_deleted,
         "business_calendar_saved" => t.business_calendar_saved,
         "template_body_deleted" => t.template_body_deleted,
+        "translation_saved" => t.tr_saved,
+        "translation_off" => t.tr_turned_off,
+        "glossary_term_saved" => t.glossary_term_saved,
+        "glossary_term_deleted" => t.glossary_term_deleted,
         _ => return None,
     })
 }

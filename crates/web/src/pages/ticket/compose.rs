@@ -4,7 +4,9 @@
 
 use aftersail_db::attachments::{self, NewAttachment};
 use aftersail_db::tickets::Ticket;
-use aftersail_db::{messages, outbox, reply_templates, ticket_events, tickets, TenantTx};
+use aftersail_db::{
+    messages, outbox, reply_templates, ticket_events, tickets, translation, TenantTx,
+};
 use aftersail_domain::attachment::{self as limits, human_size};
 use aftersail_domain::ticket::{Status, MAX_BODY_CHARS};
 use aftersail_domain::{MessageId, ReplyTemplateId};
@@ -43,6 +45,8 @@ struct Composed {
     status: String,
     /// The reply template the text started from (replies only); its tags go with the reply.
     template: String,
+    /// "Translate into the buyer's language before sending" was ticked (replies only).
+    translate: bool,
     files: Vec<Upload>,
     /// A file was over a limit: the answer is 413, not 422.
     too_large: bool,
@@ -56,6 +60,7 @@ impl Composed {
             "idempotency_key" => self.idempotency_key = value,
             "status" => self.status = value,
             "template" => self.template = value,
+            "translate" => self.translate = value == "1",
             _ => {}
         }
     }
@@ -261,13 +266,26 @@ async fn reply(
             super::template_effects(&template.actions.0).1
         }
     };
+    // Sent translated only when asked, possible (the shop has a service) and useful (the
+    // buyer reads another language); the reply is then in the agent's language.
+    let reader = user.locale().language();
+    let translate_to = match ticket.language.as_deref() {
+        Some(buyer) if form.translate && !super::same_language(buyer, reader) => {
+            translation::sealed_config(&mut tx).await?.map(|_| buyer)
+        }
+        _ => None,
+    };
     let reply = outbox::Reply {
         ticket_id: ticket.id,
         author: user.id(),
         body_text: &body,
-        language: ticket.language.as_deref(),
+        language: match translate_to {
+            Some(_) => Some(reader),
+            None => ticket.language.as_deref(),
+        },
         channel: &ticket.channel,
         idempotency_key: &form.idempotency_key,
+        translate_to,
     };
     if let Some(message) = outbox::enqueue_reply(&mut tx, reply).await? {
         store_files(&mut tx, message, &form.files).await?;

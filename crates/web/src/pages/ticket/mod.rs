@@ -6,6 +6,7 @@
 //! - [`files`]: attachment downloads.
 //! - [`marketplace`]: messages through a marketplace's own messaging (Amazon).
 //! - [`presence`]: who else is viewing or typing (the collision notice).
+//! - [`translation`]: a buyer's message translated into the agent's language.
 
 mod changes;
 mod compose;
@@ -14,6 +15,7 @@ mod files;
 mod marketplace;
 mod original;
 mod presence;
+mod translation;
 mod triage;
 
 use aftersail_db::attachments::AttachmentMeta;
@@ -59,6 +61,7 @@ pub fn router() -> Router<AppState> {
         .merge(original::router())
         .merge(presence::router())
         .merge(triage::router())
+        .merge(translation::router())
 }
 
 #[derive(Template)]
