@@ -940,3 +940,51 @@ async fn a_reply_that_cannot_be_translated_is_never_sent_untranslated() {
     );
     assert_eq!(channel.sent.lock().unwrap().len(), 1);
 }
+
+/// In a real browser (headless Chromium): the German message comes into view and htmx fetches
+/// its translation; the reply box offers translating the reply, which is queued with the
+/// buyer's language.
+#[tokio::test]
+async fn an_agent_reads_and_answers_a_german_buyer_in_english_in_the_browser() {
+    let Some(web) = crate::browser::WebDriver::start().await else {
+        return;
+    };
+    let app = spawn_app().await;
+    let (url, fake) = start_libre().await;
+    let (_owner, _tenant, number, _message) = german_ticket(&app, &url).await;
+
+    web.goto(&format!("{}/login", app.address)).await;
+    web.type_into("#email", "owner@example.com").await;
+    web.type_into("#password", PASSWORD).await;
+    web.click("button[type=submit]").await;
+    web.wait_path("/inbox").await;
+    web.goto(&format!("{}/tickets/{number}", app.address)).await;
+    web.wait_true("!!document.querySelector('[data-translation]')")
+        .await;
+    let shown = web.text("[data-translation]").await;
+    assert!(
+        shown.contains("My Aftersail Pro cushion is broken."),
+        "{shown}"
+    );
+    assert_eq!(fake.requests().len(), 1);
+    assert!(
+        web.script("return document.querySelector('#reply-translate').checked")
+            .await
+            .as_bool()
+            .unwrap_or(false),
+        "translating the reply is offered and on"
+    );
+    web.type_into("#reply", "Your cushion is on its way.").await;
+    web.click("#reply-form button[type=submit]").await;
+    web.wait_true("!!document.querySelector('[data-translate-to]')")
+        .await;
+    assert!(web.text("[data-translate-to]").await.contains("de"));
+    let translate_to: Option<String> = sqlx::query_scalar(
+        "SELECT translate_to FROM messages WHERE body_text = 'Your cushion is on its way.'",
+    )
+    .fetch_one(&app.admin)
+    .await
+    .unwrap();
+    assert_eq!(translate_to.as_deref(), Some("de"));
+    web.screenshot("ticket-translated").await;
+}
