@@ -4,6 +4,7 @@
 pub mod assignment;
 pub mod attachment;
 pub mod ids;
+pub mod kb;
 pub mod locale;
 pub mod money;
 pub mod placeholders;

@@ -6,6 +6,8 @@
 //! are throttled per client address and per shop in `portal_attempts`, and a miss never says
 //! whether the order exists. Every page speaks the buyer's language ([`lang`], [`strings`]).
 
+pub mod help;
+pub mod help_strings;
 pub mod lang;
 pub mod notice;
 pub mod photos;
@@ -49,6 +51,7 @@ pub fn router(state: AppState) -> Router<AppState> {
             "/p/{shop}/returns/status",
             get(status::page).post(status::lookup),
         )
+        .merge(help::router())
         .layer(DefaultBodyLimit::max(photos::MAX_BODY_BYTES))
         // Signed-out forms: the double-submit cookie (no session layer on these routes).
         .layer(from_fn_with_state(state.clone(), csrf::verify))

@@ -23,6 +23,8 @@ pub struct RunContext<'a> {
     pub event: &'a str,
     pub shop_name: &'a str,
     pub portal_url: Option<&'a str>,
+    /// The shop's help center, for `{{portal.help_center_url}}`.
+    pub help_url: Option<&'a str>,
     pub now: DateTime<Utc>,
 }
 
@@ -181,7 +183,7 @@ async fn reply(
         .or_else(|| t.language.clone())
         .or_else(|| t.customer_language.clone());
     let body = templates::pick_body(&tpl.bodies, language.as_deref(), &tpl.body);
-    let values = TemplateValues::of(t, ctx.shop_name, ctx.portal_url);
+    let values = TemplateValues::of(t, ctx.shop_name, ctx.portal_url, ctx.help_url);
     let rendered = templates::render(body, |name| values.get(name));
     if !rendered.missing.is_empty() {
         return Ok(Err(format!(

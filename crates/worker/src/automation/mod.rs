@@ -107,6 +107,7 @@ struct Shop {
     name: String,
     holiday_mode: bool,
     portal_url: Option<String>,
+    help_url: Option<String>,
     hours: Option<Clock>,
 }
 
@@ -126,6 +127,10 @@ async fn shop(tx: &mut TenantTx, settings: &Settings) -> anyhow::Result<Shop> {
             .public_url
             .as_deref()
             .map(|base| format!("{}/p/{}/returns", base.trim_end_matches('/'), s.slug)),
+        help_url: settings
+            .public_url
+            .as_deref()
+            .map(|base| aftersail_domain::kb::help_center_url(base, &s.slug, None)),
         name: s.name,
         holiday_mode: s.holiday_mode,
         hours,
@@ -424,6 +429,7 @@ async fn run_rule(
         event,
         shop_name: &shop.name,
         portal_url: shop.portal_url.as_deref(),
+        help_url: shop.help_url.as_deref(),
         now,
     };
     let done = actions::execute(tx, &ctx, &def.actions, &ticket, run.message.as_ref()).await?;
