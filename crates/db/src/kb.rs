@@ -348,6 +348,15 @@ async fn with_titles(tx: &mut TenantTx, articles: Vec<Article>) -> Result<Vec<Li
         .collect())
 }
 
+/// How many articles the shop has, drafts included.
+pub async fn count(tx: &mut TenantTx) -> Result<i64, Error> {
+    let tenant = tx.tenant();
+    sqlx::query_scalar("SELECT count(*) FROM kb_articles WHERE tenant_id = $1")
+        .bind(tenant)
+        .fetch_one(tx.conn())
+        .await
+}
+
 pub async fn get(tx: &mut TenantTx, id: KbArticleId) -> Result<Option<Article>, Error> {
     let tenant = tx.tenant();
     sqlx::query_as(&format!(
@@ -899,6 +908,9 @@ async fn search_in(
         return Ok(Vec::new());
     }
     let limit = limit.clamp(1, MAX_LIMIT);
+    // Tags are stored normalized ("pt-br"); "pt_BR" means the same language.
+    let locale = locale.map(|l| rules::locale_code(l).unwrap_or_else(|| l.to_owned()));
+    let locale = locale.as_deref();
     let mut hits = search_with(tx, locale, &q, limit, published_only, "kb_query").await?;
     if hits.is_empty() {
         hits = search_with(tx, locale, &q, limit, published_only, "kb_any_query").await?;

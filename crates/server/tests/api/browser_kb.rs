@@ -71,6 +71,11 @@ async fn an_admin_publishes_an_article_in_two_languages_and_a_buyer_finds_it_in_
     web.wait_true("!!document.querySelector('#kb-unpublish')")
         .await;
     assert!(web.text("#kb-status").await.contains("Published"));
+    web.screenshot("kb-article-published").await;
+    web.goto(&format!("{}/kb", app.address)).await;
+    web.wait_true("!!document.querySelector('#articles')").await;
+    assert!(web.text("#articles").await.contains("Published"));
+    web.screenshot("kb-list").await;
 
     // A buyer: the help center in German, then a search.
     web.goto(&format!("{}/p/{slug}/help?lang=de", app.address))

@@ -6,7 +6,9 @@
 
 use aftersail_db::kb::{self, KbHit};
 use aftersail_db::TenantTx;
-use aftersail_domain::kb::article_path;
+use aftersail_domain::kb::{
+    article_path, bigram_terms, text_search_config, uses_bigrams, STEMMED_LANGUAGES,
+};
 use aftersail_domain::TenantId;
 use reqwest::header::{HeaderMap, HeaderValue, ACCEPT_LANGUAGE};
 use reqwest::StatusCode;
@@ -1392,6 +1394,22 @@ async fn replies_link_the_help_center_in_the_buyers_language() {
         )),
         "{page}"
     );
+    // A published article shows its full address to print or paste into a listing.
+    let article = write(&owner, "de", "Größentabelle", "Fällt klein aus.").await;
+    assert!(!owner
+        .page(&format!("/kb/{article}"))
+        .await
+        .contains("kb-share-link"));
+    publish(&owner, article).await;
+    let page = owner.page(&format!("/kb/{article}")).await;
+    let link = between(&page, r#"id="kb-share-link">"#, "</code>").unwrap();
+    assert_eq!(
+        link.replace("&amp;", "&"),
+        format!(
+            "https://help.example{}",
+            article_path(&slug, "größentabelle", "de")
+        )
+    );
 }
 
 #[tokio::test]
@@ -1435,4 +1453,43 @@ async fn the_demo_shop_has_a_help_center_in_three_languages() {
     tx.commit().await.unwrap();
     assert_eq!(hit.title, "Wo ist mein Paket?");
     assert!(hit.score >= 0.5, "{}", hit.score);
+}
+
+#[tokio::test]
+async fn the_sql_and_the_rust_sides_agree_on_languages_and_character_pairs() {
+    let app = spawn_app().await;
+    let others = [
+        "pl", "zh", "zh-hans", "ja", "ko", "th", "pt-br", "de-at", "xx",
+    ];
+    for code in STEMMED_LANGUAGES.iter().chain(others.iter()) {
+        let (config, bigrams): (String, bool) =
+            sqlx::query_as("SELECT kb_regconfig($1)::text, kb_uses_bigrams($1)")
+                .bind(code)
+                .fetch_one(&app.admin)
+                .await
+                .unwrap();
+        assert_eq!(config, text_search_config(code), "{code}");
+        assert_eq!(bigrams, uses_bigrams(code), "{code}");
+    }
+    // The scorer cuts texts into the same pairs the index holds (Thai is left out: the
+    // parser drops tone marks from pairs they start, which the scorer allows for).
+    for text in [
+        "订单号 abc 退",
+        "返品について教えてください",
+        "如何申请退货？退款将在5个工作日内到账",
+        "환불 정책",
+    ] {
+        let mut sql: Vec<String> = sqlx::query_scalar(
+            "SELECT unnest(tsvector_to_array(to_tsvector('simple', search_text($1))))",
+        )
+        .bind(text)
+        .fetch_all(&app.admin)
+        .await
+        .unwrap();
+        let mut rust = bigram_terms(text);
+        sql.sort();
+        rust.sort();
+        rust.dedup();
+        assert_eq!(sql, rust, "{text}");
+    }
 }

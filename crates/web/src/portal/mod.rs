@@ -1,5 +1,6 @@
 //! The buyer return portal, hosted per shop at `/p/{shop}/returns`: a buyer finds their order
 //! by number and email, asks for a return, gets an RMA code at once, and follows its status.
+//! The shop's public help center lives beside it at `/p/{shop}/help` ([`help`]).
 //!
 //! No agent session here: forms carry the pre-session double-submit CSRF token, what a buyer
 //! proved (an order, an RMA) travels in sealed short-lived tokens ([`token`]), failed look-ups

@@ -155,6 +155,8 @@ pub(super) struct ArticlePage<'a> {
     preview: String,
     /// The published article's address in this language.
     public_url: Option<String>,
+    /// The same, absolute when the public address is configured.
+    share_url: Option<String>,
     /// Markdown for an image just uploaded (the page without JavaScript).
     image_markdown: Option<String>,
     can_manage: bool,
@@ -258,6 +260,14 @@ async fn page<'a>(
         .filter(|a| a.is_published())
         .and_then(|_| translations.iter().find(|t| t.locale == locale))
         .map(|t| rules::article_path(user.shop_slug(), &t.slug, &t.locale));
+    // The address to print on packaging or paste into a listing: absolute when the server
+    // knows its public address.
+    let share_url = public_url
+        .as_ref()
+        .map(|path| match &state.config.public_url {
+            Some(base) => format!("{}{path}", base.trim_end_matches('/')),
+            None => path.clone(),
+        });
     let preview = preview_html(user.shop_slug(), &form.body_markdown);
     Ok(ArticlePage {
         shell: Shell::new(user, "kb"),
@@ -273,6 +283,7 @@ async fn page<'a>(
         offered: offered_locales(&used, &shop),
         preview,
         public_url,
+        share_url,
         image_markdown,
         can_manage: user.can_manage_people(),
     })

@@ -139,7 +139,7 @@ struct ListPage<'a> {
     help_center: String,
     can_manage: bool,
     /// Articles in the shop at all (to tell "none yet" from "none match").
-    total: usize,
+    total: i64,
 }
 
 impl ListPage<'_> {
@@ -202,7 +202,7 @@ async fn list(
         listed.sort_by_key(|l| order.iter().position(|id| *id == l.article.id));
     }
     let categories = kb::categories(&mut tx).await?;
-    let total = kb::list(&mut tx, ListFilter::default()).await?.len();
+    let total = kb::count(&mut tx).await?;
     let locales = kb::locales(&mut tx).await?;
     tx.commit().await?;
     let names: Vec<(KbCategoryId, String)> = categories

@@ -68,6 +68,7 @@ strings! {
     publish: "Publish", "发布";
     unpublish: "Unpublish", "取消发布";
     view_public: "View in the help center", "在帮助中心查看";
+    share_link: "Link for emails, listings and packaging:", "用于邮件、商品页面和包装的链接：";
     delete_article: "Delete article", "删除文章";
     author: "Author", "作者";
     add_language: "Add a language", "添加语言";
