@@ -655,6 +655,60 @@ pub fn bigram_terms(text: &str) -> Vec<String> {
 }
 
 #[cfg(test)]
+mod props {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// Text from every script the help center serves, with markup and punctuation mixed in.
+    fn any_text() -> impl Strategy<Value = String> {
+        prop::collection::vec(
+            prop_oneof![
+                "[a-zA-Z0-9 ]{1,8}",
+                "[äöüßÄÖÜéèçñ]{1,3}",
+                "[退货政策订单号]{1,4}",
+                "[返品についてギフト]{1,4}",
+                "[การคืนสินค้าั้่]{1,5}",
+                "[-_.,;:!?'’`\\/#%&<>\"()\\[\\]{}*~|=+ ]{1,3}",
+            ],
+            0..8,
+        )
+        .prop_map(|parts| parts.concat())
+    }
+
+    proptest! {
+        #[test]
+        fn a_slug_is_valid_or_empty_and_stable(title in any_text()) {
+            let slug = slugify(&title);
+            prop_assert!(slug.is_empty() || check_slug(&slug).is_ok(), "{:?} → {:?}", title, slug);
+            prop_assert_eq!(slugify(&slug), slug);
+        }
+
+        #[test]
+        fn rendered_markdown_never_carries_script(md in any_text(), tail in any_text()) {
+            let md = format!("{md}<script>x</script><img src=x onerror=y>[a](javascript:z){tail}");
+            let html = render_markdown(&md).to_ascii_lowercase();
+            // Text may say anything (escaped); the tags themselves must be harmless.
+            for tag in html.split('<').skip(1).map(|t| t.split('>').next().unwrap_or("")) {
+                prop_assert!(
+                    !tag.starts_with("script") && !tag.contains(" on") && !tag.contains("javascript:"),
+                    "{:?} → {:?}", md, html
+                );
+            }
+        }
+
+        #[test]
+        fn scores_stay_between_zero_and_one(message in any_text(), title in any_text(), locale in "(en|de|zh|ja|th)") {
+            let m = bigram_terms(&message);
+            let t = bigram_terms(&title);
+            let matched: Vec<String> = m.iter().filter(|x| t.contains(x)).cloned().collect();
+            let score = answer_score(&locale, &message, &title, Terms { message: &m, title: &t, matched: &matched });
+            prop_assert!((0.0..=1.0).contains(&score), "{}", score);
+        }
+    }
+}
+
+#[cfg(test)]
 mod tests {
     use super::*;
 
