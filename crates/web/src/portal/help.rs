@@ -495,8 +495,9 @@ async fn article(
     };
     let translations = kb::translations(&mut tx, article.id).await?;
     let have: Vec<String> = translations.iter().map(|t| t.locale.clone()).collect();
-    // A language the buyer reads, when the article has it and it is not this one: its own
-    // address (a link shared in one language opens in the buyer's).
+    // `?lang=` asks for another language (a language switcher, or a link made for another
+    // market): the article's own address in the best one of the buyer's languages it has.
+    // Without `?lang=` the slug's language is what the link meant.
     let best = rules::pick_locale(&have, &ctx.buyer).unwrap_or_else(|| slug_locale.clone());
     if best != slug_locale && q.lang.is_some() {
         if let Some(t) = translations.iter().find(|t| t.locale == best) {

@@ -403,28 +403,29 @@ async fn store(
     let locale_shown = rules::locale_code(&form.locale)
         .or_else(|| translations.first().map(|t| t.locale.clone()))
         .unwrap_or_else(|| "en".into());
-    if form.intent == "preview" || checked.is_none() {
-        tx.commit().await?;
-        let status = if form.intent == "preview" {
-            StatusCode::OK
-        } else {
-            StatusCode::UNPROCESSABLE_ENTITY
-        };
-        let page = page(
-            state,
-            user,
-            article,
-            &translations,
-            locale_shown,
-            form,
-            errors,
-            None,
-        )
-        .await?;
-        return Ok((status, render(&page)?).into_response());
-    }
-    let Some(c) = checked else {
-        return Err(AppError::NotFound);
+    let c = match checked {
+        Some(c) if form.intent != "preview" => c,
+        // "Preview" (the page without JavaScript) or problems: the form again, nothing stored.
+        _ => {
+            tx.commit().await?;
+            let status = if form.intent == "preview" {
+                StatusCode::OK
+            } else {
+                StatusCode::UNPROCESSABLE_ENTITY
+            };
+            let page = page(
+                state,
+                user,
+                article,
+                &translations,
+                locale_shown,
+                form,
+                errors,
+                None,
+            )
+            .await?;
+            return Ok((status, render(&page)?).into_response());
+        }
     };
     check_category(&mut tx, c.category).await?;
     let input = TranslationInput {
