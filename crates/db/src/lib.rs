@@ -11,6 +11,7 @@ pub mod channels;
 pub mod customers;
 pub mod inbound_payloads;
 pub mod invitations;
+pub mod kb;
 pub mod login_attempts;
 pub mod marketplace_returns;
 pub mod messages;

@@ -78,6 +78,15 @@ id_type!(
     /// A return destination: overseas return centre, repair partner or home warehouse.
     WarehouseId
 );
+id_type!(
+    /// A knowledge-base article (its texts are translations, one per language).
+    KbArticleId
+);
+id_type!(KbCategoryId);
+id_type!(
+    /// An image uploaded for knowledge-base articles.
+    KbImageId
+);
 
 #[cfg(test)]
 mod tests {

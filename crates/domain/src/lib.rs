@@ -7,6 +7,7 @@ pub mod bot;
 pub mod classify;
 pub mod glossary;
 pub mod ids;
+pub mod kb;
 pub mod languages;
 pub mod locale;
 pub mod money;

@@ -28,6 +28,7 @@ pub const VARIABLES: &[&str] = &[
     "order.tracking_url",
     "rma.code",
     "portal.return_url",
+    "portal.help_center_url",
     "agent.name",
     "shop.name",
 ];
@@ -432,6 +433,9 @@ pub struct TicketValues {
     pub rma_code: Option<String>,
     /// The shop's return portal (`{public url}/p/{shop}/returns`).
     pub portal_return_url: Option<String>,
+    /// The shop's help center in the ticket's language (`{public url}/p/{shop}/help?lang=de`;
+    /// see [`crate::kb::help_center_link`]).
+    pub help_center_url: Option<String>,
     pub agent_name: Option<String>,
     pub shop_name: Option<String>,
 }
@@ -457,6 +461,7 @@ impl TicketValues {
                 .and_then(|n| tracking_url(self.order_carrier.as_deref(), n)),
             "rma.code" => self.rma_code.clone(),
             "portal.return_url" => self.portal_return_url.clone(),
+            "portal.help_center_url" => self.help_center_url.clone(),
             "agent.name" => self.agent_name.clone(),
             "shop.name" => self.shop_name.clone(),
             _ => None,
@@ -726,6 +731,7 @@ mod tests {
                 order_tracking: Some("a".into()),
                 rma_code: Some("a".into()),
                 portal_return_url: Some("a".into()),
+                help_center_url: Some("a".into()),
                 agent_name: Some("a".into()),
                 shop_name: Some("a".into()),
             };

@@ -187,8 +187,6 @@ strings! {
     returns_empty: "No return requests yet.", "暂无退货请求。";
     customers_lead: "Buyers across channels, with their orders and history.", "跨渠道的买家及其订单和历史记录。";
     customers_empty: "No customers yet.", "暂无客户。";
-    kb_lead: "Articles for your help center and for answering faster.", "帮助中心文章，助您更快回复。";
-    kb_empty: "No articles yet.", "暂无文章。";
     reports_lead: "Returns, response times and SLA compliance over time.", "退货、响应时间和 SLA 达成率趋势。";
     reports_empty: "Reports fill in as tickets and returns come in.", "随着工单和退货的增加，报表会逐步生成。";
 

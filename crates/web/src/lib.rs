@@ -37,6 +37,7 @@ pub fn router(state: AppState) -> Router {
         .merge(pages::returns::router())
         .merge(pages::ticket::router())
         .merge(pages::search::router())
+        .merge(pages::kb::router())
         .merge(pages::bulk::router())
         .merge(pages::notifications::router())
         .merge(live::router())

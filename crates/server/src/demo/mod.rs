@@ -8,6 +8,7 @@ use aftersail_domain::{classify, Role, TenantId, UiLocale, UserId};
 use sqlx::PgPool;
 
 pub mod generator;
+mod kb;
 
 pub const SHOP_SLUG: &str = "demo";
 pub const PASSWORD: &str = "aftersail-demo";
@@ -80,6 +81,7 @@ pub async fn seed(pool: &PgPool) -> anyhow::Result<bool> {
     }
     returns_setup(&mut tx).await?;
     automation_setup(&mut tx, eu).await?;
+    kb::seed(&mut tx, ids[0]).await?;
     tx.commit().await?;
     Ok(true)
 }

@@ -7,6 +7,7 @@ mod automation_settings;
 mod binary;
 mod browser;
 mod browser_automation;
+mod browser_kb;
 mod browser_marketplaces;
 mod channel_sync;
 mod channels;
@@ -18,6 +19,7 @@ mod generator;
 mod helpers;
 mod i18n;
 mod inbox_views;
+mod kb;
 mod live;
 #[path = "../../../channels/tests/support/mod.rs"]
 mod mail_servers;

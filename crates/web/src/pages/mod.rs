@@ -3,6 +3,7 @@
 pub mod accounts;
 pub mod bulk;
 pub mod inbox;
+pub mod kb;
 pub mod notifications;
 pub mod returns;
 pub mod search;

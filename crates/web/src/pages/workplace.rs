@@ -1,5 +1,5 @@
-//! The agent's other sections: customers (a read view for now), knowledge base and reports
-//! (arriving with their issues). The inbox, the ticket page and returns have modules of their own.
+//! The agent's other sections: customers (a read view for now) and reports (arriving with its
+//! issue). The inbox, the ticket page, returns and the knowledge base have modules of their own.
 
 use aftersail_db::customers;
 use aftersail_db::customers::Customer;
@@ -21,7 +21,6 @@ const PAGE_SIZE: i64 = 50;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/customers", get(customers_list))
-        .route("/kb", get(knowledge_base))
         .route("/reports", get(reports))
 }
 
@@ -93,16 +92,6 @@ struct SectionPage<'a> {
     title: &'static str,
     lead: &'static str,
     empty: &'static str,
-}
-
-async fn knowledge_base(user: CurrentUser) -> AppResult<Html<String>> {
-    let t = user.t();
-    render(&SectionPage {
-        shell: Shell::new(&user, "kb"),
-        title: t.nav_kb,
-        lead: t.kb_lead,
-        empty: t.kb_empty,
-    })
 }
 
 async fn reports(user: CurrentUser) -> AppResult<Html<String>> {

@@ -1,11 +1,14 @@
 //! The buyer return portal, hosted per shop at `/p/{shop}/returns`: a buyer finds their order
 //! by number and email, asks for a return, gets an RMA code at once, and follows its status.
+//! The shop's public help center lives beside it at `/p/{shop}/help` ([`help`]).
 //!
 //! No agent session here: forms carry the pre-session double-submit CSRF token, what a buyer
 //! proved (an order, an RMA) travels in sealed short-lived tokens ([`token`]), failed look-ups
 //! are throttled per client address and per shop in `portal_attempts`, and a miss never says
 //! whether the order exists. Every page speaks the buyer's language ([`lang`], [`strings`]).
 
+pub mod help;
+pub mod help_strings;
 pub mod lang;
 pub mod notice;
 pub mod photos;
@@ -49,6 +52,7 @@ pub fn router(state: AppState) -> Router<AppState> {
             "/p/{shop}/returns/status",
             get(status::page).post(status::lookup),
         )
+        .merge(help::router())
         .layer(DefaultBodyLimit::max(photos::MAX_BODY_BYTES))
         // Signed-out forms: the double-submit cookie (no session layer on these routes).
         .layer(from_fn_with_state(state.clone(), csrf::verify))

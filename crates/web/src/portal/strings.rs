@@ -298,6 +298,7 @@ strings! {
     rejected_intro: ["We cannot accept this return:", "Diese Rücksendung können wir leider nicht annehmen:", "Nous ne pouvons pas accepter ce retour :", "No podemos aceptar esta devolución:", "Non possiamo accettare questo reso:", "この返品はお受けできません:", "很抱歉，我们无法受理此退货：", "Não podemos aceitar esta devolução:", "We kunnen deze retour niet accepteren:", "Nie możemy przyjąć tego zwrotu:", "لا يمكننا قبول هذا الإرجاع:"];
     timeline_label: ["History", "Verlauf", "Historique", "Historial", "Cronologia", "履歴", "进度", "Histórico", "Geschiedenis", "Historia", "السجل"];
     resolution_short: ["Resolution", "Lösung", "Solution", "Solución", "Soluzione", "対応", "处理方式", "Solução", "Oplossing", "Rozwiązanie", "الحل"];
+    help_center: ["Help center", "Hilfe-Center", "Centre d’aide", "Centro de ayuda", "Centro assistenza", "ヘルプセンター", "帮助中心", "Centro de ajuda", "Helpcentrum", "Centrum pomocy", "مركز المساعدة"];
     language_label: ["Language", "Sprache", "Langue", "Idioma", "Lingua", "言語", "语言", "Idioma", "Taal", "Język", "اللغة"];
     st_requested: ["Requested", "Angefragt", "Demandé", "Solicitada", "Richiesto", "申請済み", "已申请", "Pedida", "Aangevraagd", "Zgłoszony", "تم الطلب"];
     st_approved: ["Approved", "Genehmigt", "Accepté", "Aprobada", "Approvato", "承認済み", "已批准", "Aprovada", "Goedgekeurd", "Zatwierdzony", "تمت الموافقة"];

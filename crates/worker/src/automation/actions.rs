@@ -25,6 +25,11 @@ pub struct RunContext<'a> {
     pub portal_url: Option<&'a str>,
     /// The shop's public pages (`…/p/{slug}`): help center, returns status.
     pub site: Option<&'a str>,
+    /// The app's public address and the shop's slug, for links to its help-center articles.
+    pub public_url: Option<&'a str>,
+    pub shop_slug: &'a str,
+    /// The shop's help center, for `{{portal.help_center_url}}`.
+    pub help_url: Option<&'a str>,
     pub now: DateTime<Utc>,
 }
 
@@ -184,7 +189,7 @@ async fn reply(
         .or_else(|| t.language.clone())
         .or_else(|| t.customer_language.clone());
     let body = templates::pick_body(&tpl.bodies, language.as_deref(), &tpl.body);
-    let values = TemplateValues::of(t, ctx.shop_name, ctx.portal_url);
+    let values = TemplateValues::of(t, ctx.shop_name, ctx.portal_url, ctx.help_url);
     let rendered = templates::render(body, |name| values.get(name));
     if !rendered.missing.is_empty() {
         return Ok(Err(format!(

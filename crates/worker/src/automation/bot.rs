@@ -6,7 +6,7 @@
 
 use aftersail_db::automation::{self, MessageView, Property, TicketView};
 use aftersail_db::bot::{self as bot_store, NewBotAnswer};
-use aftersail_db::{messages, outbox, TenantTx};
+use aftersail_db::{kb, messages, outbox, TenantTx};
 use aftersail_domain::bot::{self, ArticleFacts, Decision, Input, OrderFacts, RmaFacts};
 use aftersail_domain::classify::Intent;
 use aftersail_domain::{money, templates};
@@ -199,12 +199,28 @@ struct Article {
     score: f32,
 }
 
-/// The help-center article that best answers the message, with its public address.
+/// The published help-center article that best answers the message, with its public address
+/// (none without one: the bot cannot link what buyers cannot open).
 async fn best_article(
-    _tx: &mut TenantTx,
-    _ctx: &RunContext<'_>,
-    _language: Option<&str>,
-    _text: &str,
+    tx: &mut TenantTx,
+    ctx: &RunContext<'_>,
+    language: Option<&str>,
+    text: &str,
 ) -> anyhow::Result<Option<Article>> {
-    Ok(None)
+    let Some(base) = ctx.public_url else {
+        return Ok(None);
+    };
+    let Some(hit) = kb::best_match(tx, language, text).await? else {
+        return Ok(None);
+    };
+    Ok(Some(Article {
+        id: hit.article_id,
+        url: format!(
+            "{}{}",
+            base.trim_end_matches('/'),
+            aftersail_domain::kb::article_path(ctx.shop_slug, &hit.slug, &hit.locale)
+        ),
+        title: hit.title,
+        score: hit.score,
+    }))
 }

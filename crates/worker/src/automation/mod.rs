@@ -109,7 +109,10 @@ struct Shop {
     holiday_mode: bool,
     /// The shop's public pages (`{public_url}/p/{slug}`), when the public address is known.
     site: Option<String>,
+    public_url: Option<String>,
+    slug: String,
     portal_url: Option<String>,
+    help_url: Option<String>,
     hours: Option<Clock>,
 }
 
@@ -131,6 +134,12 @@ async fn shop(tx: &mut TenantTx, settings: &Settings) -> anyhow::Result<Shop> {
     Ok(Shop {
         portal_url: site.as_ref().map(|site| format!("{site}/returns")),
         site,
+        slug: s.slug.clone(),
+        public_url: settings.public_url.clone(),
+        help_url: settings
+            .public_url
+            .as_deref()
+            .map(|base| aftersail_domain::kb::help_center_url(base, &s.slug, None)),
         name: s.name,
         holiday_mode: s.holiday_mode,
         hours,
@@ -430,6 +439,9 @@ async fn run_rule(
         shop_name: &shop.name,
         portal_url: shop.portal_url.as_deref(),
         site: shop.site.as_deref(),
+        public_url: shop.public_url.as_deref(),
+        shop_slug: &shop.slug,
+        help_url: shop.help_url.as_deref(),
         now,
     };
     let done = actions::execute(tx, &ctx, &def.actions, &ticket, run.message.as_ref()).await?;

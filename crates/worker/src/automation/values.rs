@@ -1,14 +1,28 @@
 //! Template values for a ticket as the rule runner sees it.
 
 use aftersail_db::automation::TicketView;
+use aftersail_domain::kb::help_center_link;
 pub use aftersail_domain::templates::TicketValues as TemplateValues;
 
 pub trait OfTicket {
-    fn of(t: &TicketView, shop_name: &str, portal_url: Option<&str>) -> Self;
+    /// `help_url`: the shop's help center (`{public url}/p/{shop}/help`), opened in the
+    /// ticket's language.
+    fn of(
+        t: &TicketView,
+        shop_name: &str,
+        portal_url: Option<&str>,
+        help_url: Option<&str>,
+    ) -> Self;
 }
 
 impl OfTicket for TemplateValues {
-    fn of(t: &TicketView, shop_name: &str, portal_url: Option<&str>) -> Self {
+    fn of(
+        t: &TicketView,
+        shop_name: &str,
+        portal_url: Option<&str>,
+        help_url: Option<&str>,
+    ) -> Self {
+        let language = t.language.as_deref().or(t.customer_language.as_deref());
         TemplateValues {
             customer_name: Some(t.customer_name.clone()),
             customer_email: t.customer_email.clone(),
@@ -19,6 +33,7 @@ impl OfTicket for TemplateValues {
             order_tracking: t.order_tracking_number.clone(),
             rma_code: t.rma_code.clone(),
             portal_return_url: portal_url.map(str::to_owned),
+            help_center_url: help_url.map(|u| help_center_link(u, language)),
             agent_name: t.assignee_name.clone(),
             shop_name: Some(shop_name.to_owned()),
         }

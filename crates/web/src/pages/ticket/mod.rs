@@ -173,6 +173,13 @@ pub(crate) fn template_values(
                 user.shop_slug()
             )
         }),
+        help_center_url: state.config.public_url.as_ref().map(|base| {
+            aftersail_domain::kb::help_center_url(
+                base,
+                user.shop_slug(),
+                ticket.language.as_deref(),
+            )
+        }),
         agent_name: Some(user.name().to_owned()),
         shop_name: Some(user.shop_name().to_owned()),
     }
