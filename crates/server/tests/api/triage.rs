@@ -438,3 +438,83 @@ async fn the_bot_answers_in_the_buyers_language_and_hands_off_what_it_cannot() {
     );
     assert_eq!(d.rate(), Some(50.0));
 }
+
+#[tokio::test]
+async fn how_to_questions_get_the_help_article_that_answers_them() {
+    let (s, channel) = bot_shop("kbbot").await;
+    let mut tx = s.tx().await;
+    let article = aftersail_db::kb::create(
+        &mut tx,
+        None,
+        0,
+        None,
+        &aftersail_db::kb::TranslationInput {
+            locale: "en",
+            slug: "pair-bluetooth-headphones",
+            title: "How to pair the Bluetooth headphones",
+            body_markdown: "Hold the power button for five seconds until the light blinks blue, \
+                            then choose the headphones in your phone's Bluetooth settings.",
+        },
+    )
+    .await
+    .unwrap();
+    aftersail_db::kb::set_published(&mut tx, article, true)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    ingest(
+        &s,
+        channel,
+        &[
+            mail(
+                "k1@x.example",
+                "Dee <dee@x.example>",
+                "Question",
+                "",
+                "Hi, how do I pair the bluetooth headphones with my phone? I cannot find them.",
+            ),
+            mail(
+                "k2@x.example",
+                "Eve <eve@x.example>",
+                "Question about size",
+                "",
+                "Hello, does the camping chair come in a bigger size for tall people?",
+            ),
+        ],
+    )
+    .await;
+    run_rules(&s).await;
+    let answered: Vec<(String, String, Option<uuid::Uuid>)> = sqlx::query_as(
+        "SELECT t.subject, b.kind, b.article_id FROM bot_answers b JOIN tickets t ON t.id = b.ticket_id
+         ORDER BY t.subject",
+    )
+    .fetch_all(&s.app.admin)
+    .await
+    .unwrap();
+    assert_eq!(
+        answered,
+        vec![
+            ("Question".to_owned(), "article".to_owned(), Some(article.0)),
+            ("Question about size".to_owned(), "no_article".to_owned(), None),
+        ],
+        "the unrelated question goes to a person"
+    );
+    let body: String = sqlx::query_scalar(
+        "SELECT m.body_text FROM messages m JOIN tickets t ON t.id = m.ticket_id
+         WHERE t.subject = 'Question' AND m.kind = 'outbound'",
+    )
+    .fetch_one(&s.app.admin)
+    .await
+    .unwrap();
+    assert!(
+        body.contains("How to pair the Bluetooth headphones\nhttps://help.example/p/kbbot/help/a/pair-bluetooth-headphones?lang=en"),
+        "{body}"
+    );
+    // The link opens the published article.
+    let page = s
+        .app
+        .browser()
+        .page("/p/kbbot/help/a/pair-bluetooth-headphones?lang=en")
+        .await;
+    assert!(page.contains("five seconds"));
+}
