@@ -3,6 +3,7 @@
 
 pub mod assignment;
 pub mod attachment;
+pub mod classify;
 pub mod ids;
 pub mod locale;
 pub mod money;
