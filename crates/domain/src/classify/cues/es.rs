@@ -1,0 +1,180 @@
+//! Spanish (Spain and Latin America: "pedido" and "orden", "paquete" and "encomienda").
+
+use super::Lexicon;
+use super::Tag::*;
+use crate::classify::Escalation::*;
+
+pub(crate) const LEXICON: Lexicon = Lexicon {
+    lang: "es",
+    markers: &[
+        "el", "los", "las", "mi", "mis", "es", "que", "y", "por", "pedido", "quiero", "ya",
+        "todavía", "gracias", "está", "estoy", "hola", "con", "pero", "cuándo", "dónde", "cómo",
+        "lo", "han", "ha", "he", "hace", "usted", "ustedes", "muy", "producto", "paquete",
+        "llegado", "llegó", "recibido", "devolución", "envío", "nada", "aún", "sido", "hay",
+        "del", "al", "favor", "buenas", "buenos", "días", "tardes", "necesito", "puedo",
+        "pueden", "porque", "cuando", "donde", "como", "tengo", "tiene", "fue", "esta", "este",
+        "eso", "reembolso", "dinero", "compra", "semana", "semanas", "saludos", "atentamente",
+        "voy", "una", "pero", "también", "ahora", "quería", "gustaría", "llegó", "tienen",
+    ],
+    negators: &["no", "nunca", "ni", "sin", "nada", "ningún", "ninguna", "ninguno", "jamás", "tampoco"],
+    intents: &[
+        // Where is the order?
+        ("dónde_está|donde_esta|dónde_están|donde_estan|dónde_anda|donde_anda|dónde_quedó|qué_pasó_con|que_paso_con mi|mis|el|la|nuestro|nuestra pedido|paquete|envío|compra|orden|producto|artículo|encomienda|pedidos", OrderStatus, 3.0),
+        ("dónde .. pedido|paquete|envío|compra|orden|encomienda", OrderStatus, 2.0),
+        ("cuándo|cuando .. llega|llegará|llegue|llegar|recibiré|recibir|enviarán|envían|envío|enviado|enviada|entregado|entregada|entrega|despachado|despachan|sale|saldrá", OrderStatus, 2.0),
+        ("seguimiento|tracking|rastreo|guía", OrderStatus, 1.5),
+        ("número_de_seguimiento|código_de_seguimiento|número_de_guía|número_de_rastreo|link_de_seguimiento|enlace_de_seguimiento|número_de_envío|guía_de_envío|rastrear .. pedido|paquete|envío", OrderStatus, 2.5),
+        ("estado|estatus|situación .. pedido|envío|paquete|orden|compra", OrderStatus, 2.5),
+        ("!llegado|llegó|llega|llegue|enviado|enviada|despachado|despachada|entregado|salido", OrderStatus, 1.5),
+        ("!llegado|llegó|recibido|enviado .. todavía|aún|aun", OrderStatus, 2.0),
+        ("todavía_no|aún_no|aun_no|sigue_sin|sigo_sin|sigo_esperando|todavía_sin|aún_sin|seguimos_esperando|hasta_ahora_nada|todavía_nada", OrderStatus, 1.5),
+        ("parado|estancado|sin_movimiento|no_se_mueve|no_avanza|sin_actualizar|no_se_actualiza|atascado|retenido|aduana|aduanas|en_tránsito|en_camino|en_reparto", OrderStatus, 1.5),
+        ("debería|debía|tenía_que|iba_a|se_suponía_que .. llegar|haber_llegado|estar_aquí|entregado|llegado", OrderStatus, 2.0),
+        ("fecha_de_entrega|plazo_de_entrega|tiempo_de_entrega|fecha_estimada", OrderStatus, 1.5),
+        ("retraso|retrasado|demora|demorado|tarde|atrasado|atraso", OrderStatus, 1.0),
+        ("devuelto_al_remitente|regresó_al_remitente|volvió_a_ustedes|regresó_a_ustedes|reenviar|reenvíen|volver_a_enviar|enviar_de_nuevo|enviarlo_de_nuevo|mandarlo_otra_vez", OrderStatus, 2.0),
+        ("ya .. enviado|enviaron|despachado|salió|mandaron", OrderStatus, 2.0),
+        ("fue|ha_sido|han|me .. cancelado|cancelada|cancelaron", OrderStatus, 1.5),
+        ("por_qué|porque .. cancel*", OrderStatus, 1.5),
+        ("transportista|paquetería|repartidor|mensajero|correos|cartero", OrderStatus, 0.6),
+
+        // Marked delivered but not here; lost.
+        ("nunca .. llegó|llego|recibí|recibi|llegado|recibido|entregado|entregaron", NotReceived, 3.0),
+        ("aparece|figura|dice|marca|indica|pone|sale|consta|estado|seguimiento .. entregado|entregada", NotReceived, 1.8),
+        ("entregado|entregada|entregaron .. pero|no|nada|nunca|sin", NotReceived, 2.0),
+        ("!recibido|recibí|recibi|recibo|recibimos", NotReceived, 1.5),
+        ("perdido|perdida|extraviado|extraviada|robado|robada|desaparecido|desaparecida|se_perdió", NotReceived, 2.5),
+        ("buzón|vecino|vecinos|portería|portero|conserje|locker|punto_de_recogida|casillero", NotReceived, 1.0),
+        ("caja_vacía|paquete_vacío|llegó_vacío|vino_vacío|venía_vacío|estaba_vacío|estaba_vacía", NotReceived, 2.0),
+        ("entregado|entregada|entregaron|dejado|dejaron .. otra|otro|equivocada|equivocado|incorrecta .. dirección|persona|casa|domicilio|vecino", NotReceived, 3.0),
+        ("firma .. no_es_mía|falsa", NotReceived, 2.0),
+        ("no_firmé|yo_no_firmé", NotReceived, 2.0),
+
+        // Returns.
+        ("devolver|devolverlo|devolverla|devolverlos|devolverlas|devolución|devoluciones|regresarlo|regresarla", ReturnRequest, 2.0),
+        ("cómo|como .. devolver|devuelvo|devolución|cambiar|cambio|regresar", ReturnRequest, 2.5),
+        ("quiero|quisiera|deseo|puedo|necesito|gustaría|podría .. devolver|devolución|cambiar|cambio|regresar|devolverlo", ReturnRequest, 2.0),
+        ("etiqueta_de_devolución|guía_de_devolución|dirección_de_devolución|política_de_devolución|proceso_de_devolución|formulario_de_devolución|solicitud_de_devolución|derecho_de_desistimiento|desistimiento|rma", ReturnRequest, 2.5),
+        ("cambio|cambiar|cambiarlo|cambiarla|reemplazo|reemplazar|reposición|sustitución|otro_nuevo|uno_nuevo|repuesto", Remedy, 1.5),
+        ("reembolso|reembolsar|reintegro", Remedy, 1.0),
+        ("devolución_del_dinero|devuelvan_mi_dinero|devuelvan_el_dinero|mi_dinero|dinero_de_vuelta|me_devuelvan|me_reembolsen|reembolsen|reembolso_completo", Remedy, 2.0),
+        ("no_me_queda|no_me_quedan|me_queda_chico|me_queda_pequeño|me_queda_grande|muy_pequeño|muy_grande|demasiado_pequeño|demasiado_grande|otra_talla|otro_color|talla_más|una_talla|talla_diferente", ReturnRequest, 1.5),
+        ("no_me_gusta|no_me_gustó|no_es_como|no_es_lo_que_esperaba|no_corresponde|diferente_a_la_foto|no_se_parece|no_coincide_con_la_descripción|ya_no_lo_quiero|cambié_de_opinión|me_arrepentí", ReturnRequest, 1.5),
+
+        // Where is the refund?
+        ("dónde_está|donde_esta|qué_pasó_con mi|el reembolso|dinero|reintegro", RefundStatus, 3.0),
+        ("dónde .. reembolso|reintegro", RefundStatus, 2.5),
+        ("cuándo|cuando .. reembolso|reembolsa*|dinero|reintegro|devolverán_el_dinero|acreditado|acreditan|devuelven|depositan", RefundStatus, 2.5),
+        ("reembolso|reintegro .. todavía|aún|aun|sigue|estado|procesado|realizado|hecho|aprobado|pendiente|efectuado|acreditado|reflejado", RefundStatus, 2.0),
+        ("!recibido|recibí|visto|llegado|llega|llegó .. reembolso|dinero|reintegro", RefundStatus, 2.5),
+        ("!reembolso|dinero|reintegro .. recibido|llegado|llega|llegó|visto|reflejado|acreditado", RefundStatus, 2.5),
+        ("espero|esperando|esperar .. reembolso|dinero|reintegro", RefundStatus, 3.0),
+        ("!hecho|hicieron|realizado|procesado|efectuado|devuelto|depositado .. reembolso|reintegro|dinero", RefundStatus, 2.5),
+        ("prometieron|prometido|dijeron|quedaron .. reembolso|dinero|reembolsar", RefundStatus, 2.5),
+        ("!reembolsado|reembolsada|reembolsaron", RefundStatus, 2.5),
+        ("ya_devolví|ya_lo_devolví|devolví|he_devuelto|lo_devolví|ya_envié_de_vuelta|recibieron_la_devolución|recibieron_el_paquete|les_llegó", RefundStatus, 1.5),
+
+        // Broken, defective.
+        ("roto|rota|rotos|rotas|dañado|dañada|dañados|dañadas|defectuoso|defectuosa|defecto|defectos|averiado|averiada|estropeado|estropeada|quebrado|quebrada|rayado|rayada|rayones|abollado|abollada|agrietado|agrietada|rajado|rajada|despegado|descosido|manchado|manchada|oxidado|caducado|vencido|falla|fallas|falla_de_fábrica|no_sirve|inservible|deteriorado|deteriorada|partido|partida", DamagedDefective, 2.5),
+        ("!funciona|enciende|prende|carga|arranca|conecta|responde|suena|calienta|enfría|imprime|lee|sirve|anda|funcionan", DamagedDefective, 2.0),
+        ("dejó_de_funcionar|dejo_de_funcionar|ya_no_funciona|ya_no_enciende|ya_no_prende|ya_no_carga|se_rompió|se_rompio|se_estropeó|se_dañó|se_descompuso|se_murió|no_da_señales", DamagedDefective, 3.0),
+        ("sin_sonido|sin_imagen|sin_señal|sin_luz|no_tiene_sonido|no_hay_sonido", DamagedDefective, 2.0),
+        ("batería .. se_agota|hinchada|no_dura|no_carga|muerta|defectuosa", DamagedDefective, 2.5),
+        ("pantalla .. negra|rota|parpadea|rayas|líneas|no_enciende", DamagedDefective, 2.0),
+        ("parpadea|sobrecalienta|se_calienta|hace_ruido|zumbido|código_de_error|se_apaga|se_reinicia|se_desconecta|se_traba|se_congela|echa_humo|chispas", DamagedDefective, 1.5),
+        ("error|ruido|problema_con|falla_con", DamagedDefective, 0.8),
+        ("llegó|llego|vino|recibí|recibi|entregaron|llegaron .. roto|rota|dañado|dañada|quebrado|quebrada|defectuoso|defectuosa|abierto|abierta|rayado|mojado|usado|usada|en_pedazos|golpeado|golpeada|aplastado", DamagedDefective, 3.0),
+        ("caja|embalaje|paquete .. dañado|dañada|abierto|abierta|roto|rota|aplastado|aplastada|mojado|golpeado", DamagedDefective, 2.0),
+        ("falta|faltan|faltaba|faltaban|sin .. pieza|piezas|tornillo*|accesorio*|cable|cargador|manual|instrucciones|control|tapa|batería|adaptador|parte|partes", DamagedDefective, 2.0),
+        ("garantía|reparación|reparar|servicio_técnico", DamagedDefective, 1.0),
+        ("mala_calidad|pésima_calidad|baja_calidad|calidad_malísima|se_desarmó|se_despegó|se_descosió", DamagedDefective, 1.2),
+        ("usado|usada|de_segunda_mano|ya_abierto|reacondicionado", DamagedDefective, 1.2),
+
+        // Wrong item.
+        ("producto|artículo|talla|color|modelo|versión|tamaño|pedido|paquete|número|medida .. equivocado|equivocada|incorrecto|incorrecta|erróneo|errónea|distinto|distinta|que_no_pedí|que_no_compré", WrongItem, 3.0),
+        ("me_enviaron|me_mandaron|me_llegó|me_llego|recibí|recibi|enviaron|mandaron|vino .. otro|otra|equivocado|equivocada|incorrecto|incorrecta|distinto|distinta|diferente", WrongItem, 2.5),
+        ("no_es_lo_que_pedí|no_es_lo_que_compré|no_es_lo_que_ordené|no_es_mi_pedido|no_corresponde_a_mi_pedido|no_es_el_que_pedí|se_equivocaron|confundieron", WrongItem, 3.0),
+        ("en_lugar_de|en_vez_de", WrongItem, 1.2),
+        ("~pedí|pedi|compré|compre|ordené|pagué|pague .. pero .. llegó|llego|recibí|recibi|enviaron|mandaron|vino", WrongItem, 2.5),
+
+        // Cancel.
+        ("cancelar|cancelación|cancelen|cancela|cancele|anular|anulen|anulación", CancelOrder, 2.5),
+        ("pedí|compré|hice|realicé .. por_error|por_equivocación|sin_querer|dos_veces|duplicado", CancelOrder, 2.0),
+        ("por_error|sin_querer|por_equivocación|me_equivoqué|me_confundí", CancelOrder, 1.0),
+        ("pedido_duplicado|compra_duplicada|pedido_doble", CancelOrder, 2.0),
+        ("no_lo_envíen|no_envíen|no_lo_manden|no_manden|detener_el_envío|parar_el_envío|detengan_el_envío", CancelOrder, 2.5),
+        ("ya_no_lo_necesito|ya_no_lo_quiero|ya_no_me_interesa|encontré_más_barato|ya_no_lo_ocupo", CancelOrder, 1.5),
+
+        // Address.
+        ("cambi*|modifi*|corrij*|corrig*|actualic*|actualiz* .. dirección|domicilio|código_postal|calle|número_exterior|piso|depto|departamento|colonia", ChangeAddress, 3.0),
+        ("dirección|domicilio .. equivocada|incorrecta|mal|errónea|cambio|nueva|vieja|antigua|incompleta", ChangeAddress, 2.0),
+        ("nueva_dirección|otra_dirección|cambio_de_dirección|cambio_de_domicilio|me_mudé|mudanza|me_cambié_de_casa", ChangeAddress, 2.0),
+        ("dirección|domicilio", ChangeAddress, 0.5),
+        ("enviar|mandar|entregar .. a_mi_trabajo|a_la_oficina|en_su_lugar", ChangeAddress, 1.0),
+
+        // Product questions.
+        ("compatible|compatibilidad|funciona_con|sirve_para|sirve_con|apto_para|soporta", ProductQuestion, 2.0),
+        ("cómo|como .. usar|uso|instalar|configurar|conectar|emparejar|vincular|cargar|limpiar|lavar|armar|montar|encender|prender|reiniciar|restablecer|resetear|actualizar|funciona", ProductQuestion, 2.0),
+        ("qué_talla|guía_de_tallas|tabla_de_tallas|medidas|dimensiones|peso|material|de_qué_está_hecho|ingredientes|especificaciones|capacidad|voltaje|impermeable|resistente_al_agua|lavable|en_stock|disponible|disponibilidad|hay_stock|tienen_stock|cuándo_vuelve|incluye|viene_con|trae|manual|instrucciones|diferencia_entre|qué_colores|cuántos", ProductQuestion, 1.5),
+        ("antes_de_comprar|antes_de_pedir|me_interesa|estoy_interesado|estoy_interesada|quiero_comprar|quisiera_comprar|pienso_comprar", ProductQuestion, 1.5),
+        ("una_pregunta|consulta|pregunta_sobre|duda", ProductQuestion, 1.0),
+
+        // Invoice.
+        ("factura*", InvoiceRequest, 3.0),
+        ("comprobante_fiscal|boleta|cfdi|nif|cif|rfc|datos_fiscales|factura_electrónica|ticket_de_compra|justificante|comprobante_de_compra", InvoiceRequest, 2.5),
+        ("iva|comprobante", InvoiceRequest, 1.0),
+
+        // Complaints.
+        ("vergüenza|vergonzoso|inaceptable|inadmisible|indignante|pésimo|pésima|horrible|terrible|fatal|lamentable|estafa|estafadores|estafador|timo|fraude|ladrones|mentirosos|mentira|una_burla|tomadura_de_pelo|desastre|el_peor|la_peor|nefasto|patético|incompetentes|poco_profesional|sinvergüenzas", Complaint, 1.2),
+        ("queja|quejarme|quejas|reclamo|reclamación|hoja_de_reclamaciones|libro_de_reclamaciones", Complaint, 2.5),
+        ("nadie .. responde|contesta|ayuda|soluciona", Complaint, 2.0),
+        ("sin_respuesta|no_responden|no_contestan|ninguna_respuesta|me_ignoran|ignoran", Complaint, 1.8),
+        ("atención_al_cliente|servicio_al_cliente|servicio .. pésimo|malo|horrible|nulo|terrible", Complaint, 2.0),
+        ("nunca_más|jamás .. compro|compraré|comprar|pido|pediré|vuelvo", Complaint, 2.0),
+        ("falsificación|falso|imitación|pirata|réplica", Complaint, 1.5),
+        ("decepcionado|decepcionada|decepción|molesto|molesta|enojado|enojada|furioso|furiosa|harto|harta|indignado|indignada|cabreado|cabreada", Complaint, 0.8),
+        ("varias_veces|tercera_vez|ya_escribí|ya_les_escribí|ya_he_escrito|otra_vez", Complaint, 1.2),
+
+        // Thanks, all good.
+        ("gracias|muchas_gracias|mil_gracias|se_agradece|les_agradezco|te_agradezco", Other, 0.6),
+        ("llegó|llego|recibí|recibi|recibido|ya_llegó .. bien|perfecto|perfectamente|gracias|hoy|ayer|rápido|en_buen_estado|a_tiempo|por_fin", Other, 1.5),
+        ("todo_bien|todo_ok|todo_correcto|todo_perfecto|ya_funciona|funciona_bien|funciona_perfecto|problema_resuelto|solucionado|ya_lo_encontré|no_hay_problema|olvídenlo|sin_problema", Other, 2.0),
+        ("excelente|genial|perfecto|increíble|maravilloso|encantado|encantada|me_encanta|satisfecho|satisfecha|contento|contenta|feliz", Other, 0.8),
+        ("feliz_navidad|feliz_año|que_tengan_buen_día|buen_fin_de_semana", Other, 1.0),
+        ("5_estrellas|cinco_estrellas|buena_reseña|valoración_positiva", Other, 1.0),
+    ],
+    sentiment: &[
+        ("vergüenza|vergonzoso|pésimo|pésima|horrible|terrible|fatal|lamentable|desastre|el_peor|la_peor|patético|asqueroso", -2.0),
+        ("estafa|estafador*|timo|fraude|ladrones|mentiros*|inaceptable|inadmisible|indignante|una_burla|tomadura_de_pelo|sinvergüenza*", -1.8),
+        ("enojado|enojada|furioso|furiosa|molesto|molesta|harto|harta|cabreado|cabreada|indignado|indignada|decepcionado|decepcionada|decepción|insatisfecho|insatisfecha|nunca_más", -1.5),
+        ("malo|mala|basura|porquería|chafa", -1.0),
+        ("lamentablemente|desafortunadamente|por_desgracia|desgraciadamente", -0.6),
+        ("ya_hace|ya_pasaron|ya_van|llevo|llevamos|pasaron|más_de|casi|ya_son .. # días|semanas|semana|meses|mes", -1.0),
+        ("sigo_esperando|seguimos_esperando|sigue_sin|todavía_nada|aún_nada|nada_todavía", -1.0),
+        ("retraso|demora|atrasado|estancado|sin_movimiento|demasiado_tiempo", -0.8),
+        ("no_es_como_en_la_foto|no_es_como_la_foto|no_es_como_se_describe|no_coincide|engañoso|engañosa|no_es_como_en_las_fotos", -1.0),
+        ("por_qué .. no|todavía|aún|nadie|nunca", -0.6),
+        ("urgente|urgentemente|inmediatamente|cuanto_antes", -0.4),
+        ("gracias|muchas_gracias|mil_gracias|se_agradece", 0.5),
+        ("excelente|genial|perfecto|perfecta|increíble|maravilloso|fantástico|estupendo|me_encanta|me_encantó|buenísimo", 1.2),
+        ("contento|contenta|feliz|satisfecho|satisfecha|encantado|encantada", 1.0),
+        ("bueno|buena|bien", 0.3),
+        ("rápido|rápida|rápidamente|amable|atento|atenta", 0.5),
+        ("recomiendo|5_estrellas|cinco_estrellas", 1.0),
+    ],
+    escalations: &[
+        ("reclamo|reclamación|disputa|caso|mediación .. amazon|ebay|paypal|mercado_libre|mercadolibre|plataforma|shopee|aliexpress", Claim),
+        ("abrir|abriré|abro|iniciar|poner|pondré|levantar .. disputa|reclamo|reclamación|caso|mediación", Claim),
+        ("garantía_de_la_a_a_la_z|de_la_a_a_la_z|a_a_la_z|protección_al_comprador|compra_protegida", Claim),
+        ("reportar*|reportaré .. vendedor|anuncio|publicación|tienda|amazon|mercado_libre", Claim),
+        ("disputa", Claim),
+        ("contracargo|desconocer_el_cargo|desconocer_la_compra|desconoceré_el_cargo|anular_el_cargo|rechazar_el_cargo", Chargeback),
+        ("banco|tarjeta .. reclamar|desconocer|anular|contracargo|disputa|aclaración", Chargeback),
+        ("mala|negativa|pésima|peor .. reseña|opinión|valoración|calificación|review|puntuación|comentario", BadReview),
+        ("una_estrella|1_estrella|cero_estrellas|calificar_mal|calificación_negativa", BadReview),
+        ("advertir|avisar .. otros|compradores|clientes|gente", BadReview),
+        ("redes_sociales|facebook|twitter|instagram|tiktok|youtube|trustpilot", BadReview),
+        ("abogado|abogada|abogados|demandar*|demanda_judicial|denunci*|juicio|juzgado|tribunal|tribunales|policía|profeco|omic|oficina_del_consumidor|defensa_del_consumidor|sernac|indecopi|acciones_legales|vía_legal|medidas_legales|procon|fiscalía|consumo_y_ocio", Legal),
+        ("fuego|incendio|se_incendió|prendió_fuego|quemado|quemada|quemó|quemadura|humo|echa_humo|sacó_humo|explotó|exploto|explosión|chispas|descarga_eléctrica|electrocutó|me_dio_corriente|da_corriente|calambre|sobrecalienta|olor_a_quemado|peligroso|peligrosa|peligro|herido|herida|lesión|me_lastimé|me_corté|reacción_alérgica|tóxico|hospital", Safety),
+    ],
+};

@@ -1,0 +1,182 @@
+//! Dutch (Netherlands and Flanders: "bestelling", "pakket", "track & trace", bol.com).
+
+use super::Lexicon;
+use super::Tag::*;
+use crate::classify::Escalation::*;
+
+pub(crate) const LEXICON: Lexicon = Lexicon {
+    lang: "nl",
+    markers: &[
+        "ik", "mijn", "niet", "het", "een", "nog", "pakket", "bestelling", "kunt", "uw",
+        "wanneer", "waar", "bedankt", "graag", "heb", "heeft", "hebben", "geen", "wel", "al",
+        "maar", "ook", "dat", "dit", "deze", "voor", "van", "op", "zijn", "wordt", "werd",
+        "wil", "zou", "moet", "jullie", "waarom", "hoe", "wat", "ontvangen", "geleverd",
+        "bezorgd", "dank", "alvast", "vriendelijke", "groet", "goedemorgen", "goedemiddag",
+        "artikel", "geld", "terug", "vandaag", "gisteren", "dagen", "weken", "nu", "toch",
+        "even", "jij", "er", "kan", "mag", "bij", "naar", "om", "aan", "zo", "nooit", "niets",
+        "u", "mij", "sturen", "ben", "erg", "heel", "krijg", "graag",
+    ],
+    negators: &["niet", "geen", "nooit", "niets", "niks", "zonder", "nergens", "niemand"],
+    intents: &[
+        // Where is the order?
+        ("waar_is|waar_blijft|waar_zijn|waar_blijven mijn|de|het|onze bestelling|pakket|pakketje|zending|levering|order|artikel|product|spullen", OrderStatus, 3.0),
+        ("waar .. bestelling|pakket|pakketje|zending|levering|order", OrderStatus, 2.0),
+        ("wanneer .. komt|aankomen|komen|geleverd|bezorgd|verzonden|verstuurd|ontvangen|binnen|leveren|versturen|verzenden|krijg", OrderStatus, 2.0),
+        ("track_en_trace|track_trace|trackingnummer|tracking_nummer|trackingcode|volgnummer|verzendnummer|zendingnummer|trackinglink|barcode", OrderStatus, 2.5),
+        ("tracking", OrderStatus, 1.5),
+        ("status .. bestelling|pakket|zending|levering|order", OrderStatus, 2.5),
+        ("controleren|nakijken|checken|navragen .. status|bestelling|pakket|zending|levering", OrderStatus, 2.0),
+        ("nog_niet|nog_steeds_niet|nog_altijd_niet|nog_niks|nog_niets .. aangekomen|ontvangen|binnen|bezorgd|geleverd|verzonden|verstuurd|gekregen|gezien", OrderStatus, 2.0),
+        ("!aangekomen|binnen|bezorgd|geleverd|verzonden|verstuurd|binnengekomen", OrderStatus, 1.5),
+        ("staat_stil|beweegt_niet|geen_update|geen_updates|niet_bijgewerkt|vast|douane|onderweg|in_transit|sorteercentrum|depot", OrderStatus, 1.5),
+        ("zou|moest|had_moeten|verwacht .. aankomen|geleverd|bezorgd|binnen|komen", OrderStatus, 2.0),
+        ("levertijd|leverdatum|bezorgdatum|verwachte_levering|vertraging|vertraagd|te_laat", OrderStatus, 1.2),
+        ("retour_afzender|terug_naar_afzender|teruggestuurd_naar_jullie|opnieuw_versturen|opnieuw_verzenden|nogmaals_versturen|opnieuw_sturen", OrderStatus, 2.0),
+        ("al .. verzonden|verstuurd|onderweg", OrderStatus, 2.0),
+        ("is_geannuleerd|werd_geannuleerd|zijn_geannuleerd", OrderStatus, 1.5),
+        ("waarom .. geannuleerd", OrderStatus, 1.5),
+        ("postnl|bezorger|koerier|postbode|dhl", OrderStatus, 0.6),
+
+        // Marked delivered but not here; lost.
+        ("nooit .. aangekomen|ontvangen|bezorgd|gekregen|geleverd", NotReceived, 3.0),
+        ("staat|status|volgens|zegt|toont|aangemerkt .. bezorgd|afgeleverd|geleverd", NotReceived, 1.8),
+        ("bezorgd|afgeleverd|geleverd .. maar|niet|niets|geen|nooit", NotReceived, 2.0),
+        ("!ontvangen|gekregen", NotReceived, 1.5),
+        ("kwijt|verloren|zoekgeraakt|gestolen|verdwenen|vermist|zoek", NotReceived, 2.5),
+        ("brievenbus|buren|buurman|buurvrouw|pakketpunt|afhaalpunt|pakketkluis|voordeur", NotReceived, 1.0),
+        ("lege_doos|leeg_pakket|doos_was_leeg|pakket_was_leeg", NotReceived, 2.0),
+        ("bezorgd|afgeleverd|geleverd .. verkeerd|verkeerde|ander|andere .. adres|huis|persoon", NotReceived, 3.0),
+        ("handtekening .. niet_van_mij|vals", NotReceived, 2.0),
+
+        // Returns.
+        ("retourneren|terugsturen|terug_sturen|terugzenden|terug_te_sturen|retourzending|terugbrengen", ReturnRequest, 2.0),
+        ("retour|retouren", ReturnRequest, 1.5),
+        ("retourlabel|retour_label|retouradres|retourformulier|retournummer|herroepingsrecht|herroeping|bedenktijd|retour_aanmelden|retour_aanvragen|retourbon", ReturnRequest, 2.5),
+        ("hoe .. retour|retourneren|terugsturen|ruilen|omruilen", ReturnRequest, 2.5),
+        ("wil|graag|kan_ik|mag_ik|moet_ik|zou_ik .. retourneren|terugsturen|retour|ruilen|omruilen", ReturnRequest, 2.0),
+        ("ruilen|omruilen|omruil|vervanging|vervangen|nieuw_exemplaar|nieuwe_sturen|ander_exemplaar", Remedy, 1.5),
+        ("terugbetaling|restitutie|terugstorting", Remedy, 1.0),
+        ("geld_terug|mijn_geld|terugbetalen|terugstorten|geld_teruggestort", Remedy, 2.0),
+        ("te_klein|te_groot|te_krap|te_wijd|te_kort|te_lang|past_niet|pas_niet|andere_maat|andere_kleur|maatje_groter|maatje_kleiner", ReturnRequest, 1.5),
+        ("bevalt_niet|vind_het_niet_mooi|niet_mooi|valt_tegen|niet_zoals_beschreven|niet_zoals_op_de_foto|anders_dan_op_de_foto|niet_wat_ik_verwachtte|van_gedachten_veranderd|niet_meer_nodig", ReturnRequest, 1.5),
+
+        // Where is the refund?
+        ("waar_is|waar_blijft mijn|de|het terugbetaling|geld|restitutie|terugstorting", RefundStatus, 3.0),
+        ("waar .. terugbetaling|restitutie", RefundStatus, 2.5),
+        ("wanneer .. terugbetaling|terugbetaald|geld|restitutie|teruggestort|terugstorting|gecrediteerd", RefundStatus, 2.5),
+        ("terugbetaling|restitutie|terugstorting .. nog|status|verwerkt|uitgevoerd|goedgekeurd|binnen|gestort", RefundStatus, 2.0),
+        ("!ontvangen|gekregen|gezien .. terugbetaling|geld|restitutie", RefundStatus, 2.5),
+        ("!terugbetaald|teruggestort", RefundStatus, 2.5),
+        ("wacht|wachten|wachtend .. terugbetaling|geld|restitutie", RefundStatus, 3.0),
+        ("beloofd|toegezegd .. terugbetaling|geld", RefundStatus, 2.5),
+        ("heb_het_teruggestuurd|teruggestuurd|geretourneerd|retour_ontvangen|retour_is_aangekomen|hebben_de_retour|retourzending_ontvangen", RefundStatus, 1.5),
+
+        // Broken, defective.
+        ("kapot|beschadigd|defect|gebroken|gebarsten|barst|krassen|kras|deuk|deuken|verbogen|gescheurd|lekt|lekkend|vlekken|verroest|beschimmeld|onbruikbaar|mankement|gebrek|fabrieksfout|is_stuk|ging_stuk|stukgegaan", DamagedDefective, 2.5),
+        ("stuk", DamagedDefective, 1.0),
+        ("!werkt|werken|doet_het|gaat_aan|laadt|opladen|start|reageert|verbindt|koppelt|verwarmt|koelt|print|leest|functioneert", DamagedDefective, 2.0),
+        ("werkt_niet_meer|doet_het_niet_meer|gaat_niet_meer_aan|ging_kapot|is_kapot_gegaan|kapot_gegaan|stuk_gegaan|overleden|uitgevallen|valt_uit", DamagedDefective, 3.0),
+        ("geen_geluid|geen_beeld|geen_stroom|geen_signaal", DamagedDefective, 2.0),
+        ("batterij|accu .. leeg|loopt_leeg|opgezwollen|houdt_niet|defect", DamagedDefective, 2.5),
+        ("scherm .. zwart|gebarsten|kapot|flikkert|strepen", DamagedDefective, 2.0),
+        ("flikkert|knippert|oververhit|wordt_heet|maakt_geluid|lawaai|brommen|zoemt|foutmelding|foutcode|storing|herstart|loopt_vast|rook|vonken", DamagedDefective, 1.5),
+        ("fout|probleem_met", DamagedDefective, 0.8),
+        ("aangekomen|geleverd|bezorgd|ontvangen|kwam .. kapot|beschadigd|defect|stuk|gebroken|open|geopend|nat|gebruikt|in_stukken", DamagedDefective, 3.0),
+        ("doos|verpakking|pakket .. beschadigd|kapot|open|geopend|ingedeukt|nat|gescheurd", DamagedDefective, 2.0),
+        ("ontbreekt|ontbreken|mist|missen|ontbrekende .. onderdeel|onderdelen|schroef|schroeven|accessoires|kabel|oplader|handleiding|afstandsbediening|deksel|batterij|adapter", DamagedDefective, 2.0),
+        ("onderdeel|onderdelen|schroeven|accessoires|kabel|oplader|handleiding .. ontbreekt|ontbreken|mist|niet_bijgeleverd", DamagedDefective, 2.0),
+        ("garantie|reparatie|repareren", DamagedDefective, 1.0),
+        ("slechte_kwaliteit|matige_kwaliteit|goedkope_kwaliteit", DamagedDefective, 1.2),
+        ("gebruikt|tweedehands|al_geopend|refurbished", DamagedDefective, 1.2),
+
+        // Wrong item.
+        ("verkeerd*|fout|foute|onjuist* .. artikel|product|maat|kleur|model|versie|pakket|item|exemplaar|variant|formaat|boek", WrongItem, 3.0),
+        ("~ontvangen|gekregen|gestuurd|geleverd|opgestuurd .. ander|andere|verkeerd|verkeerde", WrongItem, 2.5),
+        ("niet_wat_ik_besteld_heb|niet_wat_ik_heb_besteld|niet_wat_ik_bestelde|niet_mijn_bestelling|niet_het_juiste|verwisseld|omgewisseld", WrongItem, 3.0),
+        ("in_plaats_van", WrongItem, 1.2),
+        ("~besteld|gekocht|betaald .. maar .. ontvangen|gekregen|geleverd|gestuurd|kwam", WrongItem, 2.5),
+
+        // Cancel.
+        ("annuleren|annulering|annuleer|annuleert|cancelen|afbestellen", CancelOrder, 2.5),
+        ("per_ongeluk|per_abuis|dubbel|twee_keer .. besteld|gekocht|bestelling", CancelOrder, 2.0),
+        ("besteld|gekocht .. per_ongeluk|per_abuis|dubbel|twee_keer", CancelOrder, 2.0),
+        ("per_ongeluk|per_abuis", CancelOrder, 1.0),
+        ("niet_versturen|niet_verzenden|verzending_stoppen|tegenhouden", CancelOrder, 2.5),
+        ("stoppen .. bestelling|verzending", CancelOrder, 2.5),
+        ("niet_meer_nodig|wil_het_niet_meer|elders_goedkoper", CancelOrder, 1.5),
+
+        // Address.
+        ("adres|afleveradres|bezorgadres|postcode|huisnummer|straat .. wijzigen|veranderen|aanpassen|corrigeren|fout|verkeerd|verkeerde|onjuist|gewijzigd|klopt_niet", ChangeAddress, 3.0),
+        ("wijzig*|verander*|aanpass*|corrigeer*|corrigeren .. adres|afleveradres|bezorgadres|postcode|huisnummer", ChangeAddress, 3.0),
+        ("nieuw_adres|ander_adres|adreswijziging|verhuisd|verhuizing|verhuis", ChangeAddress, 2.0),
+        ("adres", ChangeAddress, 0.5),
+        ("sturen|bezorgen|leveren .. naar_mijn_werk|kantoor|in_plaats", ChangeAddress, 1.0),
+
+        // Product questions.
+        ("compatibel|geschikt_voor|werkt_met|past_op|past_in|past_bij|ondersteunt", ProductQuestion, 2.0),
+        ("hoe .. gebruik|gebruiken|installeer|installeren|instellen|resetten|verbinden|koppelen|opladen|schoonmaken|wassen|monteren|aansluiten|werkt|aanzetten", ProductQuestion, 2.0),
+        ("welke_maat|maattabel|afmetingen|maten|gewicht|materiaal|stof|ingrediënten|specificaties|capaciteit|voltage|accuduur|waterdicht|wasbaar|op_voorraad|leverbaar|beschikbaar|weer_op_voorraad|inbegrepen|meegeleverd|handleiding|verschil_tussen|welke_kleuren|hoeveel", ProductQuestion, 1.5),
+        ("voor_ik_bestel|geïnteresseerd|wil_kopen|interesse_in", ProductQuestion, 1.5),
+        ("voordat_ik .. bestel|koop", ProductQuestion, 1.5),
+        ("een_vraag|vraagje|vraag_over", ProductQuestion, 1.0),
+
+        // Invoice.
+        ("factuur*", InvoiceRequest, 3.0),
+        ("btw|btw_nummer|btw_factuur|kvk|kassabon|aankoopbewijs|creditnota|bedrijfsnaam", InvoiceRequest, 2.5),
+        ("bon|bonnetje", InvoiceRequest, 1.5),
+
+        // Complaints.
+        ("schandalig|schande|belachelijk|onacceptabel|onaanvaardbaar|waardeloos|slechtste|vreselijk|verschrikkelijk|oplichting|oplichters|oplichter|fraude|bedrog|dieven|leugenaars|klantonvriendelijk|onprofessioneel|bagger|drama|triest", Complaint, 1.2),
+        ("klacht|klagen|beklag", Complaint, 2.5),
+        ("niemand .. reageert|antwoordt|helpt", Complaint, 2.0),
+        ("geen_reactie|geen_antwoord|reageren_niet|reageert_niet|genegeerd|negeren", Complaint, 1.8),
+        ("klantenservice|service .. slecht|waardeloos|onbereikbaar|traag", Complaint, 2.0),
+        ("nooit_meer .. bestellen|kopen", Complaint, 2.0),
+        ("namaak|nep|vervalst", Complaint, 1.5),
+        ("teleurgesteld|teleurstellend|boos|woedend|geïrriteerd|ontevreden|balen", Complaint, 0.8),
+        ("meerdere_keren|zoveelste_keer|derde_keer|al_vaker", Complaint, 1.2),
+
+        // Thanks, all good.
+        ("bedankt|dank_je|dank_u|dankjewel|dankuwel|hartelijk_dank", Other, 0.6),
+        ("ontvangen|binnen|aangekomen|gekregen .. bedankt|dank|perfect|prima|goed|netjes|vandaag|gisteren|snel|eindelijk", Other, 1.5),
+        ("alles_goed|alles_in_orde|opgelost|probleem_opgelost|werkt_nu|doet_het_weer|werkt_weer|geen_probleem|laat_maar|gevonden|klopt_alles", Other, 2.0),
+        ("super|geweldig|top|perfect|uitstekend|fantastisch|prima|tevreden|blij|heel_blij|erg_blij", Other, 0.8),
+        ("fijne_dag|prettige_dag|fijne_feestdagen|gelukkig_nieuwjaar|fijn_weekend", Other, 1.0),
+        ("5_sterren|vijf_sterren|positieve_review", Other, 1.0),
+    ],
+    sentiment: &[
+        ("schandalig|schande|vreselijk|verschrikkelijk|slechtste|waardeloos|belachelijk|drama", -2.0),
+        ("oplichting|oplichter*|fraude|bedrog|dieven|leugenaars|onacceptabel|onaanvaardbaar", -1.8),
+        ("boos|woedend|geïrriteerd|teleurgesteld|teleurstellend|ontevreden|nooit_meer|onprofessioneel|klantonvriendelijk|balen", -1.5),
+        ("slecht|slechte|rommel|troep|prul|bagger", -1.0),
+        ("helaas|jammer", -0.6),
+        ("al|inmiddels|ruim|meer_dan|bijna|sinds .. # dagen|weken|week|maanden|maand", -1.0),
+        ("wacht_al|wacht_nog_steeds|nog_steeds_niets|nog_steeds_niet|nog_altijd_niet", -1.0),
+        ("vertraging|vertraagd|te_laat|staat_stil", -0.8),
+        ("niet_zoals_beschreven|niet_zoals_op_de_foto|misleidend", -1.0),
+        ("waarom .. niet|nog|niemand|nooit|geen", -0.6),
+        ("dringend|spoed|meteen|onmiddellijk", -0.4),
+        ("bedankt|dank|dankjewel|dankuwel", 0.5),
+        ("super|geweldig|top|perfect|uitstekend|fantastisch|prachtig|heerlijk", 1.2),
+        ("tevreden|blij|gelukkig", 1.0),
+        ("goed|fijn|prima|mooi|leuk", 0.3),
+        ("snel|vriendelijk|behulpzaam", 0.5),
+        ("aanrader|aanbevelen|5_sterren|vijf_sterren", 1.0),
+    ],
+    escalations: &[
+        ("a_tot_z|a_tot_z_garantie|kopersbescherming|geschil", Claim),
+        ("geschil|claim|zaak|melding .. amazon|ebay|paypal|bol|marktplaats|platform", Claim),
+        ("openen|indienen|starten|aanmaken .. geschil|claim|zaak|melding", Claim),
+        ("melden|rapporteren|aangeven .. amazon|ebay|paypal|bol|platform|verkoper", Claim),
+        ("terugboeken|terugboeking|storno|stornering|creditcardmaatschappij", Chargeback),
+        ("bank|creditcard .. terugboeken|terughalen|terugvorderen|inschakelen|betwisten", Chargeback),
+        ("betaling .. betwisten|terugdraaien|terugboeken", Chargeback),
+        ("slechte|negatieve|eerlijke .. review|recensie|beoordeling|feedback|score", BadReview),
+        ("1_ster|één_ster|een_ster|nul_sterren", BadReview),
+        ("waarschuwen .. anderen|kopers|klanten", BadReview),
+        ("anderen .. waarschuwen", BadReview),
+        ("sociale_media|social_media|facebook|instagram|tiktok|youtube|trustpilot|kieskeurig|klachtenkompas", BadReview),
+        ("advocaat|jurist|rechter|rechtbank|rechtszaak|juridische_stappen|juridisch|gerechtelijke|dagvaarding|aangifte_doen|doe_aangifte|aangifte_bij_de_politie|politie|consumentenbond|acm|consuwijzer|geschillencommissie|incasso|ingebrekestelling|deurwaarder", Legal),
+        ("in_brand|brandgevaar|vlam_gevat|vlam|vlammen|rook|rookt|rookte|ontploft|ontploffing|explodeerde|vonken|vonk|stroomschok|schok_gekregen|elektrische_schok|geëlektrocuteerd|oververhit|oververhitting|verbrand|brandlucht|schroeilucht|gevaarlijk|gevaar|gewond|verwond|allergische_reactie|giftig|ziekenhuis", Safety),
+    ],
+};

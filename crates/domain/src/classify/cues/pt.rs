@@ -1,0 +1,183 @@
+//! Portuguese (Brazil and Portugal: "pedido" and "encomenda", "rastreio", "nota fiscal").
+
+use super::Lexicon;
+use super::Tag::*;
+use crate::classify::Escalation::*;
+
+pub(crate) const LEXICON: Lexicon = Lexicon {
+    lang: "pt",
+    markers: &[
+        "não", "meu", "minha", "meus", "minhas", "os", "é", "um", "uma", "pedido", "encomenda",
+        "obrigado", "obrigada", "está", "já", "ainda", "quero", "você", "vocês", "voce", "com",
+        "para", "na", "nos", "das", "dos", "da", "do", "foi", "tem", "estou", "isso", "isto",
+        "mas", "quando", "onde", "como", "olá", "bom", "boa", "dia", "chegou", "recebi",
+        "produto", "compra", "reembolso", "dinheiro", "sim", "muito", "mais", "ao", "em", "eu",
+        "ele", "ela", "vez", "porque", "agora", "até", "cadê", "aqui", "nada", "nunca", "faz",
+        "dias", "semana", "semanas", "preciso", "gostaria", "loja", "entrega", "o",
+        "depois", "ninguém", "também", "então", "são", "pra", "pro", "num", "numa", "tá", "né",
+        "hoje", "ontem", "mesmo", "porém", "esse", "essa", "ficou", "veio", "três",
+    ],
+    negators: &["não", "nao", "nunca", "nem", "sem", "nada", "nenhum", "nenhuma", "jamais", "ninguém", "n"],
+    intents: &[
+        // Where is the order?
+        ("onde_está|onde_esta|onde_estão|onde_fica|cadê|cade|kd|o_que_aconteceu_com .. pedido|encomenda|pacote|compra|produto|entrega|envio|mercadoria|encomendas", OrderStatus, 3.0),
+        ("onde .. pedido|encomenda|pacote|compra|entrega|envio", OrderStatus, 2.0),
+        ("quando .. chega|chegar|chegará|vai_chegar|entregue|entregam|entrega|enviado|enviada|enviam|enviar|despachado|despacham|postado|postam|receber|recebo|receberei|sai", OrderStatus, 2.0),
+        ("rastreio|rastreamento|rastrear|tracking", OrderStatus, 2.0),
+        ("código_de_rastreio|código_de_rastreamento|número_de_rastreio|código_de_envio|link_de_rastreio|código_de_seguimento|número_de_seguimento", OrderStatus, 2.5),
+        ("status|estado|situação .. pedido|encomenda|entrega|envio", OrderStatus, 2.5),
+        ("!chegou|chegaram|chegado|enviado|enviada|despachado|despachada|postado|postada|entregue", OrderStatus, 1.5),
+        ("ainda_não|ainda_nao|até_agora|até_hoje|continua_sem|sigo_sem|ainda_sem|nada_ainda|ainda_nada|até_ao_momento", OrderStatus, 2.0),
+        ("parado|parada|sem_movimentação|sem_atualização|não_atualiza|não_se_move|preso|retido|alfândega|fiscalização|taxado|em_trânsito|saiu_para_entrega|aguardando_retirada|em_rota", OrderStatus, 1.5),
+        ("deveria|devia|era_para|previsão|prazo .. chegar|ter_chegado|entrega|entregue|chegado", OrderStatus, 2.0),
+        ("prazo_de_entrega|previsão_de_entrega|data_de_entrega", OrderStatus, 1.5),
+        ("atraso|atrasado|atrasada|demora|demorando|já_passou_do_prazo|passou_do_prazo|fora_do_prazo", OrderStatus, 1.2),
+        ("devolvido_ao_remetente|voltou_para_vocês|retornou_ao_remetente|reenviar|reenviem|mandar_de_novo|enviar_novamente|reenvio|enviar_de_novo", OrderStatus, 2.0),
+        ("já .. enviado|enviada|despachado|postado|saiu", OrderStatus, 2.0),
+        ("foi|foram .. cancelado|cancelada", OrderStatus, 1.5),
+        ("por_que|porque .. cancelad*", OrderStatus, 1.5),
+        ("transportadora|correios|carteiro|entregador|ctt", OrderStatus, 0.6),
+
+        // Marked delivered but not here; lost.
+        ("nunca .. chegou|recebi|entregue|chegaram|recebemos", NotReceived, 3.0),
+        ("consta|aparece|diz|mostra|indica|está|status|rastreio .. entregue|entregado", NotReceived, 1.8),
+        ("entregue .. mas|porém|não|nada|nunca", NotReceived, 2.0),
+        ("!recebi|recebido|recebida|recebemos", NotReceived, 1.5),
+        ("perdido|perdida|extraviado|extraviada|roubado|roubada|sumiu|desapareceu|sumido|sumida", NotReceived, 2.5),
+        ("caixa_de_correio|caixa_postal|vizinho|vizinhos|portaria|porteiro|síndico|armário|locker", NotReceived, 1.0),
+        ("caixa_vazia|pacote_vazio|veio_vazio|chegou_vazio|veio_vazia|estava_vazia|estava_vazio", NotReceived, 2.0),
+        ("entregue|entregaram|deixaram .. outro|outra|errado|errada .. endereço|pessoa|casa|morada", NotReceived, 3.0),
+        ("assinatura .. não_é_minha|falsa", NotReceived, 2.0),
+        ("não_assinei", NotReceived, 2.0),
+
+        // Returns.
+        ("devolver|devolução|devoluções|devolvê_lo|devolvê_la|devolver_o|devolver_a", ReturnRequest, 2.0),
+        ("direito_de_arrependimento|arrependimento|desistência|etiqueta_de_devolução|código_de_postagem|logística_reversa|código_de_devolução|pedido_de_devolução|solicitar_devolução|política_de_devolução", ReturnRequest, 2.5),
+        ("como .. devolver|devolução|trocar|troca", ReturnRequest, 2.5),
+        ("quero|queria|gostaria|posso|preciso|desejo .. devolver|devolução|trocar|troca", ReturnRequest, 2.0),
+        ("troca|trocar|substituição|substituir|outro_novo|um_novo|reposição", Remedy, 1.5),
+        ("reembolso|reembolsar|estorno", Remedy, 1.0),
+        ("meu_dinheiro|dinheiro_de_volta|devolvam_meu_dinheiro|devolução_do_dinheiro|quero_meu_dinheiro|ressarcimento|reembolso_total", Remedy, 2.0),
+        ("ficou_pequeno|ficou_pequena|ficou_grande|muito_pequeno|muito_grande|não_serviu|não_coube|apertado|apertada|largo_demais|outro_tamanho|outra_cor|tamanho_maior|tamanho_menor|outra_numeração", ReturnRequest, 1.5),
+        ("não_gostei|não_é_como|não_corresponde|diferente_da_foto|diferente_do_anúncio|não_é_igual|desisti|mudei_de_ideia|me_arrependi|não_preciso_mais", ReturnRequest, 1.5),
+
+        // Where is the refund?
+        ("onde_está|cadê|cade|kd .. reembolso|dinheiro|estorno", RefundStatus, 3.0),
+        ("onde .. reembolso|estorno", RefundStatus, 2.5),
+        ("quando .. reembolso|reembolsad*|dinheiro|estorno|estornad*|creditado|devolvem|cair", RefundStatus, 2.5),
+        ("reembolso|estorno .. ainda|status|processado|feito|realizado|aprovado|pendente|creditado|caiu", RefundStatus, 2.0),
+        ("!recebi|caiu|vi|chegou .. reembolso|dinheiro|estorno", RefundStatus, 2.5),
+        ("!reembolso|estorno|dinheiro .. caiu|chegou|recebi|creditado", RefundStatus, 2.5),
+        ("aguardando|esperando|espero|aguardo .. reembolso|estorno|dinheiro", RefundStatus, 3.0),
+        ("!fizeram|feito|processaram|processado|realizaram|devolveram .. reembolso|estorno|dinheiro", RefundStatus, 2.5),
+        ("prometeram|prometido|disseram|combinado .. reembolso|estorno|dinheiro", RefundStatus, 2.5),
+        ("!reembolsado|reembolsada|estornado|estornada", RefundStatus, 2.5),
+        ("já_devolvi|devolvi|já_enviei_de_volta|receberam_a_devolução|receberam_o_produto|vocês_receberam|já_postei_a_devolução", RefundStatus, 1.5),
+
+        // Broken, defective.
+        ("quebrado|quebrada|quebrados|quebradas|danificado|danificada|danificados|defeito|defeituoso|defeituosa|com_defeito|estragado|estragada|avariado|avariada|riscado|riscada|arranhado|arranhada|amassado|amassada|trincado|trincada|rachado|rachada|rasgado|rasgada|furado|furada|vazando|vazou|manchado|mofado|enferrujado|vencido|vencida|estragou|quebrou|pifou|queimou", DamagedDefective, 2.5),
+        ("!funciona|liga|carrega|acende|conecta|responde|funcionou|ligou|toca|esquenta|imprime|presta|funcionam", DamagedDefective, 2.0),
+        ("parou_de_funcionar|deixou_de_funcionar|não_funciona_mais|não_liga_mais|deu_defeito|apresentou_defeito|morreu", DamagedDefective, 3.0),
+        ("sem_som|sem_imagem|sem_sinal|não_sai_som|tela_preta", DamagedDefective, 2.0),
+        ("bateria .. vicia|viciada|estufada|inchada|não_dura|não_segura|descarrega", DamagedDefective, 2.5),
+        ("tela .. preta|quebrada|trincada|piscando|listras|manchas", DamagedDefective, 2.0),
+        ("pisca|piscando|superaquece|esquenta_muito|faz_barulho|chiado|código_de_erro|desliga_sozinho|reinicia|desconecta|trava|travando|fumaça|faíscas", DamagedDefective, 1.5),
+        ("erro|barulho|problema_com", DamagedDefective, 0.8),
+        ("chegou|veio|recebi|entregaram|chegaram .. quebrado|quebrada|danificado|danificada|defeituoso|com_defeito|aberto|aberta|riscado|molhado|usado|amassado|amassada|em_pedaços|violado|violada", DamagedDefective, 3.0),
+        ("caixa|embalagem|pacote .. danificada|danificado|aberta|aberto|rasgada|amassada|molhada|violada", DamagedDefective, 2.0),
+        ("falta|faltando|faltou|faltam|veio_sem|chegou_sem .. peça|peças|parafuso*|acessório*|cabo|carregador|manual|controle|tampa|bateria|adaptador|parte", DamagedDefective, 2.0),
+        ("garantia|assistência_técnica|conserto|consertar", DamagedDefective, 1.0),
+        ("qualidade_ruim|péssima_qualidade|baixa_qualidade|má_qualidade", DamagedDefective, 1.2),
+        ("usado|usada|já_aberto|recondicionado|seminovo", DamagedDefective, 1.2),
+
+        // Wrong item.
+        ("produto|item|artigo|tamanho|cor|modelo|versão|numeração|pedido|pacote|sabor .. errado|errada|trocado|trocada|incorreto|incorreta", WrongItem, 3.0),
+        ("errado|errada|incorreto|incorreta .. produto|item|tamanho|cor|modelo|pedido", WrongItem, 3.0),
+        ("me_mandaram|me_enviaram|enviaram|mandaram|veio|chegou|recebi .. outro|outra|errado|errada|diferente|trocado|trocada", WrongItem, 2.5),
+        ("não_é_o_que_pedi|não_é_o_que_comprei|não_é_o_meu_pedido|não_condiz_com_o_pedido|veio_trocado|veio_trocada|trocaram", WrongItem, 3.0),
+        ("em_vez_de|ao_invés_de|no_lugar_de", WrongItem, 1.2),
+        ("~pedi|comprei|encomendei|paguei .. mas|porém .. veio|chegou|recebi|mandaram|enviaram", WrongItem, 2.5),
+
+        // Cancel.
+        ("cancelar|cancelamento|cancelem|cancela|cancele|anular", CancelOrder, 2.5),
+        ("comprei|pedi|fiz|encomendei .. por_engano|sem_querer|duas_vezes|em_duplicidade|duplicado", CancelOrder, 2.0),
+        ("por_engano|sem_querer", CancelOrder, 1.0),
+        ("pedido_duplicado|compra_duplicada|encomenda_duplicada", CancelOrder, 2.0),
+        ("não_enviem|não_envie|não_mandem|não_despachem|segurar_o_envio|parar_o_envio", CancelOrder, 2.5),
+        ("não_preciso_mais|não_quero_mais|desisti_da_compra|achei_mais_barato", CancelOrder, 1.5),
+
+        // Address.
+        ("alter*|mud*|troc*|corrig*|atualiz* .. endereço|cep|rua|complemento|bairro|morada|código_postal|número_da_casa", ChangeAddress, 3.0),
+        ("endereço|morada|cep .. errado|errada|incorreto|incompleto|mudou|novo|antigo|alterado", ChangeAddress, 2.0),
+        ("novo_endereço|outro_endereço|mudança_de_endereço|me_mudei|mudei_de_casa|nova_morada", ChangeAddress, 2.0),
+        ("endereço|morada", ChangeAddress, 0.5),
+        ("entregar|enviar|mandar .. no_trabalho|no_escritório|em_vez", ChangeAddress, 1.0),
+
+        // Product questions.
+        ("compatível|compatibilidade|funciona_com|serve_para|serve_no|serve_em|suporta", ProductQuestion, 2.0),
+        ("como .. usar|uso|instalar|configurar|conectar|parear|emparelhar|carregar|limpar|lavar|montar|ligar|resetar|reiniciar|atualizar|funciona", ProductQuestion, 2.0),
+        ("qual_tamanho|que_tamanho|tabela_de_medidas|tabela_de_tamanhos|medidas|dimensões|peso|material|tecido|composição|especificações|capacidade|voltagem|bivolt|autonomia|prova_d_água|impermeável|lavável|em_estoque|disponível|disponibilidade|tem_estoque|quando_volta|acompanha|vem_com|inclui|incluso|manual|instruções|diferença_entre|quais_cores|quantos", ProductQuestion, 1.5),
+        ("antes_de_comprar|antes_de_pedir|tenho_interesse|estou_interessado|estou_interessada|quero_comprar|gostaria_de_comprar|pretendo_comprar", ProductQuestion, 1.5),
+        ("uma_dúvida|dúvida|uma_pergunta|pergunta_sobre", ProductQuestion, 1.0),
+
+        // Invoice.
+        ("nota_fiscal|nfe|nf_e|danfe|cupom_fiscal|fatura|factura|fatura_com_nif|segunda_via_da_nota", InvoiceRequest, 3.0),
+        ("recibo|cnpj|nif|contribuinte|número_de_contribuinte|iva|comprovante_de_compra", InvoiceRequest, 2.0),
+        ("comprovante|nf", InvoiceRequest, 1.0),
+
+        // Complaints.
+        ("vergonha|vergonhoso|absurdo|absurda|inaceitável|inadmissível|péssimo|péssima|horrível|terrível|lamentável|ridículo|golpe|golpista|golpistas|fraude|ladrões|ladrão|enganação|enganado|enganada|mentira|mentirosos|descaso|desrespeito|falta_de_respeito|pior|palhaçada|sacanagem|incompetência|incompetentes", Complaint, 1.2),
+        ("reclamação|reclamar|queixa|queixar", Complaint, 2.5),
+        ("ninguém .. responde|resolve|atende|ajuda", Complaint, 2.0),
+        ("sem_resposta|não_respondem|não_responde|ignorando|ignoram|nenhuma_resposta|sem_retorno|nenhum_retorno", Complaint, 1.8),
+        ("atendimento|suporte|sac .. péssimo|horrível|ruim|lamentável|inexistente|uma_vergonha", Complaint, 2.0),
+        ("nunca_mais .. compro|comprarei|compro_aqui|peço", Complaint, 2.0),
+        ("falsificado|falsificada|falso|réplica|pirata|imitação", Complaint, 1.5),
+        ("decepcionado|decepcionada|decepção|chateado|chateada|irritado|irritada|revoltado|revoltada|indignado|indignada|insatisfeito|insatisfeita|cansado_de|cansada_de", Complaint, 0.8),
+        ("várias_vezes|mais_uma_vez|terceira_vez|já_mandei|já_escrevi|já_falei", Complaint, 1.2),
+
+        // Thanks, all good.
+        ("obrigado|obrigada|obg|brigado|valeu|agradeço|muito_obrigado|muito_obrigada", Other, 0.6),
+        ("chegou|recebi|recebido|chegaram .. obrigado|obrigada|perfeito|perfeitamente|certinho|tudo_certo|bem|hoje|ontem|rápido|em_perfeito_estado|finalmente", Other, 1.5),
+        ("tudo_certo|tudo_ok|resolvido|problema_resolvido|já_funciona|funcionou|agora_funciona|funciona_bem|sem_problemas|pode_desconsiderar|desconsiderem|esqueçam|achei", Other, 2.0),
+        ("tudo_bem", Other, 0.5),
+        ("ótimo|ótima|excelente|perfeito|perfeita|maravilhoso|maravilhosa|adorei|amei|satisfeito|satisfeita|feliz|contente", Other, 0.8),
+        ("feliz_natal|boas_festas|feliz_ano_novo|bom_fim_de_semana", Other, 1.0),
+        ("5_estrelas|cinco_estrelas|avaliação_positiva", Other, 1.0),
+    ],
+    sentiment: &[
+        ("vergonha|vergonhoso|péssimo|péssima|horrível|terrível|lamentável|pior|palhaçada|nojento", -2.0),
+        ("golpe|golpista*|fraude|ladrões|ladrão|enganação|mentira|mentiroso*|absurdo|absurda|inaceitável|inadmissível|descaso|desrespeito|sacanagem", -1.8),
+        ("decepcionado|decepcionada|decepção|chateado|chateada|irritado|irritada|revoltado|revoltada|indignado|indignada|insatisfeito|insatisfeita|nunca_mais|bravo|brava|furioso|furiosa", -1.5),
+        ("ruim|porcaria|lixo|vagabundo|mau", -1.0),
+        ("infelizmente|lamentavelmente", -0.6),
+        ("já_faz|faz|já_se_passaram|se_passaram|passaram|há_mais_de|mais_de|quase|já_são|já_vai|já_vão .. # dias|semanas|semana|meses|mês", -1.0),
+        ("continuo_esperando|ainda_esperando|ainda_aguardando|até_agora_nada|até_hoje_nada|nada_ainda|ainda_nada", -1.0),
+        ("atraso|atrasado|atrasada|parado|demora|demorando|muito_tempo", -0.8),
+        ("diferente_da_foto|não_é_como_na_foto|propaganda_enganosa|enganoso|enganosa", -1.0),
+        ("por_que|porque .. não|ainda|ninguém|nunca", -0.6),
+        ("urgente|urgência|imediatamente", -0.4),
+        ("obrigado|obrigada|obg|valeu|agradeço", 0.5),
+        ("ótimo|ótima|excelente|perfeito|perfeita|maravilhoso|maravilhosa|incrível|fantástico|adorei|amei", 1.2),
+        ("satisfeito|satisfeita|feliz|contente", 1.0),
+        ("bom|boa|bem|legal", 0.3),
+        ("rápido|rápida|rapidez|atencioso|atenciosa|gentil", 0.5),
+        ("recomendo|5_estrelas|cinco_estrelas", 1.0),
+    ],
+    escalations: &[
+        ("disputa|reclamação|mediação|caso .. mercado_livre|mercadolivre|shopee|amazon|ebay|paypal|magalu|americanas|aliexpress|plataforma", Claim),
+        ("abrir|abrirei|vou_abrir .. disputa|reclamação|mediação|caso", Claim),
+        ("garantia_de_a_a_z|de_a_a_z|compra_garantida|disputa", Claim),
+        ("denunciar .. anúncio|vendedor|loja", Claim),
+        ("chargeback|contestação_no_cartão|administradora_do_cartão|operadora_do_cartão", Chargeback),
+        ("contestar|contestação .. compra|cobrança|pagamento|cartão|banco", Chargeback),
+        ("banco|cartão .. contestar|estornar_a_compra|cancelar_a_compra", Chargeback),
+        ("reclame_aqui|reclameaqui|reclame_aki", BadReview),
+        ("avaliação|avaliar|comentário|review|nota .. negativa|negativo|ruim|péssima|uma_estrela|1_estrela", BadReview),
+        ("avaliar_mal|avaliar_negativamente|dar_uma_estrela|dar_1_estrela|nota_baixa", BadReview),
+        ("avisar|alertar .. outros|compradores|clientes|pessoas", BadReview),
+        ("redes_sociais|facebook|instagram|tiktok|youtube|twitter|expor_vocês|expor_a_loja", BadReview),
+        ("procon|advogado|advogada|advogados|processar|processá_los|justiça|juizado|juizado_especial|pequenas_causas|tribunal|polícia|boletim_de_ocorrência|consumidor_gov|código_de_defesa_do_consumidor|defesa_do_consumidor|cdc|deco|asae|livro_de_reclamações|ação_judicial|medidas_legais|medidas_judiciais|danos_morais", Legal),
+        ("fogo|incêndio|pegou_fogo|queimado|queimada|queimadura|chamas|fumaça|soltou_fumaça|explodiu|explosão|faíscas|faísca|choque_elétrico|deu_choque|tomei_choque|superaquece|superaquecendo|cheiro_de_queimado|perigoso|perigosa|perigo|ferido|ferida|me_machuquei|machucou|reação_alérgica|tóxico|hospital", Safety),
+    ],
+};
