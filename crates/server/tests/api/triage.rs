@@ -184,7 +184,7 @@ async fn buyer_messages_are_read_and_raise_priority_with_reasons() {
             "Claire <claire@c.example>",
             "Re: Invoice",
             "In-Reply-To: <t2@c.example>\r\n",
-            "Still waiting for that invoice.",
+            "Thank you! Could you please also put my company name on the invoice?",
         )],
     )
     .await;
