@@ -1,4 +1,4 @@
-//! Command line: `aftersail [serve|worker|all|migrate|demo]`.
+//! Command line: `aftersail [serve|worker|all|migrate|demo|classify]`.
 
 use std::path::PathBuf;
 
@@ -41,5 +41,17 @@ pub enum Command {
         /// benchmarks see other tenants. Existing noise shops are reused.
         #[arg(long, value_name = "K", default_value_t = 0)]
         noise_tenants: u32,
+    },
+    /// Classify buyer messages from a JSON-lines file: one JSON line out per line in, with
+    /// "lang", "intent", "sentiment" and "escalate". Needs no database and no config.
+    Classify {
+        /// JSON lines with "text" and optional "id" (copied) and "lang" (a hint); `-` reads
+        /// standard input.
+        #[arg(long, value_name = "PATH")]
+        jsonl: PathBuf,
+        /// Compare with the lines' gold "intent", "sentiment", "escalate" and "lang" and print
+        /// an accuracy report instead (the gold "lang" is not used as a hint).
+        #[arg(long)]
+        evaluate: bool,
     },
 }

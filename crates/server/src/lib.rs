@@ -1,6 +1,7 @@
 //! The `aftersail` binary's parts, as a library so tests can start the real app.
 
 pub mod app;
+pub mod classify;
 pub mod cli;
 pub mod config;
 pub mod demo;

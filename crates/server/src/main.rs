@@ -5,7 +5,7 @@ use aftersail_server::app::{self, Roles};
 use aftersail_server::cli::{Cli, Command};
 use aftersail_server::config::Config;
 use aftersail_server::embedded_pg::EmbeddedPostgres;
-use aftersail_server::{demo, shutdown, telemetry};
+use aftersail_server::{classify, demo, shutdown, telemetry};
 use anyhow::Context;
 use clap::Parser;
 use sqlx::postgres::PgConnectOptions;
@@ -13,6 +13,10 @@ use tokio_util::sync::CancellationToken;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // Classifying is pure computation: it runs before any config is read or database started.
+    if let Some(Command::Classify { jsonl, evaluate }) = &cli.command {
+        return classify::run(jsonl, *evaluate);
+    }
     let config = match Config::load(cli.config.as_deref()) {
         Ok(config) => config,
         Err(err) => {
@@ -83,6 +87,7 @@ async fn run_with_database(
     }
     let roles = match command {
         Command::Migrate => return Ok(()),
+        Command::Classify { .. } => anyhow::bail!("classify runs without a database"),
         Command::Serve => Roles {
             http: true,
             worker: false,

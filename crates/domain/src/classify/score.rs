@@ -18,6 +18,8 @@ use super::{Escalation, Intent, Sentiment};
 
 /// Below this, no intent is clear enough: the message is `other`.
 const MIN_INTENT_SCORE: f32 = 0.9;
+/// A specific request this strong wins over a complaint around it.
+const MIN_SPECIFIC_OVER_COMPLAINT: f32 = 1.5;
 /// A problem cue this strong takes the remedy the buyer asks for.
 const MIN_PROBLEM_SCORE: f32 = 1.0;
 const NEGATIVE_BELOW: f32 = -0.75;
@@ -32,7 +34,7 @@ fn priority(intent: Intent) -> f32 {
         Intent::CancelOrder | Intent::ChangeAddress | Intent::InvoiceRequest => 1.1,
         Intent::OrderStatus | Intent::ReturnRequest => 1.0,
         Intent::ProductQuestion => 0.85,
-        Intent::Complaint => 0.8,
+        Intent::Complaint => 0.7,
         Intent::Other => 0.7,
     }
 }
@@ -308,7 +310,7 @@ pub(crate) fn score(p: &Prepared, lang: Option<&str>) -> Verdict {
         intents[Intent::ReturnRequest.index()] += remedy;
     }
     if !escalations.is_empty() {
-        intents[Intent::Complaint.index()] += 1.2;
+        intents[Intent::Complaint.index()] += 0.8;
     }
     // A question that no cue explains is most often about the product.
     if p.has_question() && p.tokens.len() + p.chars.len() / 2 >= 4 {
@@ -320,9 +322,22 @@ pub(crate) fn score(p: &Prepared, lang: Option<&str>) -> Verdict {
         .map(|i| (i, intents[i.index()] * priority(i)))
         .collect();
     ranked.sort_by(|a, b| b.1.total_cmp(&a.1));
+    // A complaint wins only when nothing more specific is asked: "nobody answers and my
+    // parcel is still not here" is about the parcel.
+    if ranked[0].0 == Intent::Complaint {
+        if let Some(pos) = ranked.iter().position(|(i, _)| {
+            !matches!(i, Intent::Complaint | Intent::Other | Intent::ProductQuestion)
+                && intents[i.index()] >= MIN_SPECIFIC_OVER_COMPLAINT
+        }) {
+            ranked.swap(0, pos);
+        }
+    }
     let (best, best_score) = ranked[0];
     let second_score = ranked[1].1;
-    let (intent, confidence) = if best_score < MIN_INTENT_SCORE || best == Intent::Other {
+    let (intent, confidence) = if best_score < MIN_INTENT_SCORE && !escalations.is_empty() {
+        // A bare threat ("I'll see you in court") is a complaint.
+        (Intent::Complaint, 0.5)
+    } else if best_score < MIN_INTENT_SCORE || best == Intent::Other {
         let other = intents[Intent::Other.index()];
         let specific = if best == Intent::Other {
             second_score
@@ -341,7 +356,7 @@ pub(crate) fn score(p: &Prepared, lang: Option<&str>) -> Verdict {
     };
 
     mood += match intent {
-        Intent::DamagedDefective | Intent::WrongItem | Intent::NotReceived => -1.0,
+        Intent::DamagedDefective | Intent::WrongItem | Intent::NotReceived => -1.2,
         Intent::Complaint => -1.2,
         _ => 0.0,
     };
@@ -353,6 +368,10 @@ pub(crate) fn score(p: &Prepared, lang: Option<&str>) -> Verdict {
     }
     if p.exclamations >= 2 {
         mood *= 1.3;
+    }
+    // "Where is it??" asks impatiently.
+    if p.insistent && intent != Intent::Other {
+        mood -= 0.8;
     }
     let sentiment = if mood <= NEGATIVE_BELOW {
         Sentiment::Negative

@@ -354,6 +354,8 @@ pub(crate) struct Prepared {
     pub exclamations: usize,
     /// Several words in capitals: the buyer is shouting.
     pub shouting: bool,
+    /// A question asked twice over: "??", "?!".
+    pub insistent: bool,
 }
 
 impl Prepared {
@@ -427,6 +429,9 @@ pub(crate) fn prepare(body: &str) -> Prepared {
             }
             if matches!(c, '?' | '？' | '؟') {
                 question = true;
+                if next.is_some_and(|n| matches!(n, '?' | '？' | '؟' | '!' | '！')) {
+                    p.insistent = true;
+                }
             }
             // A run of "?!" or "!!!" ends one sentence, not several.
             if next.is_some_and(|n| is_sentence_end(n, chars.get(i + 2).copied())) {

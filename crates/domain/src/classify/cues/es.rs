@@ -42,9 +42,11 @@ pub(crate) const LEXICON: Lexicon = Lexicon {
         ("nunca .. llegó|llego|recibí|recibi|llegado|recibido|entregado|entregaron", NotReceived, 3.0),
         ("aparece|figura|dice|marca|indica|pone|sale|consta|estado|seguimiento .. entregado|entregada", NotReceived, 1.8),
         ("entregado|entregada|entregaron .. pero|no|nada|nunca|sin", NotReceived, 2.0),
-        ("!recibido|recibí|recibi|recibo|recibimos", NotReceived, 1.5),
+        ("!recibido|recibí|recibi|recibo|recibimos", NotReceived, 1.0),
+        ("!recibido|recibí|recibi|recibimos", OrderStatus, 1.2),
         ("perdido|perdida|extraviado|extraviada|robado|robada|desaparecido|desaparecida|se_perdió", NotReceived, 2.5),
         ("buzón|vecino|vecinos|portería|portero|conserje|locker|punto_de_recogida|casillero", NotReceived, 1.0),
+        ("solo_llegó|solo_recibí|sólo_llegó|sólo_recibí|falta_un_producto|falta_un_artículo|pedido_incompleto|me_falta_un|llegó_incompleto", NotReceived, 2.0),
         ("caja_vacía|paquete_vacío|llegó_vacío|vino_vacío|venía_vacío|estaba_vacío|estaba_vacía", NotReceived, 2.0),
         ("entregado|entregada|entregaron|dejado|dejaron .. otra|otro|equivocada|equivocado|incorrecta .. dirección|persona|casa|domicilio|vecino", NotReceived, 3.0),
         ("firma .. no_es_mía|falsa", NotReceived, 2.0),
@@ -117,7 +119,7 @@ pub(crate) const LEXICON: Lexicon = Lexicon {
         ("cómo|como .. usar|uso|instalar|configurar|conectar|emparejar|vincular|cargar|limpiar|lavar|armar|montar|encender|prender|reiniciar|restablecer|resetear|actualizar|funciona", ProductQuestion, 2.0),
         ("qué_talla|guía_de_tallas|tabla_de_tallas|medidas|dimensiones|peso|material|de_qué_está_hecho|ingredientes|especificaciones|capacidad|voltaje|impermeable|resistente_al_agua|lavable|en_stock|disponible|disponibilidad|hay_stock|tienen_stock|cuándo_vuelve|incluye|viene_con|trae|manual|instrucciones|diferencia_entre|qué_colores|cuántos", ProductQuestion, 1.5),
         ("antes_de_comprar|antes_de_pedir|me_interesa|estoy_interesado|estoy_interesada|quiero_comprar|quisiera_comprar|pienso_comprar", ProductQuestion, 1.5),
-        ("una_pregunta|consulta|pregunta_sobre|duda", ProductQuestion, 1.0),
+        ("una_pregunta|consulta|pregunta_sobre|duda|saber_si", ProductQuestion, 1.0),
 
         // Invoice.
         ("factura*", InvoiceRequest, 3.0),
@@ -142,6 +144,7 @@ pub(crate) const LEXICON: Lexicon = Lexicon {
         ("excelente|genial|perfecto|increíble|maravilloso|encantado|encantada|me_encanta|satisfecho|satisfecha|contento|contenta|feliz", Other, 0.8),
         ("feliz_navidad|feliz_año|que_tengan_buen_día|buen_fin_de_semana", Other, 1.0),
         ("5_estrellas|cinco_estrellas|buena_reseña|valoración_positiva", Other, 1.0),
+        ("~reembolso|dinero .. recibido|llegó|recibí|acreditado|reflejado", Other, 2.0),
     ],
     sentiment: &[
         ("vergüenza|vergonzoso|pésimo|pésima|horrible|terrible|fatal|lamentable|desastre|el_peor|la_peor|patético|asqueroso", -2.0),
@@ -153,6 +156,7 @@ pub(crate) const LEXICON: Lexicon = Lexicon {
         ("sigo_esperando|seguimos_esperando|sigue_sin|todavía_nada|aún_nada|nada_todavía", -1.0),
         ("retraso|demora|atrasado|estancado|sin_movimiento|demasiado_tiempo", -0.8),
         ("no_es_como_en_la_foto|no_es_como_la_foto|no_es_como_se_describe|no_coincide|engañoso|engañosa|no_es_como_en_las_fotos", -1.0),
+        ("diferente|distinto|distinta .. foto|fotos|descripción|imagen|anuncio", -1.0),
         ("por_qué .. no|todavía|aún|nadie|nunca", -0.6),
         ("urgente|urgentemente|inmediatamente|cuanto_antes", -0.4),
         ("gracias|muchas_gracias|mil_gracias|se_agradece", 0.5),

@@ -9,6 +9,7 @@ pub(crate) const LEXICON: Lexicon = Lexicon {
     markers: &[],
     negators: &[],
     intents: &[
+        ("100v|110v|120v|220v|230v|240v|mah", ProductQuestion, 0.8),
         ("dhl|ups|fedex|usps|gls|dpd|hermes|evri|yodel|yamato|sagawa|jne|jnt|ninja_van|ninjavan|kerry|cainiao|yunexpress|4px|postnl|colissimo|chronopost|correos|seur|inpost|bpost|sf_express|ems|royal_mail|canada_post|australia_post|poste_italiane|brt|ctt|sicepat|anteraja|spx|lalamove|ghtk|ghn|viettel_post|thailand_post|flash_express|aramex|smsa|naqel", OrderStatus, 0.5),
     ],
     sentiment: &[],

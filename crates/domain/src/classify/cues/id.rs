@@ -35,7 +35,9 @@ pub(crate) const LEXICON: Lexicon = Lexicon {
         // Marked delivered but not here; lost.
         ("status|tertulis|katanya|di_aplikasi|resi .. terkirim|diterima|sudah_sampai|delivered|sudah_diterima", NotReceived, 2.0),
         ("terkirim|sudah_diterima|delivered .. tapi|tetapi|padahal|belum|tidak|nggak|gak|ga", NotReceived, 2.5),
-        ("tidak_menerima|tidak_terima|gak_terima|ga_terima|nggak_terima|tidak_pernah_terima|gak_pernah_nyampe|tidak_sampai|gak_sampe|ga_sampe|nggak_nyampe", NotReceived, 1.5),
+        ("tidak_menerima|tidak_terima|gak_terima|ga_terima|nggak_terima", NotReceived, 1.0),
+        ("tidak_menerima|tidak_terima|gak_terima|ga_terima|nggak_terima|tidak_sampai|gak_sampe|ga_sampe|nggak_nyampe", OrderStatus, 1.2),
+        ("tidak_pernah_terima|gak_pernah_nyampe|gak_pernah_sampai|tidak_pernah_sampai", NotReceived, 2.5),
         ("hilang|raib|dicuri|kecurian|lenyap", NotReceived, 2.5),
         ("kotak_kosong|paket_kosong|isinya_kosong|dus_kosong", NotReceived, 2.0),
         ("salah_kirim_alamat|diterima_orang_lain|dikirim_ke_orang_lain", NotReceived, 3.0),

@@ -40,9 +40,11 @@ pub(crate) const LEXICON: Lexicon = Lexicon {
         ("mai .. arrivato|arrivata|ricevuto|ricevuta|consegnato|consegnata|giunto", NotReceived, 3.0),
         ("risulta|segna|indica|dice|c_è_scritto|tracking|stato .. consegnato|consegnata", NotReceived, 1.8),
         ("consegnato|consegnata .. ma|però|invece|non|nulla|niente|nessun", NotReceived, 2.0),
-        ("!ricevuto|ricevuta|ricevuti|avuto", NotReceived, 1.5),
+        ("!ricevuto|ricevuta|ricevuti|avuto", NotReceived, 1.0),
+        ("!ricevuto|ricevuta|ricevuti", OrderStatus, 1.2),
         ("perso|persa|smarrito|smarrita|rubato|rubata|sparito|sparita|scomparso|scomparsa", NotReceived, 2.5),
         ("cassetta_postale|cassetta_delle_lettere|buca_delle_lettere|vicino|vicini|portineria|portiere|locker|punto_di_ritiro", NotReceived, 1.0),
+        ("solo_uno|manca_un_articolo|manca_un_prodotto|ordine_incompleto|consegna_parziale|arrivato_solo|ricevuto_solo", NotReceived, 2.0),
         ("pacco_vuoto|scatola_vuota|busta_vuota|arrivato_vuoto|era_vuoto|era_vuota", NotReceived, 2.0),
         ("consegnato|consegnata|lasciato|lasciata .. altro|altra|sbagliato|sbagliata|indirizzo_sbagliato|persona_sbagliata|vicino", NotReceived, 3.0),
         ("firma .. non_è_mia|falsa", NotReceived, 2.0),
@@ -121,7 +123,7 @@ pub(crate) const LEXICON: Lexicon = Lexicon {
         ("come .. usare|uso|si_usa|installare|configurare|impostare|collegare|connettere|associare|caricare|pulire|lavare|montare|assemblare|accendere|resettare|ripristinare|aggiornare|funziona", ProductQuestion, 2.0),
         ("che_taglia|quale_taglia|guida_taglie|tabella_taglie|misure|dimensioni|peso|materiale|composizione|ingredienti|specifiche|caratteristiche|capacità|tensione|autonomia|impermeabile|lavabile|disponibile|disponibilità|in_magazzino|quando_torna|incluso|inclusa|compreso|compresa|in_dotazione|manuale|istruzioni|differenza_tra|quali_colori|quanti", ProductQuestion, 1.5),
         ("prima_di_acquistare|prima_di_comprare|prima_di_ordinare|sono_interessato|sono_interessata|vorrei_acquistare|vorrei_comprare", ProductQuestion, 1.5),
-        ("una_domanda|domanda_su|informazione|informazioni", ProductQuestion, 1.0),
+        ("una_domanda|domanda_su|informazione|informazioni|sapere_se", ProductQuestion, 1.0),
 
         // Invoice.
         ("fattura*", InvoiceRequest, 3.0),
@@ -146,6 +148,7 @@ pub(crate) const LEXICON: Lexicon = Lexicon {
         ("ottimo|ottima|perfetto|perfetta|eccellente|fantastico|fantastica|bellissimo|bellissima|soddisfatto|soddisfatta|contento|contenta|felice", Other, 0.8),
         ("buona_giornata|buon_natale|buon_anno|buone_feste|buona_serata|buon_weekend", Other, 1.0),
         ("5_stelle|cinque_stelle|recensione_positiva|feedback_positivo", Other, 1.0),
+        ("~rimborso|soldi .. ricevuto|arrivato|accreditato|arrivati", Other, 2.0),
     ],
     sentiment: &[
         ("vergogna|vergognoso|vergognosa|pessimo|pessima|orribile|terribile|schifo|schifoso|schifosa|disastro|peggiore|indecente", -2.0),
@@ -157,6 +160,7 @@ pub(crate) const LEXICON: Lexicon = Lexicon {
         ("ancora_niente|ancora_nulla|sto_ancora_aspettando|aspetto_ancora|aspetto_da|in_attesa_da|sto_aspettando_da", -1.0),
         ("in_ritardo|fermo|bloccato|nessun_aggiornamento|troppo_tempo", -0.8),
         ("non_come_in_foto|diverso_dalla_foto|non_corrisponde_alla_descrizione|ingannevole", -1.0),
+        ("diverso|diversa|non_come .. foto|immagine|descrizione|annuncio", -1.0),
         ("perché .. non|ancora|nessuno|mai", -0.6),
         ("urgente|subito|immediatamente", -0.4),
         ("grazie|grazie_mille|molte_grazie", 0.5),

@@ -41,9 +41,11 @@ pub(crate) const LEXICON: Lexicon = Lexicon {
         ("nooit .. aangekomen|ontvangen|bezorgd|gekregen|geleverd", NotReceived, 3.0),
         ("staat|status|volgens|zegt|toont|aangemerkt .. bezorgd|afgeleverd|geleverd", NotReceived, 1.8),
         ("bezorgd|afgeleverd|geleverd .. maar|niet|niets|geen|nooit", NotReceived, 2.0),
-        ("!ontvangen|gekregen", NotReceived, 1.5),
+        ("!ontvangen|gekregen", NotReceived, 1.0),
+        ("!ontvangen|gekregen", OrderStatus, 1.2),
         ("kwijt|verloren|zoekgeraakt|gestolen|verdwenen|vermist|zoek", NotReceived, 2.5),
         ("brievenbus|buren|buurman|buurvrouw|pakketpunt|afhaalpunt|pakketkluis|voordeur", NotReceived, 1.0),
+        ("onvolledig|maar_één|maar_een|ontbreekt_een_artikel|niet_alles_ontvangen|deellevering", NotReceived, 2.0),
         ("lege_doos|leeg_pakket|doos_was_leeg|pakket_was_leeg", NotReceived, 2.0),
         ("bezorgd|afgeleverd|geleverd .. verkeerd|verkeerde|ander|andere .. adres|huis|persoon", NotReceived, 3.0),
         ("handtekening .. niet_van_mij|vals", NotReceived, 2.0),
@@ -118,7 +120,7 @@ pub(crate) const LEXICON: Lexicon = Lexicon {
         ("welke_maat|maattabel|afmetingen|maten|gewicht|materiaal|stof|ingrediënten|specificaties|capaciteit|voltage|accuduur|waterdicht|wasbaar|op_voorraad|leverbaar|beschikbaar|weer_op_voorraad|inbegrepen|meegeleverd|handleiding|verschil_tussen|welke_kleuren|hoeveel", ProductQuestion, 1.5),
         ("voor_ik_bestel|geïnteresseerd|wil_kopen|interesse_in", ProductQuestion, 1.5),
         ("voordat_ik .. bestel|koop", ProductQuestion, 1.5),
-        ("een_vraag|vraagje|vraag_over", ProductQuestion, 1.0),
+        ("een_vraag|vraagje|vraag_over|weten_of|vragen_of", ProductQuestion, 1.0),
 
         // Invoice.
         ("factuur*", InvoiceRequest, 3.0),
@@ -143,6 +145,7 @@ pub(crate) const LEXICON: Lexicon = Lexicon {
         ("super|geweldig|top|perfect|uitstekend|fantastisch|prima|tevreden|blij|heel_blij|erg_blij", Other, 0.8),
         ("fijne_dag|prettige_dag|fijne_feestdagen|gelukkig_nieuwjaar|fijn_weekend", Other, 1.0),
         ("5_sterren|vijf_sterren|positieve_review", Other, 1.0),
+        ("~terugbetaling|geld|restitutie .. ontvangen|binnen|teruggestort|gekregen", Other, 2.0),
     ],
     sentiment: &[
         ("schandalig|schande|vreselijk|verschrikkelijk|slechtste|waardeloos|belachelijk|drama", -2.0),
@@ -154,6 +157,7 @@ pub(crate) const LEXICON: Lexicon = Lexicon {
         ("wacht_al|wacht_nog_steeds|nog_steeds_niets|nog_steeds_niet|nog_altijd_niet", -1.0),
         ("vertraging|vertraagd|te_laat|staat_stil", -0.8),
         ("niet_zoals_beschreven|niet_zoals_op_de_foto|misleidend", -1.0),
+        ("anders|niet_zoals .. foto|beschrijving|afbeelding|plaatje", -1.0),
         ("waarom .. niet|nog|niemand|nooit|geen", -0.6),
         ("dringend|spoed|meteen|onmiddellijk", -0.4),
         ("bedankt|dank|dankjewel|dankuwel", 0.5),

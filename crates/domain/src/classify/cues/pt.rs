@@ -42,9 +42,11 @@ pub(crate) const LEXICON: Lexicon = Lexicon {
         ("nunca .. chegou|recebi|entregue|chegaram|recebemos", NotReceived, 3.0),
         ("consta|aparece|diz|mostra|indica|está|status|rastreio .. entregue|entregado", NotReceived, 1.8),
         ("entregue .. mas|porém|não|nada|nunca", NotReceived, 2.0),
-        ("!recebi|recebido|recebida|recebemos", NotReceived, 1.5),
+        ("!recebi|recebido|recebida|recebemos", NotReceived, 1.0),
+        ("!recebi|recebido|recebida|recebemos", OrderStatus, 1.2),
         ("perdido|perdida|extraviado|extraviada|roubado|roubada|sumiu|desapareceu|sumido|sumida", NotReceived, 2.5),
         ("caixa_de_correio|caixa_postal|vizinho|vizinhos|portaria|porteiro|síndico|armário|locker", NotReceived, 1.0),
+        ("veio_incompleto|faltou_um|faltou_uma|só_veio|só_chegou|so_veio|pedido_incompleto|veio_faltando|chegou_faltando", NotReceived, 2.0),
         ("caixa_vazia|pacote_vazio|veio_vazio|chegou_vazio|veio_vazia|estava_vazia|estava_vazio", NotReceived, 2.0),
         ("entregue|entregaram|deixaram .. outro|outra|errado|errada .. endereço|pessoa|casa|morada", NotReceived, 3.0),
         ("assinatura .. não_é_minha|falsa", NotReceived, 2.0),
@@ -118,7 +120,7 @@ pub(crate) const LEXICON: Lexicon = Lexicon {
         ("como .. usar|uso|instalar|configurar|conectar|parear|emparelhar|carregar|limpar|lavar|montar|ligar|resetar|reiniciar|atualizar|funciona", ProductQuestion, 2.0),
         ("qual_tamanho|que_tamanho|tabela_de_medidas|tabela_de_tamanhos|medidas|dimensões|peso|material|tecido|composição|especificações|capacidade|voltagem|bivolt|autonomia|prova_d_água|impermeável|lavável|em_estoque|disponível|disponibilidade|tem_estoque|quando_volta|acompanha|vem_com|inclui|incluso|manual|instruções|diferença_entre|quais_cores|quantos", ProductQuestion, 1.5),
         ("antes_de_comprar|antes_de_pedir|tenho_interesse|estou_interessado|estou_interessada|quero_comprar|gostaria_de_comprar|pretendo_comprar", ProductQuestion, 1.5),
-        ("uma_dúvida|dúvida|uma_pergunta|pergunta_sobre", ProductQuestion, 1.0),
+        ("uma_dúvida|dúvida|uma_pergunta|pergunta_sobre|saber_se", ProductQuestion, 1.0),
 
         // Invoice.
         ("nota_fiscal|nfe|nf_e|danfe|cupom_fiscal|fatura|factura|fatura_com_nif|segunda_via_da_nota", InvoiceRequest, 3.0),
@@ -144,6 +146,7 @@ pub(crate) const LEXICON: Lexicon = Lexicon {
         ("ótimo|ótima|excelente|perfeito|perfeita|maravilhoso|maravilhosa|adorei|amei|satisfeito|satisfeita|feliz|contente", Other, 0.8),
         ("feliz_natal|boas_festas|feliz_ano_novo|bom_fim_de_semana", Other, 1.0),
         ("5_estrelas|cinco_estrelas|avaliação_positiva", Other, 1.0),
+        ("~reembolso|estorno|dinheiro .. caiu|recebi|chegou|creditado", Other, 2.0),
     ],
     sentiment: &[
         ("vergonha|vergonhoso|péssimo|péssima|horrível|terrível|lamentável|pior|palhaçada|nojento", -2.0),
@@ -155,6 +158,7 @@ pub(crate) const LEXICON: Lexicon = Lexicon {
         ("continuo_esperando|ainda_esperando|ainda_aguardando|até_agora_nada|até_hoje_nada|nada_ainda|ainda_nada", -1.0),
         ("atraso|atrasado|atrasada|parado|demora|demorando|muito_tempo", -0.8),
         ("diferente_da_foto|não_é_como_na_foto|propaganda_enganosa|enganoso|enganosa", -1.0),
+        ("diferente|não_é_como .. foto|fotos|anúncio|descrição|imagem", -1.0),
         ("por_que|porque .. não|ainda|ninguém|nunca", -0.6),
         ("urgente|urgência|imediatamente", -0.4),
         ("obrigado|obrigada|obg|valeu|agradeço", 0.5),

@@ -29,7 +29,9 @@ pub(crate) const LEXICON: Lexicon = Lexicon {
         // Marked delivered but not here; lost.
         ("báo|hiện|ghi|hệ_thống|trạng_thái .. đã_giao|giao_thành_công|đã_nhận|giao_hàng_thành_công", NotReceived, 2.0),
         ("đã_giao|giao_thành_công|giao_hàng_thành_công .. nhưng|mà|không|chưa|ko", NotReceived, 2.5),
-        ("không_nhận_được|ko_nhận_được|k_nhận_được|không_có_nhận|chưa_từng_nhận|không_hề_nhận", NotReceived, 2.0),
+        ("không_nhận_được|ko_nhận_được|k_nhận_được|không_có_nhận", NotReceived, 1.0),
+        ("không_nhận_được|ko_nhận_được|k_nhận_được|không_có_nhận", OrderStatus, 1.2),
+        ("chưa_từng_nhận|không_hề_nhận", NotReceived, 2.5),
         ("mất_hàng|thất_lạc|bị_mất|làm_mất|mất_đơn|bị_trộm|bị_lấy_mất", NotReceived, 2.5),
         ("hộp_rỗng|thùng_rỗng|hộp_trống|không_có_gì_bên_trong|bên_trong_không_có", NotReceived, 2.0),
         ("giao_nhầm_địa_chỉ|giao_nhầm_người|người_khác_nhận|giao_cho_người_khác", NotReceived, 3.0),
