@@ -221,18 +221,21 @@ mod tests {
         assert_eq!(a.reasons[1].detail.as_deref(), Some("bad_review"));
     }
 
+    /// intent, sentiment, lifetime value, earlier complaints, abusive → priority, reason codes
+    type Row = (
+        Option<Intent>,
+        Option<Sentiment>,
+        i64,
+        i32,
+        bool,
+        Priority,
+        &'static [&'static str],
+    );
+
     #[test]
     fn table() {
         let th = Thresholds::default();
-        let cases: &[(
-            Option<Intent>,
-            Option<Sentiment>,
-            i64,
-            i32,
-            bool,
-            Priority,
-            &[&str],
-        )] = &[
+        let cases: &[Row] = &[
             (
                 Some(Intent::Complaint),
                 None,

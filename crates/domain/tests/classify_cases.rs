@@ -210,11 +210,23 @@ const INTENTS: &[(&str, &str, &str)] = &[
 
 /// (language, expected sentiment, message)
 const SENTIMENTS: &[(&str, &str, &str)] = &[
-    ("en", "neg", "This is the third time I'm asking. Absolutely ridiculous."),
+    (
+        "en",
+        "neg",
+        "This is the third time I'm asking. Absolutely ridiculous.",
+    ),
     ("en", "neu", "Could you tell me when my order will ship?"),
-    ("en", "pos", "Love the lamp, fast delivery, thank you so much! 😊"),
+    (
+        "en",
+        "pos",
+        "Love the lamp, fast delivery, thank you so much! 😊",
+    ),
     ("en", "neg", "STILL NOTHING. WHERE IS MY PACKAGE?? 😡"),
-    ("de", "neg", "Ich bin sehr enttäuscht, die Qualität ist miserabel."),
+    (
+        "de",
+        "neg",
+        "Ich bin sehr enttäuscht, die Qualität ist miserabel.",
+    ),
     ("de", "neu", "Können Sie mir die Sendungsnummer schicken?"),
     ("de", "pos", "Super Service, vielen Dank!"),
     ("fr", "neg", "Je suis vraiment déçue, c'est honteux."),
@@ -260,37 +272,141 @@ const SENTIMENTS: &[(&str, &str, &str)] = &[
 
 /// (language, expected escalations, message)
 const ESCALATIONS: &[(&str, &[Escalation], &str)] = &[
-    ("en", &[Escalation::Claim, Escalation::BadReview], "If this isn't resolved today I'm filing an A-to-z claim and leaving a one-star review."),
-    ("en", &[Escalation::Safety], "The charger got so hot it melted the socket and started smoking."),
-    ("en", &[Escalation::Chargeback], "Refund me by Friday or I'll call my bank and reverse the payment."),
-    ("de", &[Escalation::Legal], "Wenn ich bis Freitag kein Geld habe, schalte ich meinen Anwalt ein."),
-    ("de", &[Escalation::Chargeback], "Ich werde die Zahlung bei meiner Bank zurückbuchen lassen."),
-    ("fr", &[Escalation::Claim], "Sans réponse de votre part, j'ouvre un litige sur PayPal."),
-    ("fr", &[Escalation::Safety], "Le chargeur a pris feu pendant la nuit !"),
-    ("es", &[Escalation::Legal], "Voy a poner una denuncia en la OMIC."),
-    ("es", &[Escalation::Chargeback], "Si no me devuelven el dinero haré un contracargo."),
-    ("it", &[Escalation::Legal], "Se non ricevo il rimborso entro lunedì, vi denuncio ai carabinieri."),
-    ("it", &[Escalation::BadReview], "Lascerò una recensione negativa su Amazon."),
-    ("pt", &[Escalation::BadReview, Escalation::Legal], "Vou abrir uma reclamação no Reclame Aqui e no Procon."),
-    ("pt", &[Escalation::Safety], "O carregador soltou fumaça e quase pegou fogo."),
-    ("nl", &[Escalation::BadReview], "Ik ga een negatieve review schrijven en waarschuw andere kopers."),
-    ("nl", &[Escalation::Legal], "Ik schakel de Consumentenbond in."),
-    ("pl", &[Escalation::Legal], "Jeśli nie dostanę zwrotu, zgłoszę sprawę do UOKiK i rzecznika konsumentów."),
-    ("pl", &[Escalation::BadReview], "Wystawię negatywny komentarz na Allegro."),
-    ("ja", &[Escalation::Legal], "返金されない場合は消費者センターに相談します。"),
-    ("ja", &[Escalation::Safety], "充電中に発火しました。危険です。"),
-    ("ko", &[Escalation::Legal], "계속 이러시면 소비자원에 연락하겠습니다."),
+    (
+        "en",
+        &[Escalation::Claim, Escalation::BadReview],
+        "If this isn't resolved today I'm filing an A-to-z claim and leaving a one-star review.",
+    ),
+    (
+        "en",
+        &[Escalation::Safety],
+        "The charger got so hot it melted the socket and started smoking.",
+    ),
+    (
+        "en",
+        &[Escalation::Chargeback],
+        "Refund me by Friday or I'll call my bank and reverse the payment.",
+    ),
+    (
+        "de",
+        &[Escalation::Legal],
+        "Wenn ich bis Freitag kein Geld habe, schalte ich meinen Anwalt ein.",
+    ),
+    (
+        "de",
+        &[Escalation::Chargeback],
+        "Ich werde die Zahlung bei meiner Bank zurückbuchen lassen.",
+    ),
+    (
+        "fr",
+        &[Escalation::Claim],
+        "Sans réponse de votre part, j'ouvre un litige sur PayPal.",
+    ),
+    (
+        "fr",
+        &[Escalation::Safety],
+        "Le chargeur a pris feu pendant la nuit !",
+    ),
+    (
+        "es",
+        &[Escalation::Legal],
+        "Voy a poner una denuncia en la OMIC.",
+    ),
+    (
+        "es",
+        &[Escalation::Chargeback],
+        "Si no me devuelven el dinero haré un contracargo.",
+    ),
+    (
+        "it",
+        &[Escalation::Legal],
+        "Se non ricevo il rimborso entro lunedì, vi denuncio ai carabinieri.",
+    ),
+    (
+        "it",
+        &[Escalation::BadReview],
+        "Lascerò una recensione negativa su Amazon.",
+    ),
+    (
+        "pt",
+        &[Escalation::BadReview, Escalation::Legal],
+        "Vou abrir uma reclamação no Reclame Aqui e no Procon.",
+    ),
+    (
+        "pt",
+        &[Escalation::Safety],
+        "O carregador soltou fumaça e quase pegou fogo.",
+    ),
+    (
+        "nl",
+        &[Escalation::BadReview],
+        "Ik ga een negatieve review schrijven en waarschuw andere kopers.",
+    ),
+    (
+        "nl",
+        &[Escalation::Legal],
+        "Ik schakel de Consumentenbond in.",
+    ),
+    (
+        "pl",
+        &[Escalation::Legal],
+        "Jeśli nie dostanę zwrotu, zgłoszę sprawę do UOKiK i rzecznika konsumentów.",
+    ),
+    (
+        "pl",
+        &[Escalation::BadReview],
+        "Wystawię negatywny komentarz na Allegro.",
+    ),
+    (
+        "ja",
+        &[Escalation::Legal],
+        "返金されない場合は消費者センターに相談します。",
+    ),
+    (
+        "ja",
+        &[Escalation::Safety],
+        "充電中に発火しました。危険です。",
+    ),
+    (
+        "ko",
+        &[Escalation::Legal],
+        "계속 이러시면 소비자원에 연락하겠습니다.",
+    ),
     ("ko", &[Escalation::BadReview], "리뷰에 다 쓰겠습니다."),
-    ("zh", &[Escalation::BadReview, Escalation::Legal], "再不处理我就打12315，还要给差评。"),
+    (
+        "zh",
+        &[Escalation::BadReview, Escalation::Legal],
+        "再不处理我就打12315，还要给差评。",
+    ),
     ("zh", &[Escalation::Safety], "充电的时候冒烟了，太危险了！"),
-    ("ar", &[Escalation::Legal], "سأرفع قضية في المحكمة إذا لم ترجعوا فلوسي"),
+    (
+        "ar",
+        &[Escalation::Legal],
+        "سأرفع قضية في المحكمة إذا لم ترجعوا فلوسي",
+    ),
     ("ar", &[Escalation::BadReview], "سأعطيكم تقييم سلبي"),
-    ("vi", &[Escalation::BadReview], "Shop không giải quyết mình sẽ đánh giá 1 sao."),
-    ("vi", &[Escalation::Safety], "Sạc bị chập điện, bốc khói luôn."),
+    (
+        "vi",
+        &[Escalation::BadReview],
+        "Shop không giải quyết mình sẽ đánh giá 1 sao.",
+    ),
+    (
+        "vi",
+        &[Escalation::Safety],
+        "Sạc bị chập điện, bốc khói luôn.",
+    ),
     ("th", &[Escalation::Legal], "ถ้าไม่คืนเงินจะแจ้งความนะคะ"),
     ("th", &[Escalation::BadReview], "จะรีวิว 1 ดาวให้เลย"),
-    ("id", &[Escalation::Claim, Escalation::BadReview], "Kalau tidak ada solusi saya lapor ke Shopee dan kasih bintang 1."),
-    ("id", &[Escalation::Safety], "Chargernya meledak dan berasap!"),
+    (
+        "id",
+        &[Escalation::Claim, Escalation::BadReview],
+        "Kalau tidak ada solusi saya lapor ke Shopee dan kasih bintang 1.",
+    ),
+    (
+        "id",
+        &[Escalation::Safety],
+        "Chargernya meledak dan berasap!",
+    ),
 ];
 
 /// (expected language, short message)
@@ -327,7 +443,10 @@ fn every_intent_is_covered_in_several_languages() {
         assert!(langs.len() >= 3, "{i}: {langs:?}");
     }
     for l in lang::SUPPORTED {
-        assert!(INTENTS.iter().filter(|(x, _, _)| x == l).count() >= 3, "{l}");
+        assert!(
+            INTENTS.iter().filter(|(x, _, _)| x == l).count() >= 3,
+            "{l}"
+        );
     }
 }
 
@@ -340,7 +459,12 @@ fn intents_without_a_hint() {
             wrong.push(format!("[{l}] {expected} → {} : {text}", got.intent));
         }
     }
-    assert!(wrong.is_empty(), "{} wrong:\n{}", wrong.len(), wrong.join("\n"));
+    assert!(
+        wrong.is_empty(),
+        "{} wrong:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
 }
 
 #[test]
@@ -353,7 +477,12 @@ fn intents_with_the_language_hint() {
             wrong.push(format!("[{l}] {expected} → {} : {text}", got.intent));
         }
     }
-    assert!(wrong.is_empty(), "{} wrong:\n{}", wrong.len(), wrong.join("\n"));
+    assert!(
+        wrong.is_empty(),
+        "{} wrong:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
 }
 
 #[test]
@@ -378,7 +507,12 @@ fn sentiment_in_every_language() {
             wrong.push(format!("[{l}] {expected} → {} : {text}", got.sentiment));
         }
     }
-    assert!(wrong.is_empty(), "{} wrong:\n{}", wrong.len(), wrong.join("\n"));
+    assert!(
+        wrong.is_empty(),
+        "{} wrong:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
 }
 
 #[test]
@@ -403,10 +537,18 @@ fn escalations_in_every_language() {
         // Every threat must be seen; naming one more kind (a claim that is also a review)
         // changes nothing for the agent.
         if !expected.iter().all(|e| got.escalations.contains(e)) {
-            wrong.push(format!("[{l}] {expected:?} → {:?} : {text}", got.escalations));
+            wrong.push(format!(
+                "[{l}] {expected:?} → {:?} : {text}",
+                got.escalations
+            ));
         }
     }
-    assert!(wrong.is_empty(), "{} wrong:\n{}", wrong.len(), wrong.join("\n"));
+    assert!(
+        wrong.is_empty(),
+        "{} wrong:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
     for l in lang::SUPPORTED {
         assert!(ESCALATIONS.iter().any(|(x, _, _)| x == l), "{l}");
     }
@@ -427,7 +569,12 @@ fn language_of_long_and_short_texts() {
             wrong.push(format!("{l} → {got:?} : {text}"));
         }
     }
-    assert!(wrong.is_empty(), "{} wrong:\n{}", wrong.len(), wrong.join("\n"));
+    assert!(
+        wrong.is_empty(),
+        "{} wrong:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
 }
 
 #[test]
@@ -449,7 +596,12 @@ fn languages_without_tables_are_named_when_sure() {
         Some("tr")
     );
     // An unsupported hint is ignored rather than trusted.
-    assert_eq!(classify("Wo ist meine Bestellung?", Some("xx")).lang.as_deref(), Some("de"));
+    assert_eq!(
+        classify("Wo ist meine Bestellung?", Some("xx"))
+            .lang
+            .as_deref(),
+        Some("de")
+    );
 }
 
 #[test]

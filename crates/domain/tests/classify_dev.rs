@@ -20,7 +20,10 @@ fn dev_set_floors() {
     let report = evaluate(&cases);
     println!("{report}");
     assert!(report.intent.rate() >= 0.85, "intent accuracy\n{report}");
-    assert!(report.sentiment.rate() >= 0.75, "sentiment accuracy\n{report}");
+    assert!(
+        report.sentiment.rate() >= 0.75,
+        "sentiment accuracy\n{report}"
+    );
     assert!(report.escalate.recall() >= 0.9, "escalate recall\n{report}");
     assert!(report.lang.rate() >= 0.95, "language detection\n{report}");
 }

@@ -15,14 +15,27 @@ fn holdout_set_floors() {
         .iter()
         .map(|(line, row)| Case::from_row(*line, row).unwrap())
         .collect();
-    assert!(cases.len() >= 300, "the held-out set shrank to {}", cases.len());
+    assert!(
+        cases.len() >= 300,
+        "the held-out set shrank to {}",
+        cases.len()
+    );
     let report = evaluate(&cases);
     println!("{report}");
     // Measured when the set was added (2026-11-24): intent 81.1 %, sentiment 87.6 %,
     // escalate precision 97.5 % / recall 95.1 %, language 99.1 %.
     assert!(report.intent.rate() >= 0.75, "intent accuracy\n{report}");
-    assert!(report.sentiment.rate() >= 0.80, "sentiment accuracy\n{report}");
-    assert!(report.escalate.recall() >= 0.90, "escalate recall\n{report}");
-    assert!(report.escalate.precision() >= 0.90, "escalate precision\n{report}");
+    assert!(
+        report.sentiment.rate() >= 0.80,
+        "sentiment accuracy\n{report}"
+    );
+    assert!(
+        report.escalate.recall() >= 0.90,
+        "escalate recall\n{report}"
+    );
+    assert!(
+        report.escalate.precision() >= 0.90,
+        "escalate precision\n{report}"
+    );
     assert!(report.lang.rate() >= 0.97, "language detection\n{report}");
 }

@@ -130,17 +130,26 @@ mod tests {
         assert_eq!(lines[1]["intent"], "cancel_order");
         assert!(lines[2].get("id").is_none());
         assert!(lines[2]["lang"].is_null());
-        assert!(out.starts_with("{\"id\":\"a1\",\"lang\":\"de\",\"intent\":"), "{out}");
+        assert!(
+            out.starts_with("{\"id\":\"a1\",\"lang\":\"de\",\"intent\":"),
+            "{out}"
+        );
     }
 
     #[test]
     fn a_bad_line_writes_nothing() {
         let mut out = Vec::new();
         let err = run_on("{\"text\":\"hi\"}\nnot json\n", false, &mut out).unwrap_err();
-        assert!(matches!(err, Error::Input(LineError { line: 2, .. })), "{err:?}");
+        assert!(
+            matches!(err, Error::Input(LineError { line: 2, .. })),
+            "{err:?}"
+        );
         assert!(out.is_empty());
         let err = run_on("{\"text\":\"hi\"}\n", true, &mut out).unwrap_err();
-        assert!(matches!(err, Error::Input(LineError { line: 1, .. })), "{err:?}");
+        assert!(
+            matches!(err, Error::Input(LineError { line: 1, .. })),
+            "{err:?}"
+        );
     }
 
     #[test]

@@ -35,7 +35,11 @@ fn classifies_a_file_without_a_database() {
     let out = aftersail(&["classify", "--jsonl", path.to_str().unwrap()])
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let lines: Vec<serde_json::Value> = String::from_utf8(out.stdout)
         .unwrap()
         .lines()
@@ -70,7 +74,11 @@ fn reads_standard_input_and_evaluates() {
         )
         .unwrap();
     let out = child.wait_with_output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let report = String::from_utf8(out.stdout).unwrap();
     assert!(report.contains("intent accuracy: 1/1 = 100.0%"), "{report}");
     assert!(report.contains("escalate: precision"), "{report}");
@@ -86,7 +94,10 @@ fn a_malformed_line_is_named_and_exits_2() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
-    assert!(out.stdout.is_empty(), "nothing is printed for the good lines either");
+    assert!(
+        out.stdout.is_empty(),
+        "nothing is printed for the good lines either"
+    );
     let err = String::from_utf8(out.stderr).unwrap();
     assert!(err.contains("line 2"), "{err}");
 

@@ -30,7 +30,7 @@ pub const SUPPORTED: &[&str] = &[
 
 pub fn for_language(language: Option<&str>) -> &'static Strings {
     let primary = language
-        .map(|l| l.split(['-', '_']).next().unwrap_or(l).to_ascii_lowercase())
+        .map(crate::languages::primary_subtag)
         .unwrap_or_default();
     ALL.iter().find(|s| s.code == primary).unwrap_or(&ALL[0])
 }

@@ -320,7 +320,10 @@ impl fmt::Display for Report {
             self.intent.n,
             self.intent.rate() * 100.0
         )?;
-        writeln!(f, "\nper intent               n  ok       %   predicted  precision")?;
+        writeln!(
+            f,
+            "\nper intent               n  ok       %   predicted  precision"
+        )?;
         for line in &self.per_intent {
             writeln!(
                 f,
@@ -374,8 +377,8 @@ mod tests {
 
     #[test]
     fn parses_lines_and_names_the_bad_one() {
-        let rows = parse_jsonl("{\"id\":1,\"text\":\"a\"}\n\n{\"text\":\"b\",\"lang\":\"de\"}\n")
-            .unwrap();
+        let rows =
+            parse_jsonl("{\"id\":1,\"text\":\"a\"}\n\n{\"text\":\"b\",\"lang\":\"de\"}\n").unwrap();
         assert_eq!(rows.len(), 2);
         assert_eq!(rows[1].0, 3);
         assert_eq!(rows[1].1.lang.as_deref(), Some("de"));
@@ -418,7 +421,14 @@ mod tests {
         // A fake classifier: "a" right, "b" a cancel without escalation, "c" right but
         // escalated, in the wrong language.
         let report = evaluate_with(&cases, |c| Classification {
-            lang: Some(if c.id == "c" { "nl" } else { c.lang.as_deref().unwrap() }.into()),
+            lang: Some(
+                if c.id == "c" {
+                    "nl"
+                } else {
+                    c.lang.as_deref().unwrap()
+                }
+                .into(),
+            ),
             intent: if c.id == "a" {
                 Intent::OrderStatus
             } else {
@@ -449,7 +459,10 @@ mod tests {
         assert_eq!(report.lang, Tally { n: 3, correct: 2 });
         let text = report.to_string();
         assert!(text.contains("intent accuracy: 2/3 = 66.7%"), "{text}");
-        assert!(text.contains("b            order_status → cancel_order"), "{text}");
+        assert!(
+            text.contains("b            order_status → cancel_order"),
+            "{text}"
+        );
         assert!(text.contains("c            false → true (legal)"), "{text}");
         assert!(text.contains("c            de → nl"), "{text}");
     }

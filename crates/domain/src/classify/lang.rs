@@ -171,7 +171,11 @@ fn by_words(sample: &str, counts: &ScriptCounts) -> Option<String> {
         }
         // Distinct marker words, with diminishing returns for long texts.
         let hits = seen.len() as f32;
-        let mut score = if hits <= 3.0 { hits } else { 3.0 + (hits - 3.0) * 0.5 };
+        let mut score = if hits <= 3.0 {
+            hits
+        } else {
+            3.0 + (hits - 3.0) * 0.5
+        };
         score += letter_hints(lex.lang, sample);
         scores.push((lex.lang, score));
     }

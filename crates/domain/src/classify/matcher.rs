@@ -29,15 +29,96 @@ const NEGATION_AFTER: usize = 2;
 
 /// Number words `#` accepts, across the supported languages (normalised: no accents).
 const NUMBER_WORDS: &[&str] = &[
-    "a", "an", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
-    "several", "few", "couple", "ein", "eine", "einer", "einem", "zwei", "drei", "vier", "funf",
-    "sechs", "zehn", "mehreren", "mehrere", "un", "une", "deux", "trois", "quatre", "cinq", "dix",
-    "plusieurs", "quelques", "una", "uno", "dos", "tres", "cuatro", "cinco", "diez", "varios",
-    "varias", "due", "tre", "quattro", "cinque", "dieci", "diversi", "alcuni", "qualche", "um",
-    "uma", "dois", "duas", "quatro", "dez", "een", "twee", "drie", "vijf", "tien", "paar",
-    "jeden", "jedna", "dwa", "dwie", "trzy", "cztery", "piec", "kilka", "satu", "dua", "tiga",
-    "empat", "lima", "sepuluh", "beberapa", "seminggu", "sebulan", "mot", "hai", "ba", "bon",
-    "nam", "muoi", "may", "vai",
+    "a",
+    "an",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "several",
+    "few",
+    "couple",
+    "ein",
+    "eine",
+    "einer",
+    "einem",
+    "zwei",
+    "drei",
+    "vier",
+    "funf",
+    "sechs",
+    "zehn",
+    "mehreren",
+    "mehrere",
+    "un",
+    "une",
+    "deux",
+    "trois",
+    "quatre",
+    "cinq",
+    "dix",
+    "plusieurs",
+    "quelques",
+    "una",
+    "uno",
+    "dos",
+    "tres",
+    "cuatro",
+    "cinco",
+    "diez",
+    "varios",
+    "varias",
+    "due",
+    "tre",
+    "quattro",
+    "cinque",
+    "dieci",
+    "diversi",
+    "alcuni",
+    "qualche",
+    "um",
+    "uma",
+    "dois",
+    "duas",
+    "quatro",
+    "dez",
+    "een",
+    "twee",
+    "drie",
+    "vijf",
+    "tien",
+    "paar",
+    "jeden",
+    "jedna",
+    "dwa",
+    "dwie",
+    "trzy",
+    "cztery",
+    "piec",
+    "kilka",
+    "satu",
+    "dua",
+    "tiga",
+    "empat",
+    "lima",
+    "sepuluh",
+    "beberapa",
+    "seminggu",
+    "sebulan",
+    "mot",
+    "hai",
+    "ba",
+    "bon",
+    "nam",
+    "muoi",
+    "may",
+    "vai",
 ];
 
 /// Characters `#` accepts in scripts without spaces.
@@ -127,7 +208,8 @@ impl Compiled {
     /// Compiles one pattern; panics on a malformed one (the tables are code, tested at once).
     pub fn new(source: &str) -> Compiled {
         let trimmed = source.trim();
-        let (needs_negation, refuses_negation, body) = if let Some(rest) = trimmed.strip_prefix('!') {
+        let (needs_negation, refuses_negation, body) = if let Some(rest) = trimmed.strip_prefix('!')
+        {
             (true, false, rest.trim())
         } else if let Some(rest) = trimmed.strip_prefix('~') {
             (false, true, rest.trim())
@@ -135,9 +217,7 @@ impl Compiled {
             (false, false, trimmed)
         };
         assert!(!body.is_empty(), "empty cue pattern {source:?}");
-        let substring = body
-            .chars()
-            .any(|c| is_substring_script(script_of(c)));
+        let substring = body.chars().any(|c| is_substring_script(script_of(c)));
         let parts: Vec<&str> = body.split_whitespace().collect();
         assert!(
             parts.first() != Some(&"..") && parts.last() != Some(&".."),
@@ -315,10 +395,7 @@ fn words_of(alt: &str, source: &str) -> Vec<Word> {
 
 /// Compiles a language's negation words (`kein*` is a prefix).
 pub(crate) fn negation_words(words: &[&str]) -> Vec<Word> {
-    words
-        .iter()
-        .flat_map(|w| words_of(w, w))
-        .collect()
+    words.iter().flat_map(|w| words_of(w, w)).collect()
 }
 
 fn is_number(token: &str) -> bool {
@@ -499,15 +576,27 @@ mod tests {
 
     #[test]
     fn words_prefixes_alternatives_and_gaps() {
-        assert!(hit("where_is|wheres my order|parcel", "Hi, where's my parcel?"));
-        assert!(hit("where_is|wheres my order|parcel", "Hi, where is my parcel?"));
-        assert!(!hit("where_is|wheres my order|parcel", "Hi, where my parcel?"));
+        assert!(hit(
+            "where_is|wheres my order|parcel",
+            "Hi, where's my parcel?"
+        ));
+        assert!(hit(
+            "where_is|wheres my order|parcel",
+            "Hi, where is my parcel?"
+        ));
+        assert!(!hit(
+            "where_is|wheres my order|parcel",
+            "Hi, where my parcel?"
+        ));
         assert!(hit("no_movement|not_moving", "tracking is not moving"));
         assert!(hit("refund*", "Refunded?"));
         assert!(!hit("refund", "Refunded?"));
         assert!(hit("where .. refund", "Where is my promised refund"));
         assert!(!hit("where .. refund", "Where is it. I want a refund"));
-        assert!(!hit("where .. refund", "where did you put the box with my refund"));
+        assert!(!hit(
+            "where .. refund",
+            "where did you put the box with my refund"
+        ));
         assert!(hit("it_s_been|its_been # days|weeks", "It's been 10 days"));
         assert!(hit("it_s_been|its_been # days|weeks", "its been two weeks"));
         assert!(hit("a to z", "I will file an A-to-Z claim"));
@@ -523,8 +612,14 @@ mod tests {
         assert!(!hit("!work*", "it works great"));
         assert!(!hit("!work*", "No. It works great"));
         assert!(hit("!refund .. arrived", "the refund has not arrived"));
-        assert!(hit("~ordered .. but .. received", "I ordered red but received blue"));
-        assert!(!hit("~ordered .. but .. received", "I ordered it but never received it"));
+        assert!(hit(
+            "~ordered .. but .. received",
+            "I ordered red but received blue"
+        ));
+        assert!(!hit(
+            "~ordered .. but .. received",
+            "I ordered it but never received it"
+        ));
     }
 
     #[test]

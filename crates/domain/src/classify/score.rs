@@ -326,8 +326,10 @@ pub(crate) fn score(p: &Prepared, lang: Option<&str>) -> Verdict {
     // parcel is still not here" is about the parcel.
     if ranked[0].0 == Intent::Complaint {
         if let Some(pos) = ranked.iter().position(|(i, _)| {
-            !matches!(i, Intent::Complaint | Intent::Other | Intent::ProductQuestion)
-                && intents[i.index()] >= MIN_SPECIFIC_OVER_COMPLAINT
+            !matches!(
+                i,
+                Intent::Complaint | Intent::Other | Intent::ProductQuestion
+            ) && intents[i.index()] >= MIN_SPECIFIC_OVER_COMPLAINT
         }) {
             ranked.swap(0, pos);
         }

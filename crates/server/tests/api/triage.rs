@@ -495,7 +495,11 @@ async fn how_to_questions_get_the_help_article_that_answers_them() {
         answered,
         vec![
             ("Question".to_owned(), "article".to_owned(), Some(article.0)),
-            ("Question about size".to_owned(), "no_article".to_owned(), None),
+            (
+                "Question about size".to_owned(),
+                "no_article".to_owned(),
+                None
+            ),
         ],
         "the unrelated question goes to a person"
     );

@@ -101,4 +101,3 @@ pub(crate) const LEXICONS: &[&Lexicon] = &[
 ];
 
 pub(crate) use global::{EMOJI, EMOTICONS};
-

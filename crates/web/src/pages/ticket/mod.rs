@@ -117,8 +117,8 @@ struct TicketPage<'a> {
 
 /// Whether two language tags name the same language ("zh-CN" and "zh" do).
 pub(crate) fn same_language(a: &str, b: &str) -> bool {
-    let primary = |l: &str| l.split(['-', '_']).next().unwrap_or(l).to_ascii_lowercase();
-    primary(a) == primary(b)
+    use aftersail_domain::languages::primary_subtag;
+    primary_subtag(a) == primary_subtag(b)
 }
 
 /// A reply template as the ticket page offers it.
