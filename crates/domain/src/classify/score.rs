@@ -236,7 +236,9 @@ fn hits(p: &Prepared, lang: Option<&str>) -> Vec<Hit> {
                 || !unique.iter().any(|o| {
                     kind(&o.what) == kind(&h.what)
                         && h.found.span.inside(&o.found.span)
-                        && magnitude(&o.what) >= magnitude(&h.what)
+                        // A longer phrase always rereads a mood word (喜欢 in 不喜欢); an
+                        // intent cue only yields to a stronger one.
+                        && (kind(&h.what) == 1 || magnitude(&o.what) >= magnitude(&h.what))
                 })
         })
         .collect();

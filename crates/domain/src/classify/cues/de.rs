@@ -117,6 +117,7 @@ pub(crate) const LEXICON: Lexicon = Lexicon {
         ("nicht_das|nicht_der|nicht_die|nicht_meine .. bestellt|gekauft|bestellung", WrongItem, 2.5),
         ("~bestellt|gekauft|bezahlt .. aber|jedoch|doch .. bekommen|erhalten|geliefert|geschickt|kam|gekommen", WrongItem, 2.5),
         ("~bestellt|gekauft|bezahlt .. bekommen|erhalten|geliefert|geschickt|gekommen|kam .. aber|jedoch|stattdessen|nur", WrongItem, 2.0),
+        ("~bestellt|gekauft|bezahlt .. bekommen|erhalten|geliefert|geschickt|gekommen|kam", WrongItem, 1.5),
 
         // Cancel.
         ("stornier*|storno|annullier*|abbestellen|canceln|cancel|gecancelt|rückgängig_machen", CancelOrder, 2.5),

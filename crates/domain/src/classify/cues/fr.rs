@@ -105,6 +105,7 @@ pub(crate) const LEXICON: Lexicon = Lexicon {
         ("reçu|envoyé|livré .. autre|différent|différente", WrongItem, 2.0),
         ("~commandé|acheté|payé .. mais .. reçu|eu|envoyé|livré|arrivé", WrongItem, 2.5),
         ("~commandé|acheté|payé .. et|or|pourtant .. reçu|eu|livré", WrongItem, 2.0),
+        ("reçu|envoyé|livré ... alors_que|tandis_que|au_lieu .. commandé|acheté|payé|demandé", WrongItem, 2.5),
 
         // Cancel.
         ("annuler|annulation|annulez|annule|annulé|annulée", CancelOrder, 2.5),

@@ -77,6 +77,7 @@ pub(crate) const LEXICON: Lexicon = Lexicon {
         ("tidak_sesuai_pesanan|gak_sesuai_pesanan|ga_sesuai_pesanan|nggak_sesuai_pesanan|tidak_sesuai_orderan|beda_dengan_pesanan|bukan_yang_saya_pesan|bukan_yang_aku_pesan|bukan_pesanan_saya|barang_beda|warna_beda|ukuran_beda|tertukar|ketuker", WrongItem, 3.0),
         ("~pesan|beli|order|pesannya .. tapi|tp|malah .. datang|dikirim|dateng|yang_datang|dapat|dapet", WrongItem, 2.5),
         ("bukannya|malah", WrongItem, 0.8),
+        ("~pesan|beli|order|pesannya|belinya .. yang_datang|datangnya|dikirim|dikirimnya|dapatnya|dapetnya|yang_dikirim", WrongItem, 2.0),
 
         // Cancel.
         ("batal|batalkan|batalin|pembatalan|cancel|membatalkan|cancel_pesanan", CancelOrder, 3.0),

@@ -14,6 +14,7 @@ pub(crate) const LEXICON: Lexicon = Lexicon {
         "ma", "mi", "ci", "essere", "stato", "stata", "arrivato", "arrivata", "ricevuto",
         "prodotto", "spedizione", "rimborso", "cordiali", "saluti", "gentile", "sempre", "mai",
         "solo", "più", "molto", "tutto", "oggi", "ieri", "settimana", "giorni", "sto", "avete",
+        "vi", "serve", "avrei", "bisogno", "lascio", "ecco", "buonasera",
         "potete", "posso", "cosa", "fatto", "reso", "soldi", "nessuna", "niente",
     ],
     negators: &["non", "mai", "nessun", "nessuna", "nessuno", "niente", "nulla", "senza", "né"],
@@ -98,6 +99,7 @@ pub(crate) const LEXICON: Lexicon = Lexicon {
         ("mi_avete_mandato|mi_avete_inviato|mi_è_arrivato|mi_è_arrivata|ho_ricevuto|è_arrivato|è_arrivata .. altro|altra|sbagliato|sbagliata|diverso|diversa", WrongItem, 2.5),
         ("non_è_quello_che_ho_ordinato|non_è_quello_ordinato|non_è_il_mio_ordine|non_è_quello_che_ho_comprato|non_corrisponde_all_ordine|scambiato|scambiati", WrongItem, 3.0),
         ("invece_di|al_posto_di", WrongItem, 1.2),
+        ("~ordinato|comprato|acquistato|pagato|scelto .. arrivato|arrivata|ricevuto|ricevuta|mandato|inviato|consegnato", WrongItem, 1.5),
         ("~ordinato|comprato|acquistato|pagato .. ma .. arrivato|arrivata|ricevuto|ricevuta|mandato|inviato", WrongItem, 2.5),
 
         // Cancel.

@@ -96,6 +96,7 @@ pub(crate) const LEXICON: Lexicon = Lexicon {
         ("~ontvangen|gekregen|gestuurd|geleverd|opgestuurd .. ander|andere|verkeerd|verkeerde", WrongItem, 2.5),
         ("niet_wat_ik_besteld_heb|niet_wat_ik_heb_besteld|niet_wat_ik_bestelde|niet_mijn_bestelling|niet_het_juiste|verwisseld|omgewisseld", WrongItem, 3.0),
         ("in_plaats_van", WrongItem, 1.2),
+        ("~besteld|gekocht|betaald .. ontvangen|gekregen|geleverd|gestuurd|kwam", WrongItem, 1.5),
         ("~besteld|gekocht|betaald .. maar .. ontvangen|gekregen|geleverd|gestuurd|kwam", WrongItem, 2.5),
 
         // Cancel.
