@@ -339,6 +339,13 @@ pub(crate) fn score(p: &Prepared, lang: Option<&str>) -> Verdict {
     let (intent, confidence) = if best_score < MIN_INTENT_SCORE && !escalations.is_empty() {
         // A bare threat ("I'll see you in court") is a complaint.
         (Intent::Complaint, 0.5)
+    } else if best_score < MIN_INTENT_SCORE
+        && intents[Intent::ProductQuestion.index()] > 0.0
+        && intents[Intent::Other.index()] < 1.0
+    {
+        // A question that no after-sales cue explains ("Do you have it in black?") is most
+        // often about the product.
+        (Intent::ProductQuestion, 0.4)
     } else if best_score < MIN_INTENT_SCORE || best == Intent::Other {
         let other = intents[Intent::Other.index()];
         let specific = if best == Intent::Other {

@@ -189,6 +189,7 @@ pub(crate) const LEXICON: Lexicon = Lexicon {
         ("before .. buy|order|purchase|buying|ordering", ProductQuestion, 1.5),
         ("interested_in|thinking_of_buying|planning_to_buy|considering_buying|want_to_buy|would_like_to_buy|looking_for", ProductQuestion, 1.5),
         ("is_there|are_there|do_you_have|do_you_sell|do_you_ship_to|can_you_ship_to|do_you_deliver_to", ProductQuestion, 1.0),
+        ("have|come|comes|available|stock|restock|make|sell .. in .. size|sizes|colour|color|colours|colors|black|white|blue|red|green|grey|gray|pink|xs|s|m|l|xl|xxl|small|medium|large", ProductQuestion, 1.5),
         ("recommend|suitable|question_about|quick_question|a_question|wondering_if|wondering_whether|like_to_know_if|know_if|know_whether|tell_me_if|tell_me_whether", ProductQuestion, 1.0),
 
         // Invoice.
@@ -220,6 +221,7 @@ pub(crate) const LEXICON: Lexicon = Lexicon {
         ("all_good|all_sorted|sorted_now|problem_solved|issue_resolved|resolved|works_now|working_now|it_works|works_fine|works_great|works_perfectly|got_it|found_it|never_mind|nevermind|disregard|ignore_my|please_ignore|no_problem|no_worries|no_need|all_is_well", Other, 2.0),
         ("great|excellent|amazing|awesome|perfect|love_it|love_them|love_this|fantastic|wonderful|happy_with|very_happy|satisfied|pleased|great_service|great_seller", Other, 0.8),
         ("merry_christmas|happy_new_year|happy_holidays|have_a_nice_day|have_a_great_day|best_wishes|good_job|well_done", Other, 1.0),
+        ("anyone_there|anybody_there|is_anyone|hello_hello|are_you_there", Other, 1.5),
         ("5_stars|five_stars|positive_feedback|good_review", Other, 1.0),
         ("~refund|money .. received|arrived|came_through|went_through|showed_up|landed", Other, 2.0),
     ],
@@ -230,7 +232,7 @@ pub(crate) const LEXICON: Lexicon = Lexicon {
         ("disappoint*|unhappy|dissatisfied|let_down|sad|not_impressed|unprofessional|incompetent|rude|never_again", -1.5),
         ("poor|bad|useless|rubbish|garbage|trash|crap|cheap|flimsy|junk|shoddy|lousy|inferior|waste", -1.0),
         ("unfortunately|sadly|regrettably|worried|concerned|annoying|inconvenient|inconvenience", -0.6),
-        ("its_been|it_s_been|it_has_been|already_been|over|more_than|almost|nearly|already .. # days|weeks|months|week|month", -1.0),
+        ("its_been|it_s_been|it_has_been|already_been|over|more_than|almost|nearly|already .. # .. days|weeks|months|week|month", -1.0),
         ("still_waiting|been_waiting|waiting_since|waited|waiting_forever|still_nothing|still_no", -1.0),
         ("no_movement|not_moving|hasnt_moved|no_update|no_updates|not_updated|stuck|no_news|no_information", -0.8),
         ("supposed_to|should_have|was_due|were_due|expected_to .. arrive*|arrived|delivered|been_delivered|be_here|been_here", -0.8),

@@ -123,6 +123,7 @@ pub(crate) const LEXICON: Lexicon = Lexicon {
         ("qué_talla|guía_de_tallas|tabla_de_tallas|medidas|dimensiones|peso|material|de_qué_está_hecho|ingredientes|especificaciones|capacidad|voltaje|impermeable|resistente_al_agua|lavable|en_stock|disponible|disponibilidad|hay_stock|tienen_stock|cuándo_vuelve|incluye|viene_con|trae|manual|instrucciones|diferencia_entre|qué_colores|cuántos", ProductQuestion, 1.5),
         ("antes_de_comprar|antes_de_pedir|me_interesa|estoy_interesado|estoy_interesada|quiero_comprar|quisiera_comprar|pienso_comprar", ProductQuestion, 1.5),
         ("una_pregunta|consulta|pregunta_sobre|duda|saber_si", ProductQuestion, 1.0),
+        ("tienen|hay|viene|lo_tienen|la_tienen|manejan .. en|talla|color|negro|blanco|azul|rojo|gris|tallas|colores", ProductQuestion, 1.5),
 
         // Invoice.
         ("factura*", InvoiceRequest, 3.0),

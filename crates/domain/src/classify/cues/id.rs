@@ -95,6 +95,7 @@ pub(crate) const LEXICON: Lexicon = Lexicon {
         ("cara_pakai|cara_pemakaian|cara_menggunakan|gimana_cara|bagaimana_cara|cara_pasang|cara_install|cara_cas|cara_konek|cara_reset|buku_panduan|manual_book", ProductQuestion, 2.0),
         ("ukuran|size_chart|berat|bahan|material|spesifikasi|spek|kapasitas|tegangan|tahan_air|waterproof|ready|ready_stock|stok|stock|masih_ada|ada_warna|warna_apa|termasuk|bedanya|perbedaan", ProductQuestion, 1.5),
         ("sebelum_beli|sebelum_order|mau_beli|mau_order|mau_tanya|tanya|nanya|numpang_tanya|izin_tanya", ProductQuestion, 1.0),
+        ("apakah|ada_gak|ada_ga|ada_nggak|ready_gak|bisa_gak|tersedia|masih_ada", ProductQuestion, 1.0),
 
         // Invoice.
         ("faktur|faktur_pajak|invoice|kwitansi|bukti_pembelian|npwp|ppn|efaktur|e_faktur", InvoiceRequest, 3.0),

@@ -121,7 +121,8 @@ pub(crate) const LEXICON: Lexicon = Lexicon {
         ("spedire|consegnare|inviare .. in_ufficio|al_lavoro|invece", ChangeAddress, 1.0),
 
         // Product questions.
-        ("compatibile|compatibilità|funziona_con|va_bene_per|adatto_a|adatta_a|supporta", ProductQuestion, 2.0),
+        ("compatibile|compatibilità|funziona_con|va_bene_per|adatto|adatta|adatti|supporta", ProductQuestion, 2.0),
+        ("c_è|avete|esiste|disponibile_in|in_taglia|in_nero|in_bianco|in_blu|in_rosso|altri_colori", ProductQuestion, 1.5),
         ("come .. usare|uso|si_usa|installare|configurare|impostare|collegare|connettere|associare|caricare|pulire|lavare|montare|assemblare|accendere|resettare|ripristinare|aggiornare|funziona", ProductQuestion, 2.0),
         ("che_taglia|quale_taglia|guida_taglie|tabella_taglie|misure|dimensioni|peso|materiale|composizione|ingredienti|specifiche|caratteristiche|capacità|tensione|autonomia|impermeabile|lavabile|disponibile|disponibilità|in_magazzino|quando_torna|incluso|inclusa|compreso|compresa|in_dotazione|manuale|istruzioni|differenza_tra|quali_colori|quanti", ProductQuestion, 1.5),
         ("prima_di_acquistare|prima_di_comprare|prima_di_ordinare|sono_interessato|sono_interessata|vorrei_acquistare|vorrei_comprare", ProductQuestion, 1.5),

@@ -85,6 +85,7 @@ pub(crate) const LEXICON: Lexicon = Lexicon {
         ("사이즈|크기|치수|무게|재질|소재|성분|사양|스펙|용량|전압|배터리 시간|방수|재고|입고|재입고|구성품|포함|차이|색상", ProductQuestion, 1.5),
         ("구매 전|구매하기 전|사기 전|구매 예정|구매하려|질문|궁금", ProductQuestion, 1.0),
         ("문의", ProductQuestion, 0.5),
+        ("있나요|있어요|되나요|가능한가요|인가요|나요|까요", ProductQuestion, 1.0),
 
         // Invoice.
         ("영수증|세금계산서|현금영수증|계산서|인보이스|거래명세서|사업자등록번호|사업자 번호|증빙", InvoiceRequest, 3.0),

@@ -117,6 +117,8 @@ pub(crate) const LEXICON: Lexicon = Lexicon {
 
         // Product questions.
         ("compatibel|geschikt_voor|werkt_met|past_op|past_in|past_bij|ondersteunt", ProductQuestion, 2.0),
+        ("past|passen .. ook|om|op|bij|in", ProductQuestion, 1.5),
+        ("hebben_jullie|is_er|zijn_er|ook_in|ook_verkrijgbaar|verkrijgbaar", ProductQuestion, 1.0),
         ("hoe .. gebruik|gebruiken|installeer|installeren|instellen|resetten|verbinden|koppelen|opladen|schoonmaken|wassen|monteren|aansluiten|werkt|aanzetten", ProductQuestion, 2.0),
         ("welke_maat|maattabel|afmetingen|maten|gewicht|materiaal|stof|ingrediënten|specificaties|capaciteit|voltage|accuduur|waterdicht|wasbaar|op_voorraad|leverbaar|beschikbaar|weer_op_voorraad|inbegrepen|meegeleverd|handleiding|verschil_tussen|welke_kleuren|hoeveel", ProductQuestion, 1.5),
         ("voor_ik_bestel|geïnteresseerd|wil_kopen|interesse_in", ProductQuestion, 1.5),

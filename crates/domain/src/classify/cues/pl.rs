@@ -119,6 +119,7 @@ pub(crate) const LEXICON: Lexicon = Lexicon {
         ("rozmiar", ProductQuestion, 1.0),
         ("przed_zakupem|zanim_kupię|zanim_zamówię|jestem_zainteresowan*|chcę_kupić", ProductQuestion, 1.5),
         ("pytanie|mam_pytanie|pytanie_o", ProductQuestion, 1.0),
+        ("czy", ProductQuestion, 0.8),
 
         // Invoice.
         ("faktur*", InvoiceRequest, 3.0),

@@ -124,6 +124,7 @@ pub(crate) const LEXICON: Lexicon = Lexicon {
         ("qual_tamanho|que_tamanho|tabela_de_medidas|tabela_de_tamanhos|medidas|dimensões|peso|material|tecido|composição|especificações|capacidade|voltagem|bivolt|autonomia|prova_d_água|impermeável|lavável|em_estoque|disponível|disponibilidade|tem_estoque|quando_volta|acompanha|vem_com|inclui|incluso|manual|instruções|diferença_entre|quais_cores|quantos", ProductQuestion, 1.5),
         ("antes_de_comprar|antes_de_pedir|tenho_interesse|estou_interessado|estou_interessada|quero_comprar|gostaria_de_comprar|pretendo_comprar", ProductQuestion, 1.5),
         ("uma_dúvida|dúvida|uma_pergunta|pergunta_sobre|saber_se", ProductQuestion, 1.0),
+        ("é_original|original|vem_com|acompanha|tem_na_cor|tem_no_tamanho|tem_em|tem_outras_cores|tem .. cor|tamanho|número|preto|branco", ProductQuestion, 1.5),
 
         // Invoice.
         ("nota_fiscal|nfe|nf_e|danfe|cupom_fiscal|fatura|factura|fatura_com_nif|segunda_via_da_nota", InvoiceRequest, 3.0),

@@ -84,6 +84,8 @@ pub(crate) const LEXICON: Lexicon = Lexicon {
         ("cách_dùng|cách_sử_dụng|hướng_dẫn_sử_dụng|cách_cài|cách_kết_nối|cách_sạc|làm_sao_để|làm_thế_nào|cách_lắp", ProductQuestion, 2.0),
         ("kích_thước|size_nào|bảng_size|cân_nặng|chất_liệu|thành_phần|thông_số|dung_lượng|điện_áp|chống_nước|còn_hàng|có_sẵn|hết_hàng|bao_gồm|có_kèm|khác_nhau|màu_nào|mấy_màu", ProductQuestion, 1.5),
         ("cho_mình_hỏi|cho_em_hỏi|cho_hỏi|xin_hỏi|hỏi_chút|tư_vấn|muốn_mua", ProductQuestion, 0.8),
+        ("có .. không|ko|k|hông|hok", ProductQuestion, 1.0),
+        ("còn|có .. size|màu|mẫu", ProductQuestion, 1.5),
 
         // Invoice.
         ("hóa_đơn|hoá_đơn|hóa_đơn_đỏ|hóa_đơn_vat|xuất_hóa_đơn|mã_số_thuế|biên_lai|phiếu_thu", InvoiceRequest, 3.0),

@@ -92,6 +92,7 @@ pub(crate) const LEXICON: Lexicon = Lexicon {
         ("尺寸|尺码表|多大|多重|重量|材质|材料|成分|规格|参数|容量|电压|续航|防水|有货|有现货|库存|补货|什么时候有货|包含|含不含|区别|什么颜色|几种颜色", ProductQuestion, 1.5),
         ("买之前|购买前|下单前|想买|打算买|咨询|想问", ProductQuestion, 1.0),
         ("请问|问一下", ProductQuestion, 0.8),
+        ("吗|有没有|有吗|能不能|可不可以|是不是|呢", ProductQuestion, 0.8),
 
         // Invoice.
         ("发票|开票|开发票|增值税|专票|普票|电子发票|税号|收据|抬头", InvoiceRequest, 3.0),
