@@ -8,7 +8,7 @@
 //!   complaint of a message that asks for nothing more specific;
 //! * thanks and praise with no request are `other`.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
 use super::cues::{Lexicon, Tag, EMOJI, EMOTICONS, LEXICONS};
@@ -163,7 +163,7 @@ fn hits(p: &Prepared, lang: Option<&str>) -> Vec<Hit> {
     let factors = table_factors(lang);
     let mut hits: Vec<Hit> = Vec::new();
     // Table entries already counted (a spelling variant of a matched cue adds nothing).
-    let mut entries_seen: Vec<usize> = Vec::new();
+    let mut entries_seen: HashSet<usize> = HashSet::new();
     for i in engine.index.candidates(p) {
         let cue = &engine.cues[i];
         // The owner whose table counts most decides the negation words.
@@ -190,10 +190,9 @@ fn hits(p: &Prepared, lang: Option<&str>) -> Vec<Hit> {
             if factor < 0.8 && found.letters < MIN_FOREIGN_LETTERS {
                 continue;
             }
-            if entries_seen.contains(&entry) {
+            if !entries_seen.insert(entry) {
                 continue;
             }
-            entries_seen.push(entry);
             hits.push(Hit {
                 found,
                 what,
