@@ -6,6 +6,9 @@
 //! language (from the cue tables) plus whatlang's verdict among them; whatlang alone may name a
 //! language outside the supported set ("ru", "tr") when it is sure.
 
+use std::collections::HashSet;
+use std::sync::OnceLock;
+
 use whatlang::{Detector, Lang};
 
 use super::cues::LEXICONS;
@@ -161,11 +164,10 @@ const LATIN: &[(Lang, &str)] = &[
 fn by_words(sample: &str, counts: &ScriptCounts) -> Option<String> {
     let tokens: Vec<String> = prepare(sample).tokens.into_iter().map(|t| t.text).collect();
     let mut scores: Vec<(&'static str, f32)> = Vec::new();
-    for lex in LEXICONS.iter().filter(|l| l.lang != "*") {
-        let markers: Vec<String> = lex.markers.iter().map(|m| normalise(m)).collect();
+    for (lang, markers) in marker_sets() {
         let mut seen: Vec<&str> = Vec::new();
         for t in &tokens {
-            if markers.iter().any(|m| m == t) && !seen.contains(&t.as_str()) {
+            if markers.contains(t.as_str()) && !seen.contains(&t.as_str()) {
                 seen.push(t);
             }
         }
@@ -176,9 +178,19 @@ fn by_words(sample: &str, counts: &ScriptCounts) -> Option<String> {
         } else {
             3.0 + (hits - 3.0) * 0.5
         };
-        score += letter_hints(lex.lang, sample);
-        scores.push((lex.lang, score));
+        score += letter_hints(lang, sample);
+        scores.push((lang, score));
     }
+
+    // Plenty of marker words of one language and few of any other: no need to ask whatlang
+    // (which costs more than the whole classification of a short message).
+    let mut by_markers = scores.clone();
+    by_markers.sort_by(|a, b| b.1.total_cmp(&a.1));
+    if by_markers[0].1 >= 3.0 && by_markers[0].1 - by_markers[1].1 >= 2.0 && counts.cyrillic == 0 {
+        return Some(by_markers[0].0.to_owned());
+    }
+    let sample: String = sample.chars().take(600).collect();
+    let sample = sample.as_str();
 
     // whatlang's guess among the supported Latin languages, weighted by its confidence (on a
     // few words it is close to zero, and the marker words decide).
@@ -216,6 +228,18 @@ fn by_words(sample: &str, counts: &ScriptCounts) -> Option<String> {
     } else {
         None
     }
+}
+
+/// Each table's marker words, normalised once.
+fn marker_sets() -> &'static [(&'static str, HashSet<String>)] {
+    static SETS: OnceLock<Vec<(&'static str, HashSet<String>)>> = OnceLock::new();
+    SETS.get_or_init(|| {
+        LEXICONS
+            .iter()
+            .filter(|l| l.lang != "*")
+            .map(|l| (l.lang, l.markers.iter().map(|m| normalise(m)).collect()))
+            .collect()
+    })
 }
 
 /// Letters that point to one language among the Latin-script ones.

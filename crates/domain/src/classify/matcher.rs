@@ -5,7 +5,7 @@
 //! * `a|b|c` is one word out of several; `_` joins the words of a phrase inside an
 //!   alternative (`where_is|wheres my order`); `word*` matches any word starting with `word`;
 //! * `..` skips up to four words (up to eight characters in scripts without spaces), never
-//!   crossing a sentence: `"where .. refund"`;
+//!   crossing a sentence: `"where .. refund"`; `...` skips up to eight (sixteen);
 //! * `#` is a number, in digits or as a common number word (`"# days"`, `"已经 # 天"`);
 //! * a leading `!` makes the cue count only when a negation of its language stands just
 //!   before, inside or after it (`"!work*"` matches "does not work" and "funktioniert nicht");
@@ -19,9 +19,9 @@ use std::collections::HashMap;
 
 use super::text::{self, is_substring_script, normalise, script_of, Prepared, Token, BOUNDARY};
 
-/// Words skipped at most by `..` in alphabetic scripts.
+/// Words skipped at most by `..` in alphabetic scripts (`...` skips twice as many).
 const GAP_WORDS: usize = 4;
-/// Characters skipped at most by `..` in scripts without spaces.
+/// Characters skipped at most by `..` in scripts without spaces (`...` twice as many).
 const GAP_CHARS: usize = 8;
 /// Words before a cue (and after it) where a negation counts.
 const NEGATION_BEFORE: usize = 3;
@@ -146,14 +146,16 @@ enum TokenElem {
     /// One of several word sequences.
     Alts(Vec<Vec<Word>>),
     Number,
-    Gap,
+    /// Skips up to this many words.
+    Gap(usize),
 }
 
 #[derive(Debug, Clone)]
 enum CharElem {
     Alts(Vec<Vec<char>>),
     Number,
-    Gap,
+    /// Skips up to this many characters.
+    Gap(usize),
 }
 
 #[derive(Debug, Clone)]
@@ -219,8 +221,9 @@ impl Compiled {
         assert!(!body.is_empty(), "empty cue pattern {source:?}");
         let substring = body.chars().any(|c| is_substring_script(script_of(c)));
         let parts: Vec<&str> = body.split_whitespace().collect();
+        let is_gap = |p: &&str| *p == ".." || *p == "...";
         assert!(
-            parts.first() != Some(&"..") && parts.last() != Some(&".."),
+            !parts.first().is_some_and(is_gap) && !parts.last().is_some_and(is_gap),
             "cue pattern {source:?} starts or ends with a gap"
         );
         let pattern = if substring {
@@ -257,12 +260,12 @@ impl Compiled {
             };
             for part in &parts {
                 match *part {
-                    ".." | "#" => {
+                    ".." | "..." | "#" => {
                         flush(&mut literal, &mut elems);
-                        elems.push(if *part == ".." {
-                            CharElem::Gap
-                        } else {
-                            CharElem::Number
+                        elems.push(match *part {
+                            ".." => CharElem::Gap(GAP_CHARS),
+                            "..." => CharElem::Gap(2 * GAP_CHARS),
+                            _ => CharElem::Number,
                         });
                     }
                     text => literal.push_str(text),
@@ -275,7 +278,8 @@ impl Compiled {
                 parts
                     .iter()
                     .map(|part| match *part {
-                        ".." => TokenElem::Gap,
+                        ".." => TokenElem::Gap(GAP_WORDS),
+                        "..." => TokenElem::Gap(2 * GAP_WORDS),
                         "#" => TokenElem::Number,
                         alts => TokenElem::Alts(
                             alts.split('|').map(|alt| words_of(alt, source)).collect(),
@@ -408,7 +412,7 @@ fn match_tokens(elems: &[TokenElem], tokens: &[Token], pos: usize, sentence: u32
     };
     let same = |i: usize| tokens.get(i).is_some_and(|t| t.sentence == sentence);
     match elem {
-        TokenElem::Gap => (0..=GAP_WORDS)
+        TokenElem::Gap(max) => (0..=*max)
             .take_while(|k| *k == 0 || same(pos + k - 1))
             .find_map(|k| match_tokens(rest, tokens, pos + k, sentence)),
         TokenElem::Number => {
@@ -437,7 +441,7 @@ fn match_chars(elems: &[CharElem], chars: &[char], pos: usize) -> Option<usize> 
         return Some(pos);
     };
     match elem {
-        CharElem::Gap => (0..=GAP_CHARS)
+        CharElem::Gap(max) => (0..=*max)
             .take_while(|k| *k == 0 || chars.get(pos + k - 1).is_some_and(|c| *c != BOUNDARY))
             .find_map(|k| match_chars(rest, chars, pos + k)),
         CharElem::Number => {
@@ -445,10 +449,10 @@ fn match_chars(elems: &[CharElem], chars: &[char], pos: usize) -> Option<usize> 
                 .iter()
                 .take_while(|c| is_numeral(**c))
                 .count();
-            if run == 0 || run > 4 {
-                return None;
-            }
-            match_chars(rest, chars, pos + run)
+            // "一个星期": the number may be "一" or "一个"; try the longest first.
+            (1..=run.min(4))
+                .rev()
+                .find_map(|k| match_chars(rest, chars, pos + k))
         }
         CharElem::Alts(alts) => alts.iter().find_map(|alt| {
             if chars.get(pos..pos + alt.len()) == Some(alt.as_slice()) {
@@ -595,6 +599,10 @@ mod tests {
         assert!(!hit("where .. refund", "Where is it. I want a refund"));
         assert!(!hit(
             "where .. refund",
+            "where did you put the box with my refund"
+        ));
+        assert!(hit(
+            "where ... refund",
             "where did you put the box with my refund"
         ));
         assert!(hit("it_s_been|its_been # days|weeks", "It's been 10 days"));

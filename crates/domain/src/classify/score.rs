@@ -8,7 +8,7 @@
 //!   complaint of a message that asks for nothing more specific;
 //! * thanks and praise with no request are `other`.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
 use super::cues::{Lexicon, Tag, EMOJI, EMOTICONS, LEXICONS};
@@ -163,7 +163,7 @@ fn hits(p: &Prepared, lang: Option<&str>) -> Vec<Hit> {
     let factors = table_factors(lang);
     let mut hits: Vec<Hit> = Vec::new();
     // Table entries already counted (a spelling variant of a matched cue adds nothing).
-    let mut entries_seen: Vec<usize> = Vec::new();
+    let mut entries_seen: HashSet<usize> = HashSet::new();
     for i in engine.index.candidates(p) {
         let cue = &engine.cues[i];
         // The owner whose table counts most decides the negation words.
@@ -190,10 +190,9 @@ fn hits(p: &Prepared, lang: Option<&str>) -> Vec<Hit> {
             if factor < 0.8 && found.letters < MIN_FOREIGN_LETTERS {
                 continue;
             }
-            if entries_seen.contains(&entry) {
+            if !entries_seen.insert(entry) {
                 continue;
             }
-            entries_seen.push(entry);
             hits.push(Hit {
                 found,
                 what,
@@ -236,7 +235,9 @@ fn hits(p: &Prepared, lang: Option<&str>) -> Vec<Hit> {
                 || !unique.iter().any(|o| {
                     kind(&o.what) == kind(&h.what)
                         && h.found.span.inside(&o.found.span)
-                        && magnitude(&o.what) >= magnitude(&h.what)
+                        // A longer phrase always rereads a mood word (喜欢 in 不喜欢); an
+                        // intent cue only yields to a stronger one.
+                        && (kind(&h.what) == 1 || magnitude(&o.what) >= magnitude(&h.what))
                 })
         })
         .collect();
@@ -339,6 +340,13 @@ pub(crate) fn score(p: &Prepared, lang: Option<&str>) -> Verdict {
     let (intent, confidence) = if best_score < MIN_INTENT_SCORE && !escalations.is_empty() {
         // A bare threat ("I'll see you in court") is a complaint.
         (Intent::Complaint, 0.5)
+    } else if best_score < MIN_INTENT_SCORE
+        && intents[Intent::ProductQuestion.index()] > 0.0
+        && intents[Intent::Other.index()] < 1.0
+    {
+        // A question that no after-sales cue explains ("Do you have it in black?") is most
+        // often about the product.
+        (Intent::ProductQuestion, 0.4)
     } else if best_score < MIN_INTENT_SCORE || best == Intent::Other {
         let other = intents[Intent::Other.index()];
         let specific = if best == Intent::Other {

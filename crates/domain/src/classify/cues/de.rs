@@ -117,6 +117,7 @@ pub(crate) const LEXICON: Lexicon = Lexicon {
         ("nicht_das|nicht_der|nicht_die|nicht_meine .. bestellt|gekauft|bestellung", WrongItem, 2.5),
         ("~bestellt|gekauft|bezahlt .. aber|jedoch|doch .. bekommen|erhalten|geliefert|geschickt|kam|gekommen", WrongItem, 2.5),
         ("~bestellt|gekauft|bezahlt .. bekommen|erhalten|geliefert|geschickt|gekommen|kam .. aber|jedoch|stattdessen|nur", WrongItem, 2.0),
+        ("~bestellt|gekauft|bezahlt .. bekommen|erhalten|geliefert|geschickt|gekommen|kam", WrongItem, 1.5),
 
         // Cancel.
         ("stornier*|storno|annullier*|abbestellen|canceln|cancel|gecancelt|rückgängig_machen", CancelOrder, 2.5),
@@ -131,6 +132,7 @@ pub(crate) const LEXICON: Lexicon = Lexicon {
         ("adresse|anschrift|lieferadresse|lieferanschrift|postleitzahl|plz|hausnummer|straße|straßenname .. ändern|geändert|änderung|korrigieren|falsch|falsche|fehler|vertippt|aktualisieren|anpassen|berichtigen|umändern|unvollständig", ChangeAddress, 3.0),
         ("änder*|korrigier*|aktualisier*|berichtig*|anpass* .. adresse|anschrift|lieferadresse|lieferanschrift|postleitzahl|hausnummer|straße", ChangeAddress, 3.0),
         ("adressänderung|neue_adresse|andere_adresse|neue_anschrift|umgezogen|umzug|umziehen|falsche_adresse|falsche_anschrift|alte_adresse", ChangeAddress, 2.0),
+        ("falsche|falschen|alte|alten|fehlerhafte .. adresse|anschrift|hausnummer|postleitzahl|plz|straße|lieferadresse", ChangeAddress, 2.0),
         ("adresse|anschrift", ChangeAddress, 0.5),
         ("an .. schicken|liefern|senden .. statt|stattdessen|büro|arbeit|firma|arbeitsstelle", ChangeAddress, 1.0),
 
@@ -139,6 +141,7 @@ pub(crate) const LEXICON: Lexicon = Lexicon {
         ("wie .. benutze|benutzen|verwende|verwenden|installiere|installieren|einrichten|richte|einstellen|stelle|zurücksetzen|setze|verbinde|verbinden|koppeln|aufladen|reinigen|montieren|aufbauen|bedienen|anschließen|aktualisieren|entsperren|funktioniert", ProductQuestion, 2.0),
         ("welche_größe|größentabelle|maße|abmessungen|gewicht|material|aus_welchem|inhaltsstoffe|technische_daten|kapazität|spannung|akkulaufzeit|wasserdicht|spülmaschinenfest|waschbar|auf_lager|lieferbar|verfügbar|vorrätig|wieder_da|wieder_verfügbar|lieferumfang|bedienungsanleitung|anleitung|handbuch|unterschied|welche_farbe|welche_farben|wie_viele", ProductQuestion, 1.5),
         ("kann_man|kann_ich_das|lässt_sich|gibt_es|haben_sie|ist_das|ist_es|hat_das|hat_es|wissen_ob|fragen_ob|würde_gerne_wissen|möchte_wissen|wollte_fragen", ProductQuestion, 1.0),
+        ("gibt_es|haben_sie|gibt_s .. in|auch .. schwarz|weiß|blau|rot|grau|größe|farbe|xl|xxl", ProductQuestion, 1.5),
         ("ob .. funktioniert|passt|geht|geeignet|kompatibel|möglich|enthalten|dabei|lieferbar", ProductQuestion, 1.5),
         ("vor_dem_kauf|bevor_ich .. bestelle|kaufe", ProductQuestion, 1.5),
         ("interessiere_mich|möchte_kaufen|würde_gerne_kaufen|kaufen_möchte|überlege_zu_kaufen", ProductQuestion, 1.5),

@@ -71,6 +71,7 @@ pub(crate) const LEXICON: Lexicon = Lexicon {
         ("!recibido|recibí|visto|llegado|llega|llegó .. reembolso|dinero|reintegro", RefundStatus, 2.5),
         ("!reembolso|dinero|reintegro .. recibido|llegado|llega|llegó|visto|reflejado|acreditado", RefundStatus, 2.5),
         ("espero|esperando|esperar .. reembolso|dinero|reintegro", RefundStatus, 3.0),
+        ("nada_del_reembolso|ni_rastro_del_reembolso|sin_reembolso|ningún_reembolso", RefundStatus, 2.5),
         ("!hecho|hicieron|realizado|procesado|efectuado|devuelto|depositado .. reembolso|reintegro|dinero", RefundStatus, 2.5),
         ("prometieron|prometido|dijeron|quedaron .. reembolso|dinero|reembolsar", RefundStatus, 2.5),
         ("!reembolsado|reembolsada|reembolsaron", RefundStatus, 2.5),
@@ -97,6 +98,8 @@ pub(crate) const LEXICON: Lexicon = Lexicon {
         ("me_enviaron|me_mandaron|me_llegó|me_llego|recibí|recibi|enviaron|mandaron|vino .. otro|otra|equivocado|equivocada|incorrecto|incorrecta|distinto|distinta|diferente", WrongItem, 2.5),
         ("no_es_lo_que_pedí|no_es_lo_que_compré|no_es_lo_que_ordené|no_es_mi_pedido|no_corresponde_a_mi_pedido|no_es_el_que_pedí|se_equivocaron|confundieron", WrongItem, 3.0),
         ("en_lugar_de|en_vez_de", WrongItem, 1.2),
+        ("~pedí|pedi|compré|compre|ordené|pagué|pague .. llegó|llego|recibí|recibi|enviaron|mandaron|vino|llegaron", WrongItem, 1.5),
+        ("llegó|recibí|me_enviaron|me_mandaron ... cuando|y_yo|pero_yo|aunque .. pedí|compré|ordené|pagué", WrongItem, 2.5),
         ("~pedí|pedi|compré|compre|ordené|pagué|pague .. pero .. llegó|llego|recibí|recibi|enviaron|mandaron|vino", WrongItem, 2.5),
 
         // Cancel.
@@ -120,6 +123,7 @@ pub(crate) const LEXICON: Lexicon = Lexicon {
         ("qué_talla|guía_de_tallas|tabla_de_tallas|medidas|dimensiones|peso|material|de_qué_está_hecho|ingredientes|especificaciones|capacidad|voltaje|impermeable|resistente_al_agua|lavable|en_stock|disponible|disponibilidad|hay_stock|tienen_stock|cuándo_vuelve|incluye|viene_con|trae|manual|instrucciones|diferencia_entre|qué_colores|cuántos", ProductQuestion, 1.5),
         ("antes_de_comprar|antes_de_pedir|me_interesa|estoy_interesado|estoy_interesada|quiero_comprar|quisiera_comprar|pienso_comprar", ProductQuestion, 1.5),
         ("una_pregunta|consulta|pregunta_sobre|duda|saber_si", ProductQuestion, 1.0),
+        ("tienen|hay|viene|lo_tienen|la_tienen|manejan .. en|talla|color|negro|blanco|azul|rojo|gris|tallas|colores", ProductQuestion, 1.5),
 
         // Invoice.
         ("factura*", InvoiceRequest, 3.0),
@@ -154,6 +158,8 @@ pub(crate) const LEXICON: Lexicon = Lexicon {
         ("lamentablemente|desafortunadamente|por_desgracia|desgraciadamente", -0.6),
         ("ya_hace|ya_pasaron|ya_van|llevo|llevamos|pasaron|más_de|casi|ya_son .. # días|semanas|semana|meses|mes", -1.0),
         ("sigo_esperando|seguimos_esperando|sigue_sin|todavía_nada|aún_nada|nada_todavía", -1.0),
+        ("hace # días|semanas|semana|meses|mes que", -1.0),
+        ("qué_está_pasando|qué_pasa|qué_pasó", -0.5),
         ("retraso|demora|atrasado|estancado|sin_movimiento|demasiado_tiempo", -0.8),
         ("no_es_como_en_la_foto|no_es_como_la_foto|no_es_como_se_describe|no_coincide|engañoso|engañosa|no_es_como_en_las_fotos", -1.0),
         ("diferente|distinto|distinta .. foto|fotos|descripción|imagen|anuncio", -1.0),

@@ -105,6 +105,7 @@ pub(crate) const LEXICON: Lexicon = Lexicon {
         ("reçu|envoyé|livré .. autre|différent|différente", WrongItem, 2.0),
         ("~commandé|acheté|payé .. mais .. reçu|eu|envoyé|livré|arrivé", WrongItem, 2.5),
         ("~commandé|acheté|payé .. et|or|pourtant .. reçu|eu|livré", WrongItem, 2.0),
+        ("reçu|envoyé|livré ... alors_que|tandis_que|au_lieu .. commandé|acheté|payé|demandé", WrongItem, 2.5),
 
         // Cancel.
         ("annuler|annulation|annulez|annule|annulé|annulée", CancelOrder, 2.5),
@@ -127,6 +128,7 @@ pub(crate) const LEXICON: Lexicon = Lexicon {
         ("comment .. utiliser|installer|configurer|régler|réinitialiser|connecter|brancher|appairer|jumeler|charger|nettoyer|laver|monter|assembler|allumer|mettre_à_jour|activer|fonctionne|marche", ProductQuestion, 2.0),
         ("quelle_taille|quelle_pointure|guide_des_tailles|tableau_des_tailles|dimensions|poids|matière|composition|caractéristiques|capacité|tension|autonomie|étanche|lavable|en_stock|disponible|disponibilité|réassort|livré_avec|fourni_avec|inclus|notice|mode_d_emploi|manuel|différence_entre|quelles_couleurs|combien", ProductQuestion, 1.5),
         ("taille", ProductQuestion, 1.0),
+        ("existe|existe_t_il|existe_t_elle|disponible_en|en_noir|en_blanc|en_bleu|en_rouge|en_gris|en_taille|vous_l_avez|l_avez_vous", ProductQuestion, 1.5),
         ("avant_d_acheter|avant_de_commander|avant_achat|intéressé|intéressée|envisage_d_acheter|voudrais_acheter", ProductQuestion, 1.5),
         ("y_a_t_il|peut_on|puis_je_utiliser|avez_vous|est_il_possible|savoir_si|me_dire_si", ProductQuestion, 1.0),
         ("question_sur|une_question|petite_question|renseignement", ProductQuestion, 1.0),

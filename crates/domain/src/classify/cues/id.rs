@@ -77,6 +77,7 @@ pub(crate) const LEXICON: Lexicon = Lexicon {
         ("tidak_sesuai_pesanan|gak_sesuai_pesanan|ga_sesuai_pesanan|nggak_sesuai_pesanan|tidak_sesuai_orderan|beda_dengan_pesanan|bukan_yang_saya_pesan|bukan_yang_aku_pesan|bukan_pesanan_saya|barang_beda|warna_beda|ukuran_beda|tertukar|ketuker", WrongItem, 3.0),
         ("~pesan|beli|order|pesannya .. tapi|tp|malah .. datang|dikirim|dateng|yang_datang|dapat|dapet", WrongItem, 2.5),
         ("bukannya|malah", WrongItem, 0.8),
+        ("~pesan|beli|order|pesannya|belinya .. yang_datang|datangnya|dikirim|dikirimnya|dapatnya|dapetnya|yang_dikirim", WrongItem, 2.0),
 
         // Cancel.
         ("batal|batalkan|batalin|pembatalan|cancel|membatalkan|cancel_pesanan", CancelOrder, 3.0),
@@ -94,6 +95,7 @@ pub(crate) const LEXICON: Lexicon = Lexicon {
         ("cara_pakai|cara_pemakaian|cara_menggunakan|gimana_cara|bagaimana_cara|cara_pasang|cara_install|cara_cas|cara_konek|cara_reset|buku_panduan|manual_book", ProductQuestion, 2.0),
         ("ukuran|size_chart|berat|bahan|material|spesifikasi|spek|kapasitas|tegangan|tahan_air|waterproof|ready|ready_stock|stok|stock|masih_ada|ada_warna|warna_apa|termasuk|bedanya|perbedaan", ProductQuestion, 1.5),
         ("sebelum_beli|sebelum_order|mau_beli|mau_order|mau_tanya|tanya|nanya|numpang_tanya|izin_tanya", ProductQuestion, 1.0),
+        ("apakah|ada_gak|ada_ga|ada_nggak|ready_gak|bisa_gak|tersedia|masih_ada", ProductQuestion, 1.0),
 
         // Invoice.
         ("faktur|faktur_pajak|invoice|kwitansi|bukti_pembelian|npwp|ppn|efaktur|e_faktur", InvoiceRequest, 3.0),

@@ -14,6 +14,7 @@ pub(crate) const LEXICON: Lexicon = Lexicon {
         "ma", "mi", "ci", "essere", "stato", "stata", "arrivato", "arrivata", "ricevuto",
         "prodotto", "spedizione", "rimborso", "cordiali", "saluti", "gentile", "sempre", "mai",
         "solo", "più", "molto", "tutto", "oggi", "ieri", "settimana", "giorni", "sto", "avete",
+        "vi", "serve", "avrei", "bisogno", "lascio", "ecco", "buonasera",
         "potete", "posso", "cosa", "fatto", "reso", "soldi", "nessuna", "niente",
     ],
     negators: &["non", "mai", "nessun", "nessuna", "nessuno", "niente", "nulla", "senza", "né"],
@@ -98,6 +99,7 @@ pub(crate) const LEXICON: Lexicon = Lexicon {
         ("mi_avete_mandato|mi_avete_inviato|mi_è_arrivato|mi_è_arrivata|ho_ricevuto|è_arrivato|è_arrivata .. altro|altra|sbagliato|sbagliata|diverso|diversa", WrongItem, 2.5),
         ("non_è_quello_che_ho_ordinato|non_è_quello_ordinato|non_è_il_mio_ordine|non_è_quello_che_ho_comprato|non_corrisponde_all_ordine|scambiato|scambiati", WrongItem, 3.0),
         ("invece_di|al_posto_di", WrongItem, 1.2),
+        ("~ordinato|comprato|acquistato|pagato|scelto .. arrivato|arrivata|ricevuto|ricevuta|mandato|inviato|consegnato", WrongItem, 1.5),
         ("~ordinato|comprato|acquistato|pagato .. ma .. arrivato|arrivata|ricevuto|ricevuta|mandato|inviato", WrongItem, 2.5),
 
         // Cancel.
@@ -119,7 +121,8 @@ pub(crate) const LEXICON: Lexicon = Lexicon {
         ("spedire|consegnare|inviare .. in_ufficio|al_lavoro|invece", ChangeAddress, 1.0),
 
         // Product questions.
-        ("compatibile|compatibilità|funziona_con|va_bene_per|adatto_a|adatta_a|supporta", ProductQuestion, 2.0),
+        ("compatibile|compatibilità|funziona_con|va_bene_per|adatto|adatta|adatti|supporta", ProductQuestion, 2.0),
+        ("c_è|avete|esiste|disponibile_in|in_taglia|in_nero|in_bianco|in_blu|in_rosso|altri_colori", ProductQuestion, 1.5),
         ("come .. usare|uso|si_usa|installare|configurare|impostare|collegare|connettere|associare|caricare|pulire|lavare|montare|assemblare|accendere|resettare|ripristinare|aggiornare|funziona", ProductQuestion, 2.0),
         ("che_taglia|quale_taglia|guida_taglie|tabella_taglie|misure|dimensioni|peso|materiale|composizione|ingredienti|specifiche|caratteristiche|capacità|tensione|autonomia|impermeabile|lavabile|disponibile|disponibilità|in_magazzino|quando_torna|incluso|inclusa|compreso|compresa|in_dotazione|manuale|istruzioni|differenza_tra|quali_colori|quanti", ProductQuestion, 1.5),
         ("prima_di_acquistare|prima_di_comprare|prima_di_ordinare|sono_interessato|sono_interessata|vorrei_acquistare|vorrei_comprare", ProductQuestion, 1.5),

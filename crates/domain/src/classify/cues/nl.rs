@@ -96,6 +96,7 @@ pub(crate) const LEXICON: Lexicon = Lexicon {
         ("~ontvangen|gekregen|gestuurd|geleverd|opgestuurd .. ander|andere|verkeerd|verkeerde", WrongItem, 2.5),
         ("niet_wat_ik_besteld_heb|niet_wat_ik_heb_besteld|niet_wat_ik_bestelde|niet_mijn_bestelling|niet_het_juiste|verwisseld|omgewisseld", WrongItem, 3.0),
         ("in_plaats_van", WrongItem, 1.2),
+        ("~besteld|gekocht|betaald .. ontvangen|gekregen|geleverd|gestuurd|kwam", WrongItem, 1.5),
         ("~besteld|gekocht|betaald .. maar .. ontvangen|gekregen|geleverd|gestuurd|kwam", WrongItem, 2.5),
 
         // Cancel.
@@ -116,6 +117,8 @@ pub(crate) const LEXICON: Lexicon = Lexicon {
 
         // Product questions.
         ("compatibel|geschikt_voor|werkt_met|past_op|past_in|past_bij|ondersteunt", ProductQuestion, 2.0),
+        ("past|passen .. ook|om|op|bij|in", ProductQuestion, 1.5),
+        ("hebben_jullie|is_er|zijn_er|ook_in|ook_verkrijgbaar|verkrijgbaar", ProductQuestion, 1.0),
         ("hoe .. gebruik|gebruiken|installeer|installeren|instellen|resetten|verbinden|koppelen|opladen|schoonmaken|wassen|monteren|aansluiten|werkt|aanzetten", ProductQuestion, 2.0),
         ("welke_maat|maattabel|afmetingen|maten|gewicht|materiaal|stof|ingrediënten|specificaties|capaciteit|voltage|accuduur|waterdicht|wasbaar|op_voorraad|leverbaar|beschikbaar|weer_op_voorraad|inbegrepen|meegeleverd|handleiding|verschil_tussen|welke_kleuren|hoeveel", ProductQuestion, 1.5),
         ("voor_ik_bestel|geïnteresseerd|wil_kopen|interesse_in", ProductQuestion, 1.5),

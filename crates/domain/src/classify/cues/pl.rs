@@ -94,6 +94,7 @@ pub(crate) const LEXICON: Lexicon = Lexicon {
         ("nie_to_co_zamówił*|nie_to_co_zamawiał*|nie_to_co_kupił*|nie_moje_zamówienie|pomylili|pomyliliście|zamieniony|zamienione", WrongItem, 3.0),
         ("pomyłka", WrongItem, 1.5),
         ("zamiast", WrongItem, 1.2),
+        ("~zamówił*|zamawiał*|kupił*|zapłacił* .. przyszedł|przyszła|przyszło|przyszły|dostał*|otrzymał*|przysłali|wysłali", WrongItem, 1.5),
         ("~zamówił*|zamawiał*|kupił*|zapłacił* .. a|ale .. przyszedł|przyszła|przyszło|dostał*|otrzymał*|przysłali|wysłali", WrongItem, 2.5),
 
         // Cancel.
@@ -118,6 +119,7 @@ pub(crate) const LEXICON: Lexicon = Lexicon {
         ("rozmiar", ProductQuestion, 1.0),
         ("przed_zakupem|zanim_kupię|zanim_zamówię|jestem_zainteresowan*|chcę_kupić", ProductQuestion, 1.5),
         ("pytanie|mam_pytanie|pytanie_o", ProductQuestion, 1.0),
+        ("czy", ProductQuestion, 0.8),
 
         // Invoice.
         ("faktur*", InvoiceRequest, 3.0),

@@ -27,7 +27,8 @@ pub(crate) const LEXICON: Lexicon = Lexicon {
         ("código_de_rastreio|código_de_rastreamento|número_de_rastreio|código_de_envio|link_de_rastreio|código_de_seguimento|número_de_seguimento", OrderStatus, 2.5),
         ("status|estado|situação .. pedido|encomenda|entrega|envio", OrderStatus, 2.5),
         ("!chegou|chegaram|chegado|enviado|enviada|despachado|despachada|postado|postada|entregue", OrderStatus, 1.5),
-        ("ainda_não|ainda_nao|até_agora|até_hoje|continua_sem|sigo_sem|ainda_sem|nada_ainda|ainda_nada|até_ao_momento", OrderStatus, 2.0),
+        ("ainda_não|ainda_nao|continua_sem|sigo_sem|ainda_sem|nada_ainda|ainda_nada", OrderStatus, 2.0),
+        ("até_agora|até_hoje|até_ao_momento", OrderStatus, 1.0),
         ("parado|parada|sem_movimentação|sem_atualização|não_atualiza|não_se_move|preso|retido|alfândega|fiscalização|taxado|em_trânsito|saiu_para_entrega|aguardando_retirada|em_rota", OrderStatus, 1.5),
         ("deveria|devia|era_para|previsão|prazo .. chegar|ter_chegado|entrega|entregue|chegado", OrderStatus, 2.0),
         ("prazo_de_entrega|previsão_de_entrega|data_de_entrega", OrderStatus, 1.5),
@@ -71,6 +72,7 @@ pub(crate) const LEXICON: Lexicon = Lexicon {
         ("!recebi|caiu|vi|chegou .. reembolso|dinheiro|estorno", RefundStatus, 2.5),
         ("!reembolso|estorno|dinheiro .. caiu|chegou|recebi|creditado", RefundStatus, 2.5),
         ("aguardando|esperando|espero|aguardo .. reembolso|estorno|dinheiro", RefundStatus, 3.0),
+        ("nada_do_reembolso|nada_de_reembolso|cadê_o_reembolso|sem_reembolso|nenhum_reembolso|nada_do_estorno|nada_do_dinheiro", RefundStatus, 2.5),
         ("!fizeram|feito|processaram|processado|realizaram|devolveram .. reembolso|estorno|dinheiro", RefundStatus, 2.5),
         ("prometeram|prometido|disseram|combinado .. reembolso|estorno|dinheiro", RefundStatus, 2.5),
         ("!reembolsado|reembolsada|estornado|estornada", RefundStatus, 2.5),
@@ -98,6 +100,7 @@ pub(crate) const LEXICON: Lexicon = Lexicon {
         ("me_mandaram|me_enviaram|enviaram|mandaram|veio|chegou|recebi .. outro|outra|errado|errada|diferente|trocado|trocada", WrongItem, 2.5),
         ("não_é_o_que_pedi|não_é_o_que_comprei|não_é_o_meu_pedido|não_condiz_com_o_pedido|veio_trocado|veio_trocada|trocaram", WrongItem, 3.0),
         ("em_vez_de|ao_invés_de|no_lugar_de", WrongItem, 1.2),
+        ("~pedi|comprei|encomendei|paguei|escolhi .. veio|chegou|recebi|mandaram|enviaram", WrongItem, 1.5),
         ("~pedi|comprei|encomendei|paguei .. mas|porém .. veio|chegou|recebi|mandaram|enviaram", WrongItem, 2.5),
 
         // Cancel.
@@ -121,6 +124,7 @@ pub(crate) const LEXICON: Lexicon = Lexicon {
         ("qual_tamanho|que_tamanho|tabela_de_medidas|tabela_de_tamanhos|medidas|dimensões|peso|material|tecido|composição|especificações|capacidade|voltagem|bivolt|autonomia|prova_d_água|impermeável|lavável|em_estoque|disponível|disponibilidade|tem_estoque|quando_volta|acompanha|vem_com|inclui|incluso|manual|instruções|diferença_entre|quais_cores|quantos", ProductQuestion, 1.5),
         ("antes_de_comprar|antes_de_pedir|tenho_interesse|estou_interessado|estou_interessada|quero_comprar|gostaria_de_comprar|pretendo_comprar", ProductQuestion, 1.5),
         ("uma_dúvida|dúvida|uma_pergunta|pergunta_sobre|saber_se", ProductQuestion, 1.0),
+        ("é_original|original|vem_com|acompanha|tem_na_cor|tem_no_tamanho|tem_em|tem_outras_cores|tem .. cor|tamanho|número|preto|branco", ProductQuestion, 1.5),
 
         // Invoice.
         ("nota_fiscal|nfe|nf_e|danfe|cupom_fiscal|fatura|factura|fatura_com_nif|segunda_via_da_nota", InvoiceRequest, 3.0),

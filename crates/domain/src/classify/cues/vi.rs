@@ -21,7 +21,8 @@ pub(crate) const LEXICON: Lexicon = Lexicon {
         ("khi_nào|bao_giờ|lúc_nào|mấy_ngày|bao_lâu .. giao|nhận|tới|đến|ship|gửi|về", OrderStatus, 2.5),
         ("mã_vận_đơn|mã_vận_chuyển|vận_đơn|mã_theo_dõi|theo_dõi_đơn|tra_cứu_đơn|kiểm_tra_đơn|tình_trạng_đơn|trạng_thái_đơn|mã_đơn_hàng|tracking", OrderStatus, 2.5),
         ("chưa .. nhận_được|nhận|giao|tới|đến|gửi|ship|thấy_hàng|về", OrderStatus, 2.0),
-        ("giao_chậm|chậm_quá|trễ|lâu_quá|lâu_vậy|sao_lâu|bị_delay|delay|đang_vận_chuyển|đang_giao|hải_quan|không_cập_nhật", OrderStatus, 1.5),
+        ("giao_chậm|chậm_quá|trễ|bị_delay|delay|đang_vận_chuyển|đang_giao|hải_quan|không_cập_nhật", OrderStatus, 1.5),
+        ("lâu_quá|lâu_vậy|sao_lâu", OrderStatus, 0.8),
         ("gửi_lại|giao_lại|ship_lại|chuyển_hoàn|hoàn_về_shop", OrderStatus, 2.0),
         ("đã_gửi_chưa|đã_giao_chưa|gửi_chưa|giao_chưa|ship_chưa|gửi_hàng_chưa|đã_ship_chưa", OrderStatus, 2.5),
         ("shipper|giao_hàng_nhanh|giao_hàng_tiết_kiệm|viettel_post|bưu_điện", OrderStatus, 0.6),
@@ -46,7 +47,8 @@ pub(crate) const LEXICON: Lexicon = Lexicon {
         ("không_thích|ko_thích|không_giống_hình|không_giống_ảnh|khác_hình|khác_ảnh|không_như_mô_tả|không_giống_mô_tả|đổi_ý", ReturnRequest, 1.5),
 
         // Where is the refund?
-        ("hoàn_tiền|tiền_hoàn|tiền .. khi_nào|bao_giờ|chưa|chưa_nhận|chưa_về|chưa_thấy|đâu_rồi|lâu_vậy|bao_lâu", RefundStatus, 2.5),
+        ("hoàn_tiền|tiền_hoàn|tiền .. khi_nào|bao_giờ|chưa|chưa_nhận|chưa_về|chưa_thấy|đâu_rồi|lâu_vậy|bao_lâu", RefundStatus, 3.0),
+        ("tiền|tiền_hoàn .. về", RefundStatus, 2.0),
         ("khi_nào|bao_giờ|bao_lâu .. hoàn_tiền|nhận_được_tiền|tiền_về|trả_tiền", RefundStatus, 2.5),
         ("chưa_nhận_được_tiền|chưa_thấy_tiền|chưa_được_hoàn_tiền|chưa_hoàn_tiền|tiền_chưa_về|chưa_nhận_tiền", RefundStatus, 3.0),
         ("đã_trả_hàng|đã_gửi_trả|đã_hoàn_hàng|shop_đã_nhận_hàng_hoàn", RefundStatus, 1.5),
@@ -82,6 +84,8 @@ pub(crate) const LEXICON: Lexicon = Lexicon {
         ("cách_dùng|cách_sử_dụng|hướng_dẫn_sử_dụng|cách_cài|cách_kết_nối|cách_sạc|làm_sao_để|làm_thế_nào|cách_lắp", ProductQuestion, 2.0),
         ("kích_thước|size_nào|bảng_size|cân_nặng|chất_liệu|thành_phần|thông_số|dung_lượng|điện_áp|chống_nước|còn_hàng|có_sẵn|hết_hàng|bao_gồm|có_kèm|khác_nhau|màu_nào|mấy_màu", ProductQuestion, 1.5),
         ("cho_mình_hỏi|cho_em_hỏi|cho_hỏi|xin_hỏi|hỏi_chút|tư_vấn|muốn_mua", ProductQuestion, 0.8),
+        ("có .. không|ko|k|hông|hok", ProductQuestion, 1.0),
+        ("còn|có .. size|màu|mẫu", ProductQuestion, 1.5),
 
         // Invoice.
         ("hóa_đơn|hoá_đơn|hóa_đơn_đỏ|hóa_đơn_vat|xuất_hóa_đơn|mã_số_thuế|biên_lai|phiếu_thu", InvoiceRequest, 3.0),
