@@ -22,8 +22,8 @@ fn holdout_set_floors() {
     );
     let report = evaluate(&cases);
     println!("{report}");
-    // Measured when the set was added (2026-11-24): intent 81.1 %, sentiment 87.6 %,
-    // escalate precision 97.5 % / recall 95.1 %, language 99.1 %.
+    // Measured at the end of the session that added it: intent 80.4 %, sentiment 88.5 %,
+    // escalate precision 97.5 % / recall 95.1 %, language 99.4 %.
     assert!(report.intent.rate() >= 0.75, "intent accuracy\n{report}");
     assert!(
         report.sentiment.rate() >= 0.80,
