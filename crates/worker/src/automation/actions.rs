@@ -22,15 +22,49 @@ pub struct RunContext<'a> {
     pub cause: &'a str,
     pub event: &'a str,
     pub shop_name: &'a str,
-    pub portal_url: Option<&'a str>,
-    /// The shop's public pages (`…/p/{slug}`): help center, returns status.
-    pub site: Option<&'a str>,
-    /// The app's public address and the shop's slug, for links to its help-center articles.
-    pub public_url: Option<&'a str>,
-    pub shop_slug: &'a str,
-    /// The shop's help center, for `{{portal.help_center_url}}`.
-    pub help_url: Option<&'a str>,
+    /// The shop's public pages, when the app's public address is known.
+    pub links: Option<PublicLinks<'a>>,
     pub now: DateTime<Utc>,
+}
+
+/// Addresses of a shop's public pages (`{public_url}/p/{slug}/…`), for replies and bot answers.
+#[derive(Clone, Copy, Debug)]
+pub struct PublicLinks<'a> {
+    base: &'a str,
+    slug: &'a str,
+}
+
+impl<'a> PublicLinks<'a> {
+    pub fn new(public_url: &'a str, slug: &'a str) -> Self {
+        PublicLinks {
+            base: public_url.trim_end_matches('/'),
+            slug,
+        }
+    }
+
+    /// `…/p/{slug}`: the returns portal and its status page live below it.
+    pub fn site(&self) -> String {
+        format!("{}/p/{}", self.base, self.slug)
+    }
+
+    /// The returns portal, for `{{portal.return_url}}`.
+    pub fn returns(&self) -> String {
+        format!("{}/returns", self.site())
+    }
+
+    /// The help center, for `{{portal.help_center_url}}`.
+    pub fn help_center(&self) -> String {
+        aftersail_domain::kb::help_center_url(self.base, self.slug, None)
+    }
+
+    /// A help-center article in one language.
+    pub fn article(&self, slug: &str, locale: &str) -> String {
+        format!(
+            "{}{}",
+            self.base,
+            aftersail_domain::kb::article_path(self.slug, slug, locale)
+        )
+    }
 }
 
 /// What the actions did (`done`) and what failed (`errors`).
@@ -189,7 +223,9 @@ async fn reply(
         .or_else(|| t.language.clone())
         .or_else(|| t.customer_language.clone());
     let body = templates::pick_body(&tpl.bodies, language.as_deref(), &tpl.body);
-    let values = TemplateValues::of(t, ctx.shop_name, ctx.portal_url, ctx.help_url);
+    let portal_url = ctx.links.map(|l| l.returns());
+    let help_url = ctx.links.map(|l| l.help_center());
+    let values = TemplateValues::of(t, ctx.shop_name, portal_url.as_deref(), help_url.as_deref());
     let rendered = templates::render(body, |name| values.get(name));
     if !rendered.missing.is_empty() {
         return Ok(Err(format!(

@@ -58,9 +58,9 @@ pub async fn answer(
         tracking_url: tracking_url.as_deref(),
         delivered_on: delivered_on.as_deref(),
     });
-    let portal_url = ctx.portal_url.map(|url| {
+    let portal_url = ctx.links.map(|links| {
         bot::portal_link(
-            url,
+            &links.returns(),
             t.order_number.as_deref(),
             t.customer_email.as_deref(),
             lang,
@@ -78,9 +78,9 @@ pub async fn answer(
             f.refund_currency.as_deref()?,
         ))
     });
-    let status_url = match (&facts, ctx.site) {
-        (Some(f), Some(site)) => Some(bot::status_link(
-            site,
+    let status_url = match (&facts, ctx.links) {
+        (Some(f), Some(links)) => Some(bot::status_link(
+            &links.site(),
             &f.code,
             f.buyer_email.as_deref().or(t.customer_email.as_deref()),
             lang,
@@ -207,7 +207,7 @@ async fn best_article(
     language: Option<&str>,
     text: &str,
 ) -> anyhow::Result<Option<Article>> {
-    let Some(base) = ctx.public_url else {
+    let Some(links) = ctx.links else {
         return Ok(None);
     };
     let Some(hit) = kb::best_match(tx, language, text).await? else {
@@ -215,11 +215,7 @@ async fn best_article(
     };
     Ok(Some(Article {
         id: hit.article_id,
-        url: format!(
-            "{}{}",
-            base.trim_end_matches('/'),
-            aftersail_domain::kb::article_path(ctx.shop_slug, &hit.slug, &hit.locale)
-        ),
+        url: links.article(&hit.slug, &hit.locale),
         title: hit.title,
         score: hit.score,
     }))

@@ -107,12 +107,9 @@ pub async fn run(pool: PgPool, settings: Settings, lease: Duration, token: Cance
 struct Shop {
     name: String,
     holiday_mode: bool,
-    /// The shop's public pages (`{public_url}/p/{slug}`), when the public address is known.
-    site: Option<String>,
+    /// The app's public address (for the shop's public pages) and the shop's slug.
     public_url: Option<String>,
     slug: String,
-    portal_url: Option<String>,
-    help_url: Option<String>,
     hours: Option<Clock>,
 }
 
@@ -127,19 +124,9 @@ async fn shop(tx: &mut TenantTx, settings: &Settings) -> anyhow::Result<Shop> {
         .ok(),
         None => None,
     };
-    let site = settings
-        .public_url
-        .as_deref()
-        .map(|base| format!("{}/p/{}", base.trim_end_matches('/'), s.slug));
     Ok(Shop {
-        portal_url: site.as_ref().map(|site| format!("{site}/returns")),
-        site,
-        slug: s.slug.clone(),
         public_url: settings.public_url.clone(),
-        help_url: settings
-            .public_url
-            .as_deref()
-            .map(|base| aftersail_domain::kb::help_center_url(base, &s.slug, None)),
+        slug: s.slug,
         name: s.name,
         holiday_mode: s.holiday_mode,
         hours,
@@ -437,11 +424,10 @@ async fn run_rule(
         cause,
         event,
         shop_name: &shop.name,
-        portal_url: shop.portal_url.as_deref(),
-        site: shop.site.as_deref(),
-        public_url: shop.public_url.as_deref(),
-        shop_slug: &shop.slug,
-        help_url: shop.help_url.as_deref(),
+        links: shop
+            .public_url
+            .as_deref()
+            .map(|base| actions::PublicLinks::new(base, &shop.slug)),
         now,
     };
     let done = actions::execute(tx, &ctx, &def.actions, &ticket, run.message.as_ref()).await?;
