@@ -1136,6 +1136,30 @@ strings! {
     sla_event_breach: "breach", "超时";
     ticket_rule_runs: "Rule runs", "规则运行";
     history_rule: "Rule “{}”", "规则“{}”";
+    // Public REST API (Settings → API)
+    settings_api: "API", "API";
+    api_lead: "Tokens let other systems use this shop's REST API (/api/v1). Each token has scopes, an optional expiry and a rate limit per minute. Description:", "令牌让其他系统使用本店铺的 REST API（/api/v1）。每个令牌有权限范围、可选的有效期和每分钟请求上限。接口说明：";
+    api_tokens_none: "No API tokens yet.", "还没有 API 令牌。";
+    api_new: "New token", "新建令牌";
+    api_name: "Name", "名称";
+    api_scopes: "Scopes", "权限范围";
+    api_expires_days: "Expires after (days; empty: never)", "有效天数（留空：永不过期）";
+    api_rate_limit: "Requests per minute", "每分钟请求数";
+    api_create: "Create token", "创建令牌";
+    api_created: "Copy this token now: it is shown only once.", "请立即复制此令牌：它只显示这一次。";
+    api_col_token: "Token", "令牌";
+    api_col_created: "Created", "创建时间";
+    api_col_expires: "Expires", "过期时间";
+    api_col_last_used: "Last used", "最近使用";
+    api_never: "never", "从不";
+    api_revoke: "Revoke", "吊销";
+    api_revoked: "revoked", "已吊销";
+    api_expired: "expired", "已过期";
+    api_token_revoked: "Token revoked.", "令牌已吊销。";
+    api_err_name: "1–100 characters.", "1–100 个字符。";
+    api_err_scopes: "Choose at least one scope.", "请至少选择一个权限范围。";
+    api_err_expires: "A whole number of days from 1 to 3650.", "请输入 1 到 3650 之间的整数天数。";
+    api_err_rate_limit: "A whole number from 10 to 10000.", "请输入 10 到 10000 之间的整数。";
     // NEW-STRINGS
 }
 

@@ -1,6 +1,8 @@
 //! Integration tests: the real app against real PostgreSQL, driven over HTTP.
 
 mod accounts;
+mod api_contract;
+mod api_v1;
 mod attachments;
 mod automation;
 mod automation_settings;
