@@ -158,8 +158,11 @@ async fn token_lifecycle_revocation_expiry_and_only_the_hash_stored() {
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert_eq!(r.body["data"], json!([]));
     assert!(r.headers.contains_key("ratelimit-limit"));
-    let used: i64 =
-        scalar_i64(&app, "SELECT count(*) FROM api_tokens WHERE last_used_at IS NOT NULL").await;
+    let used: i64 = scalar_i64(
+        &app,
+        "SELECT count(*) FROM api_tokens WHERE last_used_at IS NOT NULL",
+    )
+    .await;
     assert_eq!(used, 1, "last use recorded");
 
     // No token, a wrong one, a wrong scheme: 401 JSON.
@@ -176,9 +179,7 @@ async fn token_lifecycle_revocation_expiry_and_only_the_hash_stored() {
         .fetch_one(&app.admin)
         .await
         .unwrap();
-    let r = owner
-        .post(&format!("/settings/api/{id}/revoke"), &[])
-        .await;
+    let r = owner.post(&format!("/settings/api/{id}/revoke"), &[]).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let r = api.get("/tickets").await;
     assert_eq!(r.status, StatusCode::UNAUTHORIZED);
@@ -188,10 +189,12 @@ async fn token_lifecycle_revocation_expiry_and_only_the_hash_stored() {
     let expiring = create_token(&owner, "Short lived", &["tickets:read"]).await;
     let api = Api::new(&app, &expiring);
     assert_eq!(api.get("/tickets").await.status, StatusCode::OK);
-    sqlx::query("UPDATE api_tokens SET expires_at = now() - interval '1 minute' WHERE name = 'Short lived'")
-        .execute(&app.admin)
-        .await
-        .unwrap();
+    sqlx::query(
+        "UPDATE api_tokens SET expires_at = now() - interval '1 minute' WHERE name = 'Short lived'",
+    )
+    .execute(&app.admin)
+    .await
+    .unwrap();
     assert_eq!(api.get("/tickets").await.status, StatusCode::UNAUTHORIZED);
 
     let audited: Vec<String> = sqlx::query_scalar(
@@ -202,7 +205,11 @@ async fn token_lifecycle_revocation_expiry_and_only_the_hash_stored() {
     .unwrap();
     assert_eq!(
         audited,
-        vec!["api_token.created", "api_token.revoked", "api_token.created"]
+        vec![
+            "api_token.created",
+            "api_token.revoked",
+            "api_token.created"
+        ]
     );
 }
 
@@ -272,16 +279,28 @@ async fn a_ticket_created_through_the_api_is_in_the_inbox_once() {
     assert!(inbox.contains("Where is my parcel?"));
     assert!(inbox.contains("Bea Buyer"));
     assert_eq!(
-        scalar_i64(&app, "SELECT count(*) FROM tickets WHERE subject = 'Where is my parcel?'").await,
+        scalar_i64(
+            &app,
+            "SELECT count(*) FROM tickets WHERE subject = 'Where is my parcel?'"
+        )
+        .await,
         1
     );
     assert_eq!(
-        scalar_i64(&app, "SELECT count(*) FROM messages WHERE kind = 'inbound' AND intent IS NOT NULL").await,
+        scalar_i64(
+            &app,
+            "SELECT count(*) FROM messages WHERE kind = 'inbound' AND intent IS NOT NULL"
+        )
+        .await,
         1,
         "one inbound message, triaged"
     );
     assert_eq!(
-        scalar_i64(&app, "SELECT count(*) FROM customers WHERE email = 'buyer@example.com'").await,
+        scalar_i64(
+            &app,
+            "SELECT count(*) FROM customers WHERE email = 'buyer@example.com'"
+        )
+        .await,
         1
     );
     let thread = api.get(&format!("/tickets/{number}/messages")).await;
@@ -301,7 +320,10 @@ async fn a_ticket_created_through_the_api_is_in_the_inbox_once() {
     assert!(r.body["error"]["fields"]["customer.email"].is_string());
     assert!(r.body["error"]["fields"]["subject"].is_string());
     let r = api
-        .post("/tickets", json!({"customer": {"email": 5}, "subject": "s", "message": "m"}))
+        .post(
+            "/tickets",
+            json!({"customer": {"email": 5}, "subject": "s", "message": "m"}),
+        )
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     let r = api
@@ -324,7 +346,10 @@ async fn a_ticket_created_through_the_api_is_in_the_inbox_once() {
         .post(format!("{}/api/v1/tickets", app.address))
         .bearer_auth(&api.token)
         .header("content-type", "application/json")
-        .body(format!("{{\"subject\": \"{}\"}}", "x".repeat(2 * 1024 * 1024)))
+        .body(format!(
+            "{{\"subject\": \"{}\"}}",
+            "x".repeat(2 * 1024 * 1024)
+        ))
         .send()
         .await
         .unwrap();
@@ -363,23 +388,38 @@ async fn patch_changes_the_ticket_and_records_history() {
     let kinds: Vec<&str> = events.iter().map(|e| e.0.as_str()).collect();
     assert_eq!(
         kinds,
-        vec!["assignee", "priority", "status", "tag_added", "tag_added", "type"]
+        vec![
+            "assignee",
+            "priority",
+            "status",
+            "tag_added",
+            "tag_added",
+            "type"
+        ]
     );
     assert!(events.iter().all(|e| e.2 == Some(owner_id)));
     let page = owner.page(&format!("/tickets/{number}")).await;
     assert!(page.contains("late-delivery"));
 
     let r = api
-        .patch(&format!("/tickets/{number}"), json!({"status": "gone", "tags": ["a/b"]}))
+        .patch(
+            &format!("/tickets/{number}"),
+            json!({"status": "gone", "tags": ["a/b"]}),
+        )
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body["error"]["fields"]["status"].is_string());
     assert!(r.body["error"]["fields"]["tags"].is_string());
     let r = api
-        .patch(&format!("/tickets/{number}"), json!({"assignee": "nobody@else.test"}))
+        .patch(
+            &format!("/tickets/{number}"),
+            json!({"assignee": "nobody@else.test"}),
+        )
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    let r = api.patch(&format!("/tickets/{number}"), json!({"colour": "red"})).await;
+    let r = api
+        .patch(&format!("/tickets/{number}"), json!({"colour": "red"}))
+        .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
 }
 
@@ -392,18 +432,21 @@ async fn a_reply_lands_in_the_outbox_and_a_note_does_not() {
     let api = Api::new(&app, &create_token(&owner, "Bot", ALL_SCOPES).await);
     let number: i64 = scalar_i64(&app, "SELECT number FROM tickets").await;
     let path = format!("/tickets/{number}/messages");
-    let body = json!({"body": "Your parcel left today.", "idempotency_key": "reply-key-0000000001"});
+    let body =
+        json!({"body": "Your parcel left today.", "idempotency_key": "reply-key-0000000001"});
     let r = api.post(&path, body.clone()).await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     assert_eq!(r.body["kind"], "outbound");
     assert_eq!(r.body["author_name"], "Owner Person");
     assert_eq!(r.body["delivery_state"], "queued");
     let id: uuid::Uuid = r.body["id"].as_str().unwrap().parse().unwrap();
-    let queued: i64 = sqlx::query_scalar("SELECT count(*) FROM outbox WHERE message_id = $1 AND state = 'queued'")
-        .bind(id)
-        .fetch_one(&app.admin)
-        .await
-        .unwrap();
+    let queued: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM outbox WHERE message_id = $1 AND state = 'queued'",
+    )
+    .bind(id)
+    .fetch_one(&app.admin)
+    .await
+    .unwrap();
     assert_eq!(queued, 1);
     // The same key again sends nothing twice.
     let again = api.post(&path, body).await;
@@ -411,13 +454,18 @@ async fn a_reply_lands_in_the_outbox_and_a_note_does_not() {
     assert_eq!(scalar_i64(&app, "SELECT count(*) FROM outbox").await, 1);
 
     let r = api
-        .post(&path, json!({"body": "Customer called, calm now.", "internal": true}))
+        .post(
+            &path,
+            json!({"body": "Customer called, calm now.", "internal": true}),
+        )
         .await;
     assert_eq!(r.status, StatusCode::CREATED);
     assert_eq!(r.body["kind"], "note");
     assert_eq!(scalar_i64(&app, "SELECT count(*) FROM outbox").await, 1);
     let page = owner.page(&format!("/tickets/{number}")).await;
-    assert!(page.contains("Your parcel left today.") && page.contains("Customer called, calm now."));
+    assert!(
+        page.contains("Your parcel left today.") && page.contains("Customer called, calm now.")
+    );
     let r = api.post(&path, json!({"body": "   "})).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body["error"]["fields"]["body"].is_string());
@@ -436,7 +484,13 @@ async fn pagination_is_stable_while_tickets_arrive() {
     loop {
         let r = api.get(&path).await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-        seen.extend(r.body["data"].as_array().unwrap().iter().map(|t| t["number"].as_i64().unwrap()));
+        seen.extend(
+            r.body["data"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|t| t["number"].as_i64().unwrap()),
+        );
         pages += 1;
         if pages == 1 {
             // New tickets arrive while the client pages.
@@ -485,7 +539,9 @@ async fn pagination_is_stable_while_tickets_arrive() {
     // Customers and messages page by their own keys too.
     let r = api.get("/customers?limit=20").await;
     let cursor = r.body["next_cursor"].as_str().unwrap().to_owned();
-    let rest = api.get(&format!("/customers?limit=20&cursor={cursor}")).await;
+    let rest = api
+        .get(&format!("/customers?limit=20&cursor={cursor}"))
+        .await;
     assert_eq!(
         r.body["data"].as_array().unwrap().len() + rest.body["data"].as_array().unwrap().len(),
         26
@@ -556,7 +612,12 @@ async fn another_shops_ids_are_404_on_every_route() {
     ];
     for path in &reads {
         let mine = api_a.get(path).await;
-        assert_eq!(mine.status, StatusCode::OK, "A reads its own {path}: {}", mine.body);
+        assert_eq!(
+            mine.status,
+            StatusCode::OK,
+            "A reads its own {path}: {}",
+            mine.body
+        );
         let theirs = api_b.get(path).await;
         assert_eq!(theirs.status, StatusCode::NOT_FOUND, "B reads A's {path}");
         assert_eq!(theirs.code(), "not_found");
@@ -566,15 +627,28 @@ async fn another_shops_ids_are_404_on_every_route() {
         .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
     let r = api_b
-        .post(&format!("/tickets/{number}/messages"), json!({"body": "hi"}))
+        .post(
+            &format!("/tickets/{number}/messages"),
+            json!({"body": "hi"}),
+        )
         .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
     let r = api_b
-        .post(&format!("/tickets/{number}/messages"), json!({"body": "hi", "internal": true}))
+        .post(
+            &format!("/tickets/{number}/messages"),
+            json!({"body": "hi", "internal": true}),
+        )
         .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
     // B's lists show nothing of A's.
-    for path in ["/tickets", "/customers", "/orders", "/rmas", "/refunds", "/kb/articles"] {
+    for path in [
+        "/tickets",
+        "/customers",
+        "/orders",
+        "/rmas",
+        "/refunds",
+        "/kb/articles",
+    ] {
         let r = api_b.get(path).await;
         assert_eq!(r.body["data"], json!([]), "{path}");
         let r = api_a.get(path).await;
@@ -583,18 +657,24 @@ async fn another_shops_ids_are_404_on_every_route() {
     // A's order in the list carries its items and tracking.
     let r = api_a.get(&format!("/orders/{order}")).await;
     assert_eq!(r.body["items"][0]["sku"], "SKU-1");
-    assert_eq!(r.body["items"][0]["unit_price"], json!({"amount_minor": 2500, "currency": "EUR"}));
+    assert_eq!(
+        r.body["items"][0]["unit_price"],
+        json!({"amount_minor": 2500, "currency": "EUR"})
+    );
     assert_eq!(r.body["tracking"]["number"], "TRACK123");
     // A's ticket is untouched and B cannot revoke A's token.
     assert_eq!(
         scalar_i64(&app, "SELECT count(*) FROM tickets WHERE status = 'closed'").await,
         0
     );
-    let token_id: uuid::Uuid = sqlx::query_scalar("SELECT id FROM api_tokens WHERE name = 'A token'")
-        .fetch_one(&app.admin)
-        .await
-        .unwrap();
-    let r = b.post(&format!("/settings/api/{token_id}/revoke"), &[]).await;
+    let token_id: uuid::Uuid =
+        sqlx::query_scalar("SELECT id FROM api_tokens WHERE name = 'A token'")
+            .fetch_one(&app.admin)
+            .await
+            .unwrap();
+    let r = b
+        .post(&format!("/settings/api/{token_id}/revoke"), &[])
+        .await;
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
     assert_eq!(api_a.get("/tickets").await.status, StatusCode::OK);
 }
@@ -604,14 +684,23 @@ async fn agents_cannot_open_settings_api() {
     let app = spawn_app().await;
     let owner = app.shop("Agent Shop", "owner@agent.test").await;
     let agent = app.member(&owner, "agent@agent.test", "agent").await;
-    assert_eq!(agent.get("/settings/api").await.status(), StatusCode::FORBIDDEN);
+    assert_eq!(
+        agent.get("/settings/api").await.status(),
+        StatusCode::FORBIDDEN
+    );
     let r = agent
-        .post("/settings/api", &[("name", "Mine"), ("scopes", "tickets:read")])
+        .post(
+            "/settings/api",
+            &[("name", "Mine"), ("scopes", "tickets:read")],
+        )
         .await;
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
     assert_eq!(scalar_i64(&app, "SELECT count(*) FROM api_tokens").await, 0);
     assert!(!owner.page("/settings/profile").await.is_empty());
-    assert!(!agent.page("/settings/profile").await.contains("/settings/api\""));
+    assert!(!agent
+        .page("/settings/profile")
+        .await
+        .contains("/settings/api\""));
 }
 
 #[tokio::test]
@@ -623,7 +712,12 @@ async fn the_openapi_document_is_public_and_names_every_route() {
     assert_eq!(r.status(), StatusCode::OK);
     let doc: Value = r.json().await.unwrap();
     assert_eq!(doc["openapi"], "3.1.0");
-    let paths: Vec<&str> = doc["paths"].as_object().unwrap().keys().map(String::as_str).collect();
+    let paths: Vec<&str> = doc["paths"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
     for p in [
         "/tickets",
         "/tickets/{number}",
@@ -641,5 +735,8 @@ async fn the_openapi_document_is_public_and_names_every_route() {
     ] {
         assert!(paths.contains(&p), "{p}");
     }
-    assert_eq!(doc["components"]["securitySchemes"]["bearer"]["scheme"], "bearer");
+    assert_eq!(
+        doc["components"]["securitySchemes"]["bearer"]["scheme"],
+        "bearer"
+    );
 }

@@ -85,7 +85,9 @@ pub struct ApiLayer {
 fn bearer(headers: &HeaderMap) -> ApiResult<&str> {
     let value = headers
         .get(header::AUTHORIZATION)
-        .ok_or(ApiError::Unauthorized("missing Authorization: Bearer token"))?
+        .ok_or(ApiError::Unauthorized(
+            "missing Authorization: Bearer token",
+        ))?
         .to_str()
         .map_err(|_| ApiError::Unauthorized("malformed Authorization header"))?;
     let (scheme, token) = value
@@ -176,7 +178,9 @@ impl FromRequestParts<AppState> for ApiToken {
             .extensions
             .get::<Resolved>()
             .cloned()
-            .ok_or(ApiError::Unauthorized("missing Authorization: Bearer token"))?;
+            .ok_or(ApiError::Unauthorized(
+                "missing Authorization: Bearer token",
+            ))?;
         let mut tx = TenantTx::begin(&state.pool, tenant_id).await?;
         api_tokens::touch(&mut tx, id).await?;
         Ok(ApiToken {

@@ -72,10 +72,8 @@ impl IntoResponse for ApiError {
         };
         let mut error = json!({ "code": code, "message": message });
         if let ApiError::Unprocessable(fields) = &self {
-            let map: serde_json::Map<String, serde_json::Value> = fields
-                .iter()
-                .map(|(f, m)| (f.clone(), json!(m)))
-                .collect();
+            let map: serde_json::Map<String, serde_json::Value> =
+                fields.iter().map(|(f, m)| (f.clone(), json!(m))).collect();
             error["fields"] = serde_json::Value::Object(map);
         }
         let mut response = (status, axum::Json(json!({ "error": error }))).into_response();
@@ -111,7 +109,9 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
                 let field = field_of(&detail).unwrap_or("body");
                 Err(ApiError::Unprocessable(vec![(field.to_owned(), detail)]))
             }
-            Err(JsonRejection::BytesRejection(e)) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+            Err(JsonRejection::BytesRejection(e))
+                if e.status() == StatusCode::PAYLOAD_TOO_LARGE =>
+            {
                 Err(ApiError::TooLarge)
             }
             Err(JsonRejection::MissingJsonContentType(_)) => Err(ApiError::BadRequest(

@@ -87,8 +87,16 @@ mod tests {
         assert_eq!(refused.remaining, 0);
         assert_eq!(refused.retry_after_secs, 12);
         // One interval (60 s / 5) later one more fits.
-        assert!(limiter.check(token, 5, start + Duration::from_secs(12)).allowed);
+        assert!(
+            limiter
+                .check(token, 5, start + Duration::from_secs(12))
+                .allowed
+        );
         // Another token is not affected.
-        assert!(limiter.check(ApiTokenId(uuid::Uuid::now_v7()), 5, start).allowed);
+        assert!(
+            limiter
+                .check(ApiTokenId(uuid::Uuid::now_v7()), 5, start)
+                .allowed
+        );
     }
 }

@@ -190,15 +190,15 @@ async fn resolve_channel(
         .ok_or_else(|| invalid("channel", "not a channel of this shop (or \"api\")"))
 }
 
-async fn create(
-    mut api: ApiToken,
-    ApiJson(body): ApiJson<NewTicketBody>,
-) -> ApiResult<Response> {
+async fn create(mut api: ApiToken, ApiJson(body): ApiJson<NewTicketBody>) -> ApiResult<Response> {
     api.require(Scope::TicketsWrite)?;
     let mut problems = Vec::new();
     let email = normalize_email(&body.customer.email);
     if email.is_none() {
-        problems.push(("customer.email".to_owned(), "not an email address".to_owned()));
+        problems.push((
+            "customer.email".to_owned(),
+            "not an email address".to_owned(),
+        ));
     }
     let name = match body.customer.name.as_deref().map(str::trim) {
         None | Some("") => None,
@@ -214,8 +214,7 @@ async fn create(
         }
     };
     let subject = body.subject.trim();
-    if let Err(ApiError::Unprocessable(mut p)) = check_text("subject", subject, MAX_SUBJECT_CHARS)
-    {
+    if let Err(ApiError::Unprocessable(mut p)) = check_text("subject", subject, MAX_SUBJECT_CHARS) {
         problems.append(&mut p);
     } else if subject.is_empty() {
         problems.push(("subject".to_owned(), "must not be empty".to_owned()));
@@ -415,7 +414,10 @@ async fn update(
     let new_tags = match &body.tags {
         None => None,
         Some(list) if list.iter().any(|t| t.contains([',', '，', '、'])) => {
-            field_error("tags", "a tag has characters other than letters, digits, - and _");
+            field_error(
+                "tags",
+                "a tag has characters other than letters, digits, - and _",
+            );
             None
         }
         Some(list) => match tags::parse_list(&list.join(",")) {
@@ -444,7 +446,10 @@ async fn update(
         Some(Some(who)) => Some(Some(assignee(tx, who).await?)),
     };
     let actor = Some(api.user);
-    let status = status.flatten().map(Status::as_str).unwrap_or(&ticket.status);
+    let status = status
+        .flatten()
+        .map(Status::as_str)
+        .unwrap_or(&ticket.status);
     let priority_now = new_priority
         .flatten()
         .map(Priority::as_str)
@@ -456,7 +461,11 @@ async fn update(
     tickets::set_properties(tx, ticket.id, status, priority_now, kind_now).await?;
     let changes = [
         ("status", Some(ticket.status.as_str()), Some(status)),
-        ("priority", Some(ticket.priority.as_str()), Some(priority_now)),
+        (
+            "priority",
+            Some(ticket.priority.as_str()),
+            Some(priority_now),
+        ),
         ("type", ticket.kind.as_deref(), kind_now),
     ];
     for (field, from, to) in changes {
@@ -473,8 +482,15 @@ async fn update(
             };
             tickets::assign(tx, ticket.id, new_id, ticket.team_id).await?;
             let new_name = new.as_ref().map(|(_, name)| name.as_str());
-            ticket_events::record(tx, ticket.id, actor, "assignee", old_name.as_deref(), new_name)
-                .await?;
+            ticket_events::record(
+                tx,
+                ticket.id,
+                actor,
+                "assignee",
+                old_name.as_deref(),
+                new_name,
+            )
+            .await?;
         }
     }
     if let Some(new) = new_tags {
@@ -520,7 +536,10 @@ impl std::str::FromStr for MessageKey {
     fn from_str(s: &str) -> Result<Self, ()> {
         let (at, id) = s.split_once('|').ok_or(())?;
         let at = DateTime::parse_from_rfc3339(at).map_err(|_| ())?;
-        Ok(MessageKey(at.with_timezone(&Utc), id.parse().map_err(|_| ())?))
+        Ok(MessageKey(
+            at.with_timezone(&Utc),
+            id.parse().map_err(|_| ())?,
+        ))
     }
 }
 

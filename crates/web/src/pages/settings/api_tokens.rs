@@ -91,8 +91,8 @@ async fn list(
     Query(q): Query<NoticeQuery>,
 ) -> AppResult<Response> {
     user.require_admin()?;
-    let notice = (q.notice.as_deref() == Some("api_token_revoked"))
-        .then_some(user.t().api_token_revoked);
+    let notice =
+        (q.notice.as_deref() == Some("api_token_revoked")).then_some(user.t().api_token_revoked);
     let shell = Shell::new(&user, "settings").with_notice(notice);
     Ok(render(&page(&state, &user, shell).await?)?.into_response())
 }
