@@ -1137,7 +1137,7 @@ strings! {
     ticket_rule_runs: "Rule runs", "规则运行";
     history_rule: "Rule “{}”", "规则“{}”";
     // Public REST API (Settings → API)
-    settings_api: "API", "API";
+    settings_api: "API", "API 接口";
     api_lead: "Tokens let other systems use this shop's REST API (/api/v1). Each token has scopes, an optional expiry and a rate limit per minute. Description:", "令牌让其他系统使用本店铺的 REST API（/api/v1）。每个令牌有权限范围、可选的有效期和每分钟请求上限。接口说明：";
     api_tokens_none: "No API tokens yet.", "还没有 API 令牌。";
     api_new: "New token", "新建令牌";
