@@ -733,3 +733,13 @@ pub async fn page(
     .fetch_all(tx.conn())
     .await
 }
+
+/// The shop number of a ticket (`None`: no such ticket here).
+pub async fn number_of(tx: &mut TenantTx, id: TicketId) -> Result<Option<i64>, Error> {
+    let tenant = tx.tenant();
+    sqlx::query_scalar("SELECT number FROM tickets WHERE tenant_id = $1 AND id = $2")
+        .bind(tenant)
+        .bind(id)
+        .fetch_optional(tx.conn())
+        .await
+}

@@ -151,6 +151,11 @@ async fn token_lifecycle_revocation_expiry_and_only_the_hash_stored() {
     assert_eq!(stored, 0, "the secret itself is stored nowhere");
     let page = owner.page("/settings/api").await;
     assert!(!page.contains(&secret), "shown once only");
+    assert_eq!(
+        page.matches(r#"method="post""#).count(),
+        page.matches(r#"name="_csrf""#).count(),
+        "every form carries the CSRF token"
+    );
     assert!(page.contains("Zapier") && page.contains(&prefix));
 
     let api = Api::new(&app, &secret);
@@ -309,6 +314,23 @@ async fn a_ticket_created_through_the_api_is_in_the_inbox_once() {
     let same = api.get(&format!("/tickets/{number}")).await;
     assert_eq!(same.body["subject"], "Where is my parcel?");
 
+    // A retried create with an idempotency key stores the ticket once.
+    let keyed = json!({"customer": {"email": "kim@example.com"}, "subject": "Broken zip",
+                       "message": "The zip of my tent broke.", "idempotency_key": "shop-form-00000042"});
+    let first = api.post("/tickets", keyed.clone()).await;
+    assert_eq!(first.status, StatusCode::CREATED, "{}", first.body);
+    let retry = api.post("/tickets", keyed).await;
+    assert_eq!(retry.status, StatusCode::OK);
+    assert_eq!(retry.body["number"], first.body["number"]);
+    assert_eq!(
+        scalar_i64(
+            &app,
+            "SELECT count(*) FROM tickets WHERE subject = 'Broken zip'"
+        )
+        .await,
+        1
+    );
+
     // Bad input: 4xx naming the fields, nothing stored.
     let r = api
         .post(
@@ -354,7 +376,7 @@ async fn a_ticket_created_through_the_api_is_in_the_inbox_once() {
         .await
         .unwrap();
     assert_eq!(huge.status(), StatusCode::PAYLOAD_TOO_LARGE);
-    assert_eq!(scalar_i64(&app, "SELECT count(*) FROM tickets").await, 1);
+    assert_eq!(scalar_i64(&app, "SELECT count(*) FROM tickets").await, 2);
 }
 
 #[tokio::test]

@@ -85,7 +85,7 @@ fn responses(ok_status: &str, ok_description: &str, ok_schema: Value, conflict: 
     if conflict {
         r.insert(
             "409".to_owned(),
-            error_response("A reply with this idempotency key exists"),
+            error_response("This idempotency key was used already (or is in use)"),
         );
     }
     r.insert(
@@ -310,6 +310,8 @@ pub fn spec() -> Value {
                 },
                 "subject": { "type": "string", "minLength": 1, "maxLength": 500 },
                 "message": { "type": "string", "minLength": 1, "maxLength": 50000 },
+                "idempotency_key": { "type": "string", "minLength": 16, "maxLength": 100,
+                                     "description": "A retry with the same key answers 200 with the ticket the first request created" },
             },
         },
         "TicketChanges": {
@@ -360,10 +362,15 @@ pub fn spec() -> Value {
         "operationId": "createTicket",
         "summary": "Create a ticket with the buyer's first message (scope tickets:write)",
         "requestBody": body("NewTicket"),
-        "responses": responses("201", "Created; Location names it", schema("Ticket"), false),
+        "responses": responses("201", "Created; Location names it", schema("Ticket"), true),
     });
-    create_ticket["responses"]["201"]["headers"] =
-        json!({ "Location": { "schema": { "type": "string" } } });
+    let location = json!({ "Location": { "schema": { "type": "string" } } });
+    create_ticket["responses"]["201"]["headers"] = location.clone();
+    create_ticket["responses"]["200"] = json!({
+        "description": "Created before by a request with this idempotency_key",
+        "headers": location,
+        "content": { "application/json": { "schema": schema("Ticket") } },
+    });
     let paths = json!({
         "/tickets": {
             "get": list_op("listTickets", "List tickets in creation order", Scope::TicketsRead, "Ticket", ticket_filters),

@@ -167,6 +167,9 @@ struct NewTicketBody {
     customer: NewCustomer,
     subject: String,
     message: String,
+    /// Retrying with the same key creates nothing twice (200 with the first ticket).
+    #[serde(default)]
+    idempotency_key: Option<String>,
 }
 
 /// Where a ticket created with `channel` lives: its channel name and the channel replies go
@@ -229,12 +232,31 @@ async fn create(mut api: ApiToken, ApiJson(body): ApiJson<NewTicketBody>) -> Api
     if wanted.contains('\0') || wanted.len() > 100 {
         problems.push(("channel".to_owned(), "not a channel".to_owned()));
     }
+    if let Some(key) = &body.idempotency_key {
+        if !(16..=100).contains(&key.len()) || key.contains('\0') {
+            problems.push(("idempotency_key".to_owned(), "16–100 characters".to_owned()));
+        }
+    }
     if !problems.is_empty() {
         return Err(ApiError::Unprocessable(problems));
     }
     let email = email.unwrap_or_default();
     let (channel, channel_id) = resolve_channel(&mut api.tx, wanted).await?;
     let tx = &mut api.tx;
+    // The key is the first message's external id: a retry finds the ticket it made.
+    let external = body.idempotency_key.map(|k| format!("api:{k}"));
+    if let Some(external) = &external {
+        if let Some((id, _)) =
+            messages::ticket_of_external(tx, &channel, std::slice::from_ref(external)).await?
+        {
+            let number = tickets::number_of(tx, id)
+                .await?
+                .ok_or(ApiError::NotFound)?;
+            let ticket = find(tx, &number.to_string()).await?;
+            api.tx.commit().await?;
+            return Ok(created(StatusCode::OK, &ticket));
+        }
+    }
     let customer = customers::find_or_create_by_identity(
         tx,
         Identity {
@@ -274,27 +296,39 @@ async fn create(mut api: ApiToken, ApiJson(body): ApiJson<NewTicketBody>) -> Api
             body_text: text,
             language,
             channel: &channel,
-            external_id: None,
+            external_id: external.as_deref(),
             delivery_state: None,
             at: now,
         },
     )
-    .await?;
+    .await
+    .map_err(|err| match err.as_database_error() {
+        // The same key in a concurrent request: that one made the ticket.
+        Some(db) if db.is_unique_violation() => {
+            ApiError::Conflict("a ticket with this idempotency_key is being created")
+        }
+        _ => err.into(),
+    })?;
     if let Some(channel_id) = channel_id {
         tickets::record_inbound(tx, ticket, channel_id, &email, None).await?;
     }
     triage_message(tx, ticket, message, &c).await?;
-    let created = tickets::get_by_number(tx, number)
+    let ticket_row = tickets::get_by_number(tx, number)
         .await?
         .ok_or(ApiError::NotFound)?;
     api.tx.commit().await?;
-    let location = format!("/api/v1/tickets/{number}");
-    Ok((
-        StatusCode::CREATED,
+    Ok(created(StatusCode::CREATED, &ticket_row))
+}
+
+/// The answer to a create: the ticket, and its address in `Location`.
+fn created(status: StatusCode, ticket: &Ticket) -> Response {
+    let location = format!("/api/v1/tickets/{}", ticket.number);
+    (
+        status,
         [(header::LOCATION, location)],
-        Json(ticket_json(&created)),
+        Json(ticket_json(ticket)),
     )
-        .into_response())
+        .into_response()
 }
 
 /// What ingest does with a buyer's message: its reading stored on it and folded into the
