@@ -119,12 +119,16 @@ pub async fn resolve(pool: &PgPool, token_hash: &[u8]) -> Result<Option<Resolved
         .await
 }
 
-/// Notes that the token was used; written at most once a minute per token.
+/// Notes that the token was used; written at most once a minute per token. A concurrent
+/// request of the same token holding the row skips it rather than waiting for it.
 pub async fn touch(tx: &mut TenantTx, id: ApiTokenId) -> Result<(), Error> {
     let tenant = tx.tenant();
     sqlx::query(
-        "UPDATE api_tokens SET last_used_at = now() WHERE tenant_id = $1 AND id = $2
-           AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')",
+        "UPDATE api_tokens SET last_used_at = now()
+         WHERE (tenant_id, id) IN (
+             SELECT tenant_id, id FROM api_tokens WHERE tenant_id = $1 AND id = $2
+               AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')
+             FOR UPDATE SKIP LOCKED)",
     )
     .bind(tenant)
     .bind(id)

@@ -236,6 +236,24 @@ async fn the_settings_form_checks_its_fields() {
 }
 
 #[tokio::test]
+async fn a_token_stops_working_when_its_creator_is_deactivated() {
+    let app = spawn_app().await;
+    let owner = app.shop("Staff Shop", "owner@staff.test").await;
+    let admin = app.member(&owner, "admin@staff.test", "admin").await;
+    let api = Api::new(
+        &app,
+        &create_token(&admin, "Admin's script", ALL_SCOPES).await,
+    );
+    assert_eq!(api.get("/tickets").await.status, StatusCode::OK);
+    let admin_id = app.id_of_user("admin@staff.test").await;
+    let r = owner
+        .post(&format!("/settings/users/{admin_id}/deactivate"), &[])
+        .await;
+    assert!(r.status().is_redirection(), "{}", r.status());
+    assert_eq!(api.get("/tickets").await.status, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
 async fn scopes_are_enforced_with_403() {
     let app = spawn_app().await;
     let owner = app.shop("Scope Shop", "owner@scope.test").await;
