@@ -10,7 +10,8 @@ mod kb;
 pub mod openapi;
 mod orders;
 pub mod rate_limit;
-mod returns;
+mod refunds;
+mod rmas;
 mod tickets;
 
 use std::sync::Arc;
@@ -39,7 +40,8 @@ pub fn router(state: AppState) -> Router<AppState> {
         .merge(tickets::router())
         .merge(customers::router())
         .merge(orders::router())
-        .merge(returns::router())
+        .merge(rmas::router())
+        .merge(refunds::router())
         .merge(kb::router())
         .fallback(|| async { ApiError::NotFound })
         .layer(from_fn_with_state(layer, auth::authenticate))

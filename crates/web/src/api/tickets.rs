@@ -492,7 +492,15 @@ async fn update(
         Some(k) => k.map(TicketType::as_str),
         None => ticket.kind.as_deref(),
     };
-    tickets::set_properties(tx, ticket.id, status, priority_now, kind_now).await?;
+    let changed = (status, priority_now, kind_now)
+        != (
+            ticket.status.as_str(),
+            ticket.priority.as_str(),
+            ticket.kind.as_deref(),
+        );
+    if changed {
+        tickets::set_properties(tx, ticket.id, status, priority_now, kind_now).await?;
+    }
     let changes = [
         ("status", Some(ticket.status.as_str()), Some(status)),
         (

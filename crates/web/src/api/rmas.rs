@@ -1,9 +1,8 @@
-//! `/api/v1/rmas` (returns, by code) and `/api/v1/refunds` (scope `returns:read`).
+//! `/api/v1/rmas`: returns by code, with their items (scope `returns:read`).
 
-use aftersail_db::refunds::{self, Refund};
 use aftersail_db::rmas::{self, Rma, RmaLine};
 use aftersail_db::TenantTx;
-use aftersail_domain::{RefundId, RmaId};
+use aftersail_domain::RmaId;
 use axum::extract::Path;
 use axum::routing::get;
 use axum::{Json, Router};
@@ -11,15 +10,13 @@ use serde_json::{json, Value};
 
 use super::auth::{ApiToken, Scope};
 use super::errors::{ApiError, ApiQuery, ApiResult};
-use super::{money, path_id, Page, PageQuery};
+use super::{money, Page, PageQuery};
 use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/rmas", get(list_rmas))
         .route("/rmas/{code}", get(show_rma))
-        .route("/refunds", get(list_refunds))
-        .route("/refunds/{id}", get(show_refund))
 }
 
 fn rma_json(r: &Rma, items: &[&RmaLine]) -> Value {
@@ -85,46 +82,4 @@ async fn show_rma(mut api: ApiToken, Path(code): Path<String>) -> ApiResult<Json
     let mut data = with_items(&mut api.tx, std::slice::from_ref(&rma)).await?;
     api.tx.commit().await?;
     Ok(Json(data.pop().unwrap_or_default()))
-}
-
-fn refund_json(f: &Refund) -> Value {
-    json!({
-        "id": f.id.0,
-        "rma_id": f.rma_id.0,
-        "rma_code": f.rma_code,
-        "order_id": f.order_id.0,
-        "amount": money(f.amount_minor, &f.currency),
-        "state": f.state,
-        "external_id": f.external_id,
-        "created_at": f.created_at,
-        "decided_at": f.decided_at,
-        "issued_at": f.issued_at,
-    })
-}
-
-async fn list_refunds(
-    mut api: ApiToken,
-    ApiQuery(q): ApiQuery<PageQuery>,
-) -> ApiResult<Json<Page>> {
-    api.require(Scope::ReturnsRead)?;
-    let limit = q.limit()?;
-    let rows = refunds::page(&mut api.tx, q.after()?, None, limit).await?;
-    api.tx.commit().await?;
-    let last = rows.last().map(|f| f.id.to_string());
-    Ok(Json(Page::new(
-        rows.iter().map(refund_json).collect(),
-        limit,
-        last,
-    )))
-}
-
-async fn show_refund(mut api: ApiToken, Path(id): Path<String>) -> ApiResult<Json<Value>> {
-    api.require(Scope::ReturnsRead)?;
-    let id: RefundId = path_id(&id)?;
-    let refund = refunds::page(&mut api.tx, None, Some(id), 1)
-        .await?
-        .pop()
-        .ok_or(ApiError::NotFound)?;
-    api.tx.commit().await?;
-    Ok(Json(refund_json(&refund)))
 }
