@@ -13,6 +13,7 @@ mod channel_sync;
 mod channels;
 #[path = "../../../channels/tests/contract/mod.rs"]
 mod contract;
+mod csat;
 mod csrf;
 mod email_channel;
 mod generator;
@@ -43,4 +44,5 @@ mod tenancy;
 mod tickets;
 mod translation;
 mod triage;
+mod webhooks_out;
 mod worker;

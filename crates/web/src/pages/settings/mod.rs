@@ -15,6 +15,7 @@ mod sla;
 mod teams;
 mod templates;
 pub(crate) mod translation;
+mod webhook_endpoints;
 
 use axum::response::Redirect;
 use axum::routing::get;
@@ -37,6 +38,7 @@ pub fn router() -> Router<AppState> {
         .merge(rules::router())
         .merge(sla::router())
         .merge(translation::router())
+        .merge(webhook_endpoints::router())
         .merge(audit_log::router())
 }
 
