@@ -554,6 +554,20 @@ async fn two_workers_never_send_one_delivery_twice_at_once() {
     .await
     .unwrap();
     assert_eq!(delivered, 40);
+
+    // The log pages through them newest first, 25 at a time.
+    let first = owner
+        .page(&format!("/settings/webhooks/{endpoint_id}/deliveries"))
+        .await;
+    assert_eq!(first.matches("data-delivery=").count(), 25);
+    let next = crate::helpers::next_link(&first).expect("an older page");
+    let second = owner.page(&next).await;
+    assert_eq!(second.matches("data-delivery=").count(), 15);
+    assert!(crate::helpers::next_link(&second).is_none());
+    let newest = crate::helpers::between(&first, r#"data-delivery=""#, "\"").unwrap();
+    let all = deliveries_of(&s.app, endpoint_id).await;
+    assert_eq!(newest, all.last().unwrap().0.to_string(), "newest first");
+    assert!(!second.contains(newest));
 }
 
 #[tokio::test]
