@@ -83,40 +83,50 @@ CREATE FUNCTION webhook_uuid_v7() RETURNS uuid
     $$;
 
 -- Queues `p_type` with `p_data` for every enabled endpoint of the shop subscribed to it.
--- Payload: {"type": …, "timestamp": RFC 3339 UTC, "data": {…}}.
+-- Payload: {"type": …, "timestamp": RFC 3339 UTC, "data": {…}}. (PL/pgSQL, not SQL: its
+-- statements' plans are cached per session, where an SQL function is planned on every call.)
 CREATE FUNCTION webhook_emit(p_tenant uuid, p_type text, p_data jsonb) RETURNS void
-    LANGUAGE sql VOLATILE
+    LANGUAGE plpgsql VOLATILE
     AS $$
-    INSERT INTO webhook_deliveries (tenant_id, id, endpoint_id, event_type, payload)
-    SELECT p_tenant, webhook_uuid_v7(), e.id, p_type,
-           jsonb_build_object('type', p_type,
-                              'timestamp', to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-                              'data', p_data)::text
-    FROM webhook_endpoints e
-    WHERE e.tenant_id = p_tenant AND e.enabled AND p_type = ANY (e.event_types)
-    $$;
+    BEGIN
+        INSERT INTO webhook_deliveries (tenant_id, id, endpoint_id, event_type, payload)
+        SELECT p_tenant, webhook_uuid_v7(), e.id, p_type,
+               jsonb_build_object('type', p_type,
+                                  'timestamp', to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+                                  'data', p_data)::text
+        FROM webhook_endpoints e
+        WHERE e.tenant_id = p_tenant AND e.enabled AND p_type = ANY (e.event_types);
+    END $$;
 
--- Whether anything of the shop listens: one index probe, so shops without webhooks pay
--- nothing more on ingest. Bulk history (the demo generator, `app.automation = off`) sends none.
-CREATE FUNCTION webhook_listening(p_tenant uuid) RETURNS boolean
-    LANGUAGE sql STABLE
+-- Whether an enabled endpoint of the shop subscribes to `p_type`: one index probe before any
+-- payload is built, so shops without webhooks pay next to nothing on ingest. Bulk history
+-- (the demo generator, `app.automation = off`) sends none.
+CREATE FUNCTION webhook_listening(p_tenant uuid, p_type text) RETURNS boolean
+    LANGUAGE plpgsql STABLE
     AS $$
-    SELECT coalesce(current_setting('app.automation', true), '') <> 'off'
-       AND EXISTS (SELECT 1 FROM webhook_endpoints e WHERE e.tenant_id = p_tenant AND e.enabled)
-    $$;
+    BEGIN
+        IF current_setting('app.automation', true) = 'off' THEN RETURN false; END IF;
+        RETURN EXISTS (SELECT 1 FROM webhook_endpoints e
+                       WHERE e.tenant_id = p_tenant AND e.enabled AND p_type = ANY (e.event_types));
+    END $$;
 
 CREATE FUNCTION webhook_ticket_events() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
     DECLARE changes jsonb := '{}';
     BEGIN
-        IF NOT webhook_listening(NEW.tenant_id) THEN RETURN NULL; END IF;
         IF TG_OP = 'INSERT' THEN
+            IF NOT webhook_listening(NEW.tenant_id, 'ticket.created') THEN RETURN NULL; END IF;
             PERFORM webhook_emit(NEW.tenant_id, 'ticket.created', jsonb_build_object(
                 'id', NEW.id, 'number', NEW.number, 'subject', NEW.subject, 'channel', NEW.channel,
                 'status', NEW.status, 'priority', NEW.priority, 'language', NEW.language,
                 'customer_id', NEW.customer_id, 'order_id', NEW.order_id,
                 'assignee_id', NEW.assignee_id, 'tags', to_jsonb(NEW.tags)));
+            RETURN NULL;
+        END IF;
+        IF (OLD.status, OLD.priority, OLD.assignee_id, OLD.tags)
+           IS NOT DISTINCT FROM (NEW.status, NEW.priority, NEW.assignee_id, NEW.tags)
+           OR NOT webhook_listening(NEW.tenant_id, 'ticket.updated') THEN
             RETURN NULL;
         END IF;
         IF OLD.status IS DISTINCT FROM NEW.status THEN
@@ -146,7 +156,7 @@ CREATE FUNCTION webhook_message_events() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
     BEGIN
-        IF NEW.kind = 'note' OR NOT webhook_listening(NEW.tenant_id) THEN RETURN NULL; END IF;
+        IF NEW.kind = 'note' OR NOT webhook_listening(NEW.tenant_id, 'message.created') THEN RETURN NULL; END IF;
         PERFORM webhook_emit(NEW.tenant_id, 'message.created', jsonb_build_object(
             'id', NEW.id, 'ticket_id', NEW.ticket_id,
             'ticket_number', (SELECT t.number FROM tickets t WHERE t.tenant_id = NEW.tenant_id AND t.id = NEW.ticket_id),
@@ -162,13 +172,13 @@ CREATE FUNCTION webhook_rma_events() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
     BEGIN
-        IF NOT webhook_listening(NEW.tenant_id) THEN RETURN NULL; END IF;
         IF TG_OP = 'INSERT' THEN
+            IF NOT webhook_listening(NEW.tenant_id, 'rma.created') THEN RETURN NULL; END IF;
             PERFORM webhook_emit(NEW.tenant_id, 'rma.created', jsonb_build_object(
                 'id', NEW.id, 'code', NEW.code, 'status', NEW.status, 'reason', NEW.reason,
                 'resolution', NEW.resolution, 'order_id', NEW.order_id, 'ticket_id', NEW.ticket_id,
                 'customer_id', NEW.customer_id));
-        ELSIF OLD.status IS DISTINCT FROM NEW.status THEN
+        ELSIF OLD.status IS DISTINCT FROM NEW.status AND webhook_listening(NEW.tenant_id, 'rma.updated') THEN
             PERFORM webhook_emit(NEW.tenant_id, 'rma.updated', jsonb_build_object(
                 'id', NEW.id, 'code', NEW.code, 'status', NEW.status, 'previous_status', OLD.status,
                 'resolution', NEW.resolution, 'order_id', NEW.order_id, 'ticket_id', NEW.ticket_id));
@@ -182,12 +192,12 @@ CREATE FUNCTION webhook_refund_events() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
     BEGIN
-        IF NOT webhook_listening(NEW.tenant_id) THEN RETURN NULL; END IF;
         IF TG_OP = 'INSERT' THEN
+            IF NOT webhook_listening(NEW.tenant_id, 'refund.created') THEN RETURN NULL; END IF;
             PERFORM webhook_emit(NEW.tenant_id, 'refund.created', jsonb_build_object(
                 'id', NEW.id, 'rma_id', NEW.rma_id, 'order_id', NEW.order_id, 'state', NEW.state,
                 'amount_minor', NEW.amount_minor, 'currency', NEW.currency));
-        ELSIF OLD.state IS DISTINCT FROM NEW.state THEN
+        ELSIF OLD.state IS DISTINCT FROM NEW.state AND webhook_listening(NEW.tenant_id, 'refund.updated') THEN
             PERFORM webhook_emit(NEW.tenant_id, 'refund.updated', jsonb_build_object(
                 'id', NEW.id, 'rma_id', NEW.rma_id, 'order_id', NEW.order_id, 'state', NEW.state,
                 'previous_state', OLD.state, 'amount_minor', NEW.amount_minor, 'currency', NEW.currency,

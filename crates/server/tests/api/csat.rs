@@ -313,3 +313,31 @@ async fn a_bulk_solve_sends_one_survey_per_ticket_in_each_buyers_language() {
         ]
     );
 }
+
+#[tokio::test]
+async fn a_rule_that_solves_sends_the_survey_too() {
+    let (_owner, s) = shop("csat-rule").await;
+    s.rule(
+        "Close thanks",
+        "message_received",
+        serde_json::json!({"actions": [{"type": "set_status", "status": "solved"}]}),
+    )
+    .await;
+    let (_, number) = s
+        .ticket("it", "Grazie, tutto risolto", chrono::Utc::now())
+        .await;
+    settle(&s.app).await;
+    let status: String = sqlx::query_scalar("SELECT status FROM tickets WHERE number = $1")
+        .bind(number)
+        .fetch_one(&s.app.admin)
+        .await
+        .unwrap();
+    assert_eq!(status, "solved");
+    let sent = surveys_sent(&s, number).await;
+    assert_eq!(sent.len(), 1);
+    assert!(
+        sent[0].0.starts_with("La sua richiesta è stata risolta."),
+        "{}",
+        sent[0].0
+    );
+}
