@@ -21,6 +21,10 @@ CREATE TABLE webhook_endpoints (
     enabled       boolean NOT NULL DEFAULT true,
     -- `whsec_…` sealed with the configured secret key (AES-256-GCM, owner-bound).
     secret_sealed text NOT NULL,
+    -- After a rotation the previous secret still signs (a second `v1,` signature) until
+    -- `previous_until`, so the receiver can switch without rejecting anything.
+    previous_secret_sealed text,
+    previous_until timestamptz,
     created_at    timestamptz NOT NULL DEFAULT now(),
     updated_at    timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (tenant_id, id)

@@ -142,21 +142,43 @@ pub async fn update(
     Ok(done.rows_affected() == 1)
 }
 
+/// Replaces the secret; the previous one keeps signing (as a second signature) for `overlap`.
 pub async fn set_secret(
     tx: &mut TenantTx,
     id: WebhookEndpointId,
     secret_sealed: &str,
+    overlap: Duration,
 ) -> Result<bool, Error> {
     let tenant = tx.tenant();
     let done = sqlx::query(
-        "UPDATE webhook_endpoints SET secret_sealed = $3, updated_at = now() WHERE tenant_id = $1 AND id = $2",
+        "UPDATE webhook_endpoints SET previous_secret_sealed = secret_sealed, previous_until = now() + $4,
+                secret_sealed = $3, updated_at = now()
+         WHERE tenant_id = $1 AND id = $2",
     )
     .bind(tenant)
     .bind(id)
     .bind(secret_sealed)
+    .bind(crate::whole_millis(overlap))
     .execute(tx.conn())
     .await?;
     Ok(done.rows_affected() == 1)
+}
+
+/// Until when the previous secret still signs, if it does.
+pub async fn previous_until(
+    tx: &mut TenantTx,
+    id: WebhookEndpointId,
+) -> Result<Option<DateTime<Utc>>, Error> {
+    let tenant = tx.tenant();
+    let until: Option<Option<DateTime<Utc>>> = sqlx::query_scalar(
+        "SELECT previous_until FROM webhook_endpoints
+         WHERE tenant_id = $1 AND id = $2 AND previous_until > now()",
+    )
+    .bind(tenant)
+    .bind(id)
+    .fetch_optional(tx.conn())
+    .await?;
+    Ok(until.flatten())
 }
 
 pub async fn delete(tx: &mut TenantTx, id: WebhookEndpointId) -> Result<bool, Error> {
@@ -319,13 +341,16 @@ pub struct Leased {
     pub url: String,
     pub enabled: bool,
     pub secret_sealed: String,
+    /// The previous secret while it still signs after a rotation.
+    pub previous_secret_sealed: Option<String>,
 }
 
 /// The claimed delivery, if the lease is still ours.
 pub async fn get_leased(tx: &mut TenantTx, claim: Claim) -> Result<Option<Leased>, Error> {
     let tenant = tx.tenant();
     sqlx::query_as(
-        "SELECT d.id, d.endpoint_id, d.payload, d.attempts, e.url, e.enabled, e.secret_sealed
+        "SELECT d.id, d.endpoint_id, d.payload, d.attempts, e.url, e.enabled, e.secret_sealed,
+                CASE WHEN e.previous_until > now() THEN e.previous_secret_sealed END AS previous_secret_sealed
          FROM webhook_deliveries d
          JOIN webhook_endpoints e ON e.tenant_id = d.tenant_id AND e.id = d.endpoint_id
          WHERE d.tenant_id = $1 AND d.id = $2 AND d.lease_id = $3 AND d.state IN ('queued', 'failed')",

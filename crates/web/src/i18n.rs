@@ -1187,6 +1187,7 @@ strings! {
     csat_good: "Good", "满意";
     csat_bad: "Not good", "不满意";
     csat_waiting: "Survey sent, no answer yet", "调查已发送，尚未回复";
+    wh_previous_until: "The previous secret also signs until {} (a second signature), so the receiver can switch without missing anything.", "旧密钥在 {} 之前仍会同时签名（第二个签名），接收端可从容切换，不会漏掉任何事件。";
     // NEW-STRINGS
 }
 

@@ -87,16 +87,25 @@ async fn attempt(
         return failed("no secret key is configured (AFTERSAIL_SECRET_KEY), so the endpoint's secret cannot be opened");
     };
     let owner = webhook_endpoints::secret_owner(claim.tenant_id, delivery.endpoint_id);
-    let secret = match key.open(&delivery.secret_sealed, &owner) {
-        Ok(s) => String::from_utf8(s).unwrap_or_default(),
-        Err(e) => return failed(&e.to_string()),
+    let open = |sealed: &str| {
+        key.open(sealed, &owner)
+            .ok()
+            .and_then(|s| String::from_utf8(s).ok())
+            .and_then(|s| standard_webhooks::secret_key(&s))
     };
-    let Some(secret) = standard_webhooks::secret_key(&secret) else {
-        return failed("the endpoint's secret is unreadable");
+    let Some(secret) = open(&delivery.secret_sealed) else {
+        return failed("the endpoint's secret cannot be opened with this server's secret key");
     };
     let id = delivery.id.to_string();
     let timestamp = chrono::Utc::now().timestamp();
-    let signature = standard_webhooks::sign(&secret, &id, timestamp, delivery.payload.as_bytes());
+    let body = delivery.payload.as_bytes();
+    let mut signature = standard_webhooks::sign(&secret, &id, timestamp, body);
+    // Right after a rotation the previous secret signs too, so receivers not yet updated
+    // still verify (Standard Webhooks: space-separated signatures).
+    if let Some(previous) = delivery.previous_secret_sealed.as_deref().and_then(open) {
+        signature.push(' ');
+        signature.push_str(&standard_webhooks::sign(&previous, &id, timestamp, body));
+    }
     let started = Instant::now();
     let response = http
         .post(&delivery.url)

@@ -478,6 +478,19 @@ async fn failures_retry_with_one_webhook_id_then_die_and_can_be_redelivered() {
         "/settings/webhooks/{endpoint_id}/deliveries?state=dead"
     )));
 
+    // The secret is rotated: for a day the old one signs too (a second signature).
+    owner
+        .post(&format!("/settings/webhooks/{endpoint_id}/rotate"), &[])
+        .await;
+    let page = owner
+        .page(&format!("/settings/webhooks/{endpoint_id}"))
+        .await;
+    let rotated = crate::helpers::between(&page, r#"id="webhook-secret">"#, "<")
+        .unwrap()
+        .to_owned();
+    assert_ne!(rotated, secret);
+    assert!(page.contains(r#"id="previous-secret""#));
+
     // Redeliver: a new attempt of the same delivery, now, with the same webhook-id.
     rx.status.store(204, Ordering::SeqCst);
     let r = owner
@@ -490,6 +503,28 @@ async fn failures_retry_with_one_webhook_id_then_die_and_can_be_redelivered() {
     assert_eq!(deliver(&s.app).await.delivered, 1);
     let last = rx.got().pop().unwrap();
     assert_eq!(last.header("webhook-id"), delivery.to_string());
+    assert_eq!(last.header("webhook-signature").split(' ').count(), 2);
+    assert!(
+        python_verifies(&rotated, &last, &last.body),
+        "the new secret verifies"
+    );
+    assert!(
+        python_verifies(&secret, &last, &last.body),
+        "the old one still does"
+    );
+    // Once the overlap is over, only the new secret signs.
+    sqlx::query("UPDATE webhook_endpoints SET previous_until = now() - interval '1 second'")
+        .execute(&s.app.admin)
+        .await
+        .unwrap();
+    owner
+        .post(&format!("/settings/webhooks/{endpoint_id}/test"), &[])
+        .await;
+    assert_eq!(deliver(&s.app).await.delivered, 1);
+    let ping = rx.got().pop().unwrap();
+    assert_eq!(ping.header("webhook-signature").split(' ').count(), 1);
+    assert!(python_verifies(&rotated, &ping, &ping.body));
+    assert!(!python_verifies(&secret, &ping, &ping.body));
     let state: String = sqlx::query_scalar("SELECT state FROM webhook_deliveries WHERE id = $1")
         .bind(delivery)
         .fetch_one(&s.app.admin)

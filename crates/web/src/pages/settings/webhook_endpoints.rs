@@ -27,6 +27,8 @@ use crate::state::AppState;
 
 /// Deliveries per page of the log.
 const PAGE: i64 = 25;
+/// How long the previous secret keeps signing after a rotation.
+const ROTATION_OVERLAP: std::time::Duration = std::time::Duration::from_secs(24 * 3600);
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -167,6 +169,8 @@ struct EndpointPage<'a> {
     errors: FormErrors,
     /// The opened secret, or why it cannot be shown.
     secret: Result<String, &'static str>,
+    /// Until when the previous secret still signs (after a rotation).
+    previous_until: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 fn key<'a>(state: &'a AppState, t: &'static Tr) -> Result<&'a SecretKey, &'static str> {
@@ -292,8 +296,10 @@ async fn endpoint_page<'a>(
             .and_then(|s| String::from_utf8(s).ok())
             .ok_or(t.wh_secret_unreadable)
     });
+    let previous_until = webhook_endpoints::previous_until(tx, id).await?;
     let form = EndpointForm::of(&endpoint);
     Ok(EndpointPage {
+        previous_until,
         shell: Shell::new(user, "settings"),
         subnav: SubNav {
             current: "webhooks",
@@ -385,7 +391,7 @@ async fn rotate(
     let key = key(&state, t).map_err(|msg| AppError::BadRequest(msg.into()))?;
     let secret = standard_webhooks::generate_secret();
     let sealed = seal(key, tx.tenant(), id, &secret);
-    webhook_endpoints::set_secret(&mut tx, id, &sealed).await?;
+    webhook_endpoints::set_secret(&mut tx, id, &sealed, ROTATION_OVERLAP).await?;
     user.audit(
         &mut tx,
         "webhook_endpoint.secret_rotated",
