@@ -9,6 +9,7 @@ pub mod automation;
 pub mod bot;
 pub mod calendars;
 pub mod channels;
+pub mod csat;
 pub mod customers;
 pub mod inbound_payloads;
 pub mod invitations;
@@ -40,6 +41,7 @@ pub mod tickets;
 pub mod translation;
 pub mod triage;
 pub mod users;
+pub mod webhook_endpoints;
 pub mod webhook_events;
 
 use std::time::Duration;

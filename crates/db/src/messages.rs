@@ -62,11 +62,12 @@ pub async fn create_with_id(
 
 /// A message a rule wrote: outbound, nobody's, labelled `automated = 'rule'`, so it never
 /// counts as the first response and never restarts "time since our last reply".
-/// Who wrote an automated reply: a rule (a template) or the bot.
+/// Who wrote an automated reply: a rule (a template), the bot, or the CSAT survey.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Automated {
     Rule,
     Bot,
+    Csat,
 }
 
 impl Automated {
@@ -74,6 +75,7 @@ impl Automated {
         match self {
             Automated::Rule => "rule",
             Automated::Bot => "bot",
+            Automated::Csat => "csat",
         }
     }
 }

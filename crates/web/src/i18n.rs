@@ -1160,6 +1160,58 @@ strings! {
     api_err_scopes: "Choose at least one scope.", "请至少选择一个权限范围。";
     api_err_expires: "A whole number of days from 1 to 3650.", "请输入 1 到 3650 之间的整数天数。";
     api_err_rate_limit: "A whole number from 10 to 10000.", "请输入 10 到 10000 之间的整数。";
+    // Outbound webhooks (Settings → Webhooks) and CSAT surveys
+    settings_webhooks: "Webhooks", "Webhook";
+    wh_lead: "Send ticket, message, return and refund events to your ERP or CRM as they happen, signed as", "在工单、消息、退货和退款发生变化时，将事件实时发送到您的 ERP 或 CRM，签名方式遵循";
+    wh_endpoints: "Endpoints", "接收端点";
+    wh_none: "No endpoints yet.", "暂无接收端点。";
+    wh_new: "New endpoint", "新建接收端点";
+    wh_create: "Create endpoint", "创建接收端点";
+    wh_url: "URL", "网址";
+    wh_description: "Description", "描述";
+    wh_events: "Events", "事件";
+    wh_event: "Event", "事件";
+    wh_enabled: "Enabled", "已启用";
+    wh_disabled: "Disabled", "已停用";
+    wh_saved: "Endpoint saved.", "接收端点已保存。";
+    wh_deleted: "Endpoint deleted.", "接收端点已删除。";
+    wh_rotated: "A new secret was generated. Update it on the receiving side.", "已生成新密钥，请在接收端更新。";
+    wh_test_queued: "A test event (ping) was queued.", "测试事件（ping）已加入队列。";
+    wh_redelivered: "The delivery was queued again with the same webhook-id.", "该投递已使用相同的 webhook-id 重新排队。";
+    wh_err_url: "Enter an http:// or https:// address.", "请输入以 http:// 或 https:// 开头的地址。";
+    wh_err_description: "At most 200 characters.", "最多 200 个字符。";
+    wh_err_events: "Choose at least one of the listed events.", "请至少选择一个列出的事件。";
+    wh_no_secret_key: "Endpoints cannot be created: no secret key is configured on this server (secret_key), so their signing secrets cannot be stored sealed.", "无法创建接收端点：本服务器未配置密钥（secret_key），签名密钥无法加密保存。";
+    wh_secret_unreadable: "The secret cannot be opened with this server's secret key.", "无法使用本服务器的密钥打开此签名密钥。";
+    wh_secret: "Signing secret", "签名密钥";
+    wh_secret_lead: "Verify the webhook-signature header with this secret (any Standard Webhooks library does it).", "请使用此密钥校验 webhook-signature 请求头（任何 Standard Webhooks 库均可）。";
+    wh_rotate: "Rotate secret", "更换密钥";
+    wh_test: "Test", "测试";
+    wh_test_lead: "Sends a ping event to this endpoint now.", "立即向此端点发送一个 ping 事件。";
+    wh_send_test: "Send test event", "发送测试事件";
+    wh_delete: "Delete endpoint", "删除接收端点";
+    wh_deliveries: "Delivery log", "投递记录";
+    wh_no_deliveries: "No deliveries.", "暂无投递记录。";
+    wh_attempts: "Attempts", "尝试";
+    wh_payload: "Payload", "内容";
+    wh_redeliver: "Redeliver", "重新投递";
+    wh_next_attempt: "next attempt", "下次尝试";
+    wh_state_any: "Any state", "任意状态";
+    wh_state_queued: "queued", "排队中";
+    wh_state_failed: "retrying", "重试中";
+    wh_state_delivered: "delivered", "已送达";
+    wh_state_dead: "failed", "已失败";
+    csat_title: "Satisfaction survey (CSAT)", "满意度调查（CSAT）";
+    csat_lead: "When a ticket is solved, the buyer gets a short message in their language with two one-click links: good or not good.", "工单解决后，买家会收到一条以其语言撰写的简短消息，内含两个一键链接：满意或不满意。";
+    csat_turn_on: "Turn surveys on", "开启调查";
+    csat_turn_off: "Turn surveys off", "关闭调查";
+    csat_on_notice: "Surveys are on.", "调查已开启。";
+    csat_off_notice: "Surveys are off.", "调查已关闭。";
+    csat_answer: "Satisfaction", "满意度";
+    csat_good: "Good", "满意";
+    csat_bad: "Not good", "不满意";
+    csat_waiting: "Survey sent, no answer yet", "调查已发送，尚未回复";
+    wh_previous_until: "The previous secret also signs until {} (a second signature), so the receiver can switch without missing anything.", "旧密钥在 {} 之前仍会同时签名（第二个签名），接收端可从容切换，不会漏掉任何事件。";
     // NEW-STRINGS
 }
 

@@ -11,6 +11,7 @@ pub mod ingest;
 pub mod mail_idle;
 pub mod notices;
 pub mod notification_queue;
+pub mod outbound_webhooks;
 pub mod outbox_delivery;
 pub mod refund_sync;
 pub mod rule_webhooks;
@@ -75,6 +76,12 @@ pub fn spawn_all(
     ));
     tracker.spawn(sla_sweeper::run(pool.clone(), token.clone()));
     tracker.spawn(rule_webhooks::run(pool.clone(), lease, token.clone()));
+    tracker.spawn(outbound_webhooks::run(
+        pool.clone(),
+        connectors.secret_key().cloned(),
+        lease,
+        token.clone(),
+    ));
     tracker.spawn(housekeeping::run(pool.clone(), token.clone()));
     tracker.spawn(channel_sync::run(
         pool.clone(),

@@ -15,6 +15,7 @@ mod channel_sync;
 mod channels;
 #[path = "../../../channels/tests/contract/mod.rs"]
 mod contract;
+mod csat;
 mod csrf;
 mod email_channel;
 mod generator;
@@ -45,4 +46,5 @@ mod tenancy;
 mod tickets;
 mod translation;
 mod triage;
+mod webhooks_out;
 mod worker;

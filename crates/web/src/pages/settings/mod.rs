@@ -16,6 +16,7 @@ mod sla;
 mod teams;
 mod templates;
 pub(crate) mod translation;
+mod webhook_endpoints;
 
 use axum::response::Redirect;
 use axum::routing::get;
@@ -38,6 +39,7 @@ pub fn router() -> Router<AppState> {
         .merge(rules::router())
         .merge(sla::router())
         .merge(translation::router())
+        .merge(webhook_endpoints::router())
         .merge(audit_log::router())
         .merge(api_tokens::router())
 }
