@@ -8,6 +8,7 @@ mod marketplaces;
 pub(crate) use channels::origin;
 pub(crate) use returns::reason_label as returns_reason;
 mod people;
+mod privacy;
 mod profile;
 mod returns;
 mod rules;
@@ -38,6 +39,7 @@ pub fn router() -> Router<AppState> {
         .merge(sla::router())
         .merge(translation::router())
         .merge(audit_log::router())
+        .merge(privacy::router())
 }
 
 /// Which settings tab is current, for `templates/settings/_subnav.html`.
