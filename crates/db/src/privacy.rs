@@ -194,9 +194,8 @@ pub async fn erase_customer(
     .fetch_all(tx.conn())
     .await?;
 
-    let mut erased = Erased::default();
     // Raw payloads their messages and returns came from, and any other raw body naming them.
-    erased.raw_payloads = exec(
+    let raw_payloads = exec(
         tx,
         "WITH gone AS (DELETE FROM inbound_payloads p WHERE p.tenant_id = $1 AND (
                  p.id IN (SELECT m.raw_payload_id FROM messages m JOIN tickets t
@@ -212,6 +211,10 @@ pub async fn erase_customer(
         &known,
     )
     .await?;
+    let mut erased = Erased {
+        raw_payloads,
+        ..Erased::default()
+    };
     exec(
         tx,
         "WITH gone AS (DELETE FROM webhook_events w WHERE w.tenant_id = $1 AND $2::uuid IS NOT NULL
