@@ -27,3 +27,18 @@ CREATE FUNCTION privacy_retention_shops() RETURNS TABLE (tenant_id uuid, retenti
           WHERE retention_days IS NOT NULL ORDER BY tenant_id $$;
 REVOKE ALL ON FUNCTION privacy_retention_shops() FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION privacy_retention_shops() TO aftersail_app;
+
+-- Deleting a ticket (retention) makes PostgreSQL find the rows that point at it and at its
+-- messages; without these each deleted ticket scanned the referencing tables (77 tickets/s
+-- in a shop of 20,000 tickets).
+CREATE INDEX tickets_merged_into_idx ON tickets (tenant_id, merged_into_id) WHERE merged_into_id IS NOT NULL;
+CREATE INDEX rmas_ticket_idx ON rmas (tenant_id, ticket_id) WHERE ticket_id IS NOT NULL;
+CREATE INDEX outbox_message_idx ON outbox (tenant_id, message_id);
+CREATE INDEX notifications_ticket_idx ON notifications (tenant_id, ticket_id) WHERE ticket_id IS NOT NULL;
+CREATE INDEX automation_timers_ticket_idx ON automation_timers (tenant_id, ticket_id) WHERE ticket_id IS NOT NULL;
+CREATE INDEX rule_fires_ticket_idx ON rule_fires (tenant_id, ticket_id);
+-- Deleting a raw payload (retention, erasure) sets messages.raw_payload_id to NULL through
+-- its foreign key: without this each deleted payload scanned every message (9 ms a payload at
+-- 40,000 messages). Ingest pays one more index entry per message.
+CREATE INDEX messages_raw_payload_idx ON messages (tenant_id, raw_payload_id) WHERE raw_payload_id IS NOT NULL;
+CREATE INDEX bot_answers_message_idx ON bot_answers (tenant_id, message_id) WHERE message_id IS NOT NULL;

@@ -658,3 +658,91 @@ async fn the_audit_log_shows_who_did_what_filters_pages_and_exports() {
         StatusCode::FORBIDDEN
     );
 }
+
+/// Figures for docs/privacy.md (run with `-- --ignored privacy::measured_figures`): erasure and export
+/// of one buyer in a shop of 20,000 tickets (40,000 messages, 20,000 raw mails of 1 KB), then
+/// a retention purge of all of them.
+#[tokio::test]
+#[ignore]
+async fn measured_figures() {
+    let app = spawn_app().await;
+    let owner = app.shop("Shop", "owner@example.com").await;
+    let f = footprint(&app, "owner@example.com", "alpha").await;
+    let tenant = app.tenant_of("owner@example.com").await;
+    let n = 20_000;
+    sqlx::raw_sql(&format!(
+        "INSERT INTO channels (tenant_id, id, kind, name) VALUES ('{tenant}', '{ch}', 'email', 'Bulk');
+         INSERT INTO customers (tenant_id, id, name, email)
+           SELECT '{tenant}', uuid_generate_v7_or_random(i), 'Buyer ' || i, 'buyer' || i || '@example.org'
+           FROM generate_series(1, {n}) i;",
+        ch = uuid::Uuid::now_v7(),
+    )
+    .replace("uuid_generate_v7_or_random(i)", "gen_random_uuid()"))
+    .execute(&app.admin)
+    .await
+    .unwrap();
+    sqlx::raw_sql(&format!(
+        "INSERT INTO tickets (tenant_id, id, number, channel, customer_id, subject, status, last_message_at)
+           SELECT '{tenant}', gen_random_uuid(), 100000 + row_number() OVER (), 'email', c.id,
+                  'Where is my order ' || c.name, 'closed', now() - interval '200 days'
+           FROM customers c WHERE c.tenant_id = '{tenant}' AND c.name LIKE 'Buyer %';
+         INSERT INTO inbound_payloads (tenant_id, id, channel_id, kind, external_id, content_type, body)
+           SELECT '{tenant}', gen_random_uuid(), (SELECT id FROM channels WHERE name = 'Bulk'), 'message',
+                  'x' || t.number, 'message/rfc822', convert_to(repeat('Hello there, ' || t.subject || '. ', 20), 'UTF8')
+           FROM tickets t WHERE t.tenant_id = '{tenant}' AND t.number >= 100000;
+         INSERT INTO messages (tenant_id, id, ticket_id, kind, body_text, channel, raw_payload_id, created_at)
+           SELECT '{tenant}', gen_random_uuid(), t.id, 'inbound', 'Hello, where is my parcel? ' || t.subject, 'email',
+                  p.id, now() - interval '201 days'
+           FROM tickets t JOIN inbound_payloads p ON p.tenant_id = t.tenant_id AND p.external_id = 'x' || t.number
+           WHERE t.tenant_id = '{tenant}';
+         INSERT INTO messages (tenant_id, id, ticket_id, kind, body_text, channel, created_at)
+           SELECT '{tenant}', gen_random_uuid(), t.id, 'outbound', 'It is on its way.', 'email', now() - interval '200 days'
+           FROM tickets t WHERE t.tenant_id = '{tenant}' AND t.number >= 100000;
+         ANALYZE;"
+    ))
+    .execute(&app.admin)
+    .await
+    .unwrap();
+
+    let started = std::time::Instant::now();
+    let r = owner
+        .post(&format!("/customers/{}/export", f.customer), &[])
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let size = r.bytes().await.unwrap().len();
+    println!("export of one buyer: {:?}, {size} bytes", started.elapsed());
+
+    let started = std::time::Instant::now();
+    let r = owner
+        .post(
+            &format!("/customers/{}/erase", f.customer),
+            &[("confirm", "ERASE")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    println!("erasure of one buyer among {n}: {:?}", started.elapsed());
+
+    let started = std::time::Instant::now();
+    let r = owner.get("/settings/privacy?days=30").await;
+    assert_eq!(r.status(), StatusCode::OK);
+    println!(
+        "retention preview over {n} closed tickets: {:?}",
+        started.elapsed()
+    );
+    owner.post("/settings/privacy", &[("days", "30")]).await;
+    let started = std::time::Instant::now();
+    let purged = aftersail_worker::housekeeping::purge_retention(&app.pool, chrono::Utc::now())
+        .await
+        .unwrap();
+    let took = started.elapsed();
+    assert_eq!(purged, n);
+    println!(
+        "retention purge: {purged} tickets ({} messages, {purged} raw mails) in {took:?}, {:.0} tickets/s",
+        2 * purged,
+        purged as f64 / took.as_secs_f64()
+    );
+    let started = std::time::Instant::now();
+    let html = owner.page("/settings/audit").await;
+    assert!(html.contains("retention.purged"));
+    println!("audit log first page: {:?}", started.elapsed());
+}
