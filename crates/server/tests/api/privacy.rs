@@ -293,6 +293,7 @@ async fn erasure_leaves_no_trace_of_the_customer_and_keeps_the_figures() {
         other.post(&path, &[("confirm", "ERASE")]).await.status(),
         StatusCode::NOT_FOUND
     );
+    assert_eq!(other.get(&path).await.status(), StatusCode::NOT_FOUND);
     // A mistyped confirmation changes nothing.
     assert!(owner.page(&path).await.contains("erase-confirm"));
     let r = owner.post(&path, &[("confirm", "erase it")]).await;
@@ -365,6 +366,12 @@ async fn the_evidence_pack_holds_the_facts_of_the_ticket() {
     let other = app.shop("Other", "other@example.com").await;
     let f = footprint(&app, "owner@example.com", "alpha").await;
 
+    sqlx::query(
+        r#"UPDATE rmas SET decision = '{"eligible": true, "resolution": "refund", "refund_minor": 2500, "currency": "EUR", "rule": "eu-damaged", "days_since": 5, "reasons": []}'"#,
+    )
+    .execute(&app.admin)
+    .await
+    .unwrap();
     let html = agent.page(&format!("/tickets/{}", f.number)).await;
     assert!(html.contains("id=\"evidence-form\""));
     let path = format!("/tickets/{}/evidence", f.number);
@@ -383,6 +390,8 @@ async fn the_evidence_pack_holds_the_facts_of_the_ticket() {
         format!("My chair arrived broken {}", f.word),
         format!("Internal: {} photos look real.", f.word),
         "broken.jpg".to_owned(),
+        "eligible · resolution refund".to_owned(),
+        "rule eu-damaged · 5 days since delivery".to_owned(),
     ] {
         assert!(summary.contains(&fact), "summary lacks {fact}");
     }
@@ -472,6 +481,10 @@ async fn retention_purges_old_closed_tickets_of_shops_that_ask_for_it() {
     );
     let page = owner.page("/settings/privacy").await;
     assert!(visible(&page).contains("Off"), "off by default");
+    assert_eq!(
+        page.matches(r#"method="post""#).count(),
+        page.matches(r#"name="_csrf""#).count()
+    );
     for bad in ["10", "abc", "-5"] {
         let r = owner.post("/settings/privacy", &[("days", bad)]).await;
         assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{bad}");

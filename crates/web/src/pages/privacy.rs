@@ -264,6 +264,8 @@ struct EvReturn {
     created_at: String,
     carrier: Option<String>,
     tracking_number: Option<String>,
+    /// What the policy engine decided (domain::returns::Decision as stored).
+    decision: Option<serde_json::Value>,
     #[serde(default)]
     events: Vec<EvEvent>,
     #[serde(default)]
@@ -307,6 +309,37 @@ struct EvidenceSummary<'a> {
 impl EvidenceSummary<'_> {
     fn money(&self, minor: &i64, currency: &str) -> String {
         aftersail_domain::money::format(*minor, currency)
+    }
+    /// "eligible · refund 25,00 € · rule eu-damaged · 5 days" from the stored decision.
+    fn decision(&self, r: &EvReturn) -> String {
+        let Some(d) = r.decision.as_ref().and_then(|d| d.as_object()) else {
+            return String::new();
+        };
+        let mut parts = Vec::new();
+        match d.get("eligible").and_then(|e| e.as_bool()) {
+            Some(true) => parts.push("eligible".to_owned()),
+            Some(false) => parts.push("not eligible".to_owned()),
+            None => {}
+        }
+        if let Some(res) = d.get("resolution").and_then(|v| v.as_str()) {
+            parts.push(format!("resolution {res}"));
+        }
+        if let (Some(minor), Some(currency)) = (
+            d.get("refund_minor").and_then(|v| v.as_i64()),
+            d.get("currency").and_then(|v| v.as_str()),
+        ) {
+            parts.push(format!(
+                "refund {}",
+                aftersail_domain::money::format(minor, currency)
+            ));
+        }
+        if let Some(rule) = d.get("rule").and_then(|v| v.as_str()) {
+            parts.push(format!("rule {rule}"));
+        }
+        if let Some(days) = d.get("days_since").and_then(|v| v.as_i64()) {
+            parts.push(format!("{days} days since delivery"));
+        }
+        parts.join(" · ")
     }
     /// "2026-11-24T09:37:16.123+00:00" → "2026-11-24 09:37 UTC".
     fn when(&self, at: &str) -> String {
