@@ -23,6 +23,7 @@ pub mod orders;
 pub mod outbox;
 pub mod portal;
 pub mod presence;
+pub mod privacy;
 pub mod refunds;
 pub mod reply_templates;
 pub mod return_config;

@@ -1212,6 +1212,38 @@ strings! {
     csat_bad: "Not good", "不满意";
     csat_waiting: "Survey sent, no answer yet", "调查已发送，尚未回复";
     wh_previous_until: "The previous secret also signs until {} (a second signature), so the receiver can switch without missing anything.", "旧密钥在 {} 之前仍会同时签名（第二个签名），接收端可从容切换，不会漏掉任何事件。";
+    // Privacy: customer export and erasure, retention, audit log filters, evidence pack
+    settings_privacy: "Privacy", "隐私";
+    pv_title: "Privacy", "隐私";
+    pv_tickets: "Tickets", "工单";
+    pv_export: "Export customer data (ZIP)", "导出客户数据（ZIP）";
+    pv_export_help: "Everything stored about this customer: profile, orders, tickets with every message and note, returns, refunds, survey answers, files.", "本客户的全部数据：资料、订单、含所有消息和备注的工单、退货、退款、满意度回答和文件。";
+    pv_erase: "Erase customer", "删除客户个人数据";
+    pv_erase_removes: "Removes their name, addresses, message text, subjects, files, photos, translations and raw messages, and cancels replies still waiting to be sent.", "将删除其姓名、地址、消息内容、主题、文件、照片、翻译和原始消息，并取消尚未发送的回复。";
+    pv_erase_keeps: "Keeps counts, amounts, SKUs, dates, statuses, reasons and ratings, so reports stay right.", "保留数量、金额、SKU、日期、状态、原因和评分，报表保持准确。";
+    pv_erase_final: "This cannot be undone.", "此操作无法撤销。";
+    pv_erase_type: "Type {} to confirm", "输入 {} 以确认";
+    pv_erase_mistyped: "Type {} exactly to confirm; nothing was erased.", "请准确输入 {} 以确认；未删除任何数据。";
+    pv_erased_notice: "The customer's personal data was erased.", "该客户的个人数据已删除。";
+    pv_too_large: "The files are larger than {} MB; ask an administrator for a database export.", "文件超过 {} MB；请联系管理员进行数据库导出。";
+    pv_evidence: "Evidence pack", "申诉证据包";
+    pv_evidence_help: "A ZIP for a marketplace appeal: printable summary, facts as JSON, files and photos.", "用于平台申诉的 ZIP：可打印摘要、JSON 数据、文件和照片。";
+    pv_lead: "How long this shop keeps closed tickets.", "本店铺保留已关闭工单的时长。";
+    pv_retention: "Retention", "数据保留";
+    pv_retention_on: "Solved and closed tickets are deleted {} days after their last activity.", "已解决和已关闭的工单在最后活动 {} 天后删除。";
+    pv_retention_off: "Off: tickets are kept.", "关闭：工单将被保留。";
+    pv_days: "Delete closed tickets after (days)", "关闭的工单在多少天后删除";
+    pv_days_hint: "Empty keeps everything. At least 30.", "留空则全部保留。至少 30 天。";
+    pv_days_invalid: "Enter a number of days, at least {}, or leave it empty.", "请输入天数（至少 {}），或留空。";
+    pv_preview: "{} tickets would be deleted now.", "现在将删除 {} 个工单。";
+    pv_preview_button: "Preview", "预览";
+    pv_saved: "Retention saved.", "数据保留设置已保存。";
+    pv_retention_keeps: "Returns, refunds, orders and customers stay; the tickets' messages, files, notes and history go.", "退货、退款、订单和客户会保留；工单的消息、文件、备注和历史将删除。";
+    pv_anyone: "Anyone", "任何人";
+    pv_from: "From", "开始日期";
+    pv_until: "Until", "结束日期";
+    pv_filter: "Filter", "筛选";
+    pv_csv: "Download CSV", "下载 CSV";
     // NEW-STRINGS
 }
 

@@ -36,6 +36,7 @@ mod ops;
 mod people;
 mod portal;
 mod presence;
+mod privacy;
 mod reply_templates;
 mod returns_agent;
 mod returns_settings;

@@ -9,6 +9,7 @@ mod marketplaces;
 pub(crate) use channels::origin;
 pub(crate) use returns::reason_label as returns_reason;
 mod people;
+mod privacy;
 mod profile;
 mod returns;
 mod rules;
@@ -42,6 +43,7 @@ pub fn router() -> Router<AppState> {
         .merge(webhook_endpoints::router())
         .merge(audit_log::router())
         .merge(api_tokens::router())
+        .merge(privacy::router())
 }
 
 /// Which settings tab is current, for `templates/settings/_subnav.html`.
