@@ -23,6 +23,7 @@ pub mod portal;
 pub mod presence;
 pub mod refunds;
 pub mod reply_templates;
+pub mod reports;
 pub mod return_config;
 pub mod rmas;
 pub mod rule_runs;

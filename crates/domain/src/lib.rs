@@ -13,6 +13,7 @@ pub mod locale;
 pub mod money;
 pub mod placeholders;
 pub mod priority;
+pub mod reports;
 pub mod returns;
 pub mod role;
 pub mod rules;

@@ -13,6 +13,7 @@ pub mod notices;
 pub mod notification_queue;
 pub mod outbox_delivery;
 pub mod refund_sync;
+pub mod report_durations;
 pub mod rule_webhooks;
 pub mod sla_sweeper;
 pub mod triage;
@@ -100,5 +101,6 @@ pub fn spawn_all(
         lease,
         token.clone(),
     ));
+    tracker.spawn(report_durations::run(pool.clone(), token.clone()));
     tracker.spawn(outbox_delivery::run(pool, connectors, lease, token));
 }
