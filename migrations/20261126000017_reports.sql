@@ -81,7 +81,7 @@ CREATE FUNCTION pending_ticket_durations(p_limit integer)
 -- Report scans: one range of one shop's tickets by creation, with every column a report
 -- groups or measures by in the index, so the scan need not visit the table.
 CREATE INDEX tickets_report_idx ON tickets (tenant_id, created_at)
-    INCLUDE (channel, order_id, status, type, intent, assignee_id, first_response_at,
+    INCLUDE (id, channel, order_id, status, type, intent, assignee_id, first_response_at,
              first_response_due_at, solved_at, resolution_due_at, first_reply_secs,
              first_reply_business_secs, resolution_secs, resolution_business_secs);
 -- Units sold per range, market and channel; the SKU filter.

@@ -5,6 +5,7 @@ pub mod bulk;
 pub mod inbox;
 pub mod kb;
 pub mod notifications;
+pub mod reports;
 pub mod returns;
 pub mod search;
 pub mod settings;
