@@ -34,6 +34,7 @@ mod people;
 mod portal;
 mod presence;
 mod reply_templates;
+mod reports;
 mod returns_agent;
 mod returns_settings;
 mod search;

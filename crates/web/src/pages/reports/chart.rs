@@ -40,13 +40,10 @@ pub fn nice_max(max: f64) -> f64 {
     10.0 * magnitude
 }
 
-/// A gridline's label: whole numbers without decimals.
+/// A gridline's label: at most two decimals, no trailing zeros ("1.25", "2.5", "5").
 fn tick(v: f64) -> String {
-    if (v - v.round()).abs() < 1e-9 {
-        format!("{}", v.round() as i64)
-    } else {
-        format!("{v:.1}")
-    }
+    let s = format!("{v:.2}");
+    s.trim_end_matches('0').trim_end_matches('.').to_owned()
 }
 
 fn open(out: &mut String, title: &str, height: f64) {
@@ -228,7 +225,9 @@ mod tests {
     #[test]
     fn a_single_point_sits_in_the_middle() {
         let svg = line("One day", &[("03-01".into(), 4.0)], "No data");
-        assert!(svg.contains(r#"points="336.0,16.0""#), "{svg}");
+        // Axis 0..5: 4 is four fifths up the 176 px plot (192 - 140.8 = 51.2).
+        assert!(svg.contains(r#"points="336.0,51.2""#), "{svg}");
+        assert!(svg.contains(">1.25<") && svg.contains(">3.75<"), "{svg}");
         assert_eq!(svg.matches(">03-01<").count(), 1, "{svg}");
     }
 
