@@ -187,15 +187,17 @@ mod tests {
         s.parse().unwrap()
     }
 
+    type RangeCase<'a> = (
+        Option<&'a str>,
+        Option<&'a str>,
+        Option<u64>,
+        Result<(&'a str, &'a str), RangeError>,
+    );
+
     #[test]
     fn ranges_resolve_from_what_is_given() {
         let today = d("2026-03-31");
-        let cases: &[(
-            Option<&str>,
-            Option<&str>,
-            Option<u64>,
-            Result<(&str, &str), RangeError>,
-        )] = &[
+        let cases: &[RangeCase] = &[
             (None, None, None, Ok(("2026-03-02", "2026-03-31"))),
             (None, None, Some(7), Ok(("2026-03-25", "2026-03-31"))),
             (None, None, Some(90), Ok(("2026-01-01", "2026-03-31"))),

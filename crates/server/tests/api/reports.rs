@@ -90,6 +90,7 @@ impl Fx<'_> {
     }
 
     /// An RMA of `qty` of one order item.
+    #[allow(clippy::too_many_arguments)]
     async fn rma(
         &self,
         code: &str,

@@ -172,6 +172,7 @@ async fn section(
         .ok_or(AppError::NotFound)?;
     let t = user.t();
     let mut tx = user.tx(&state).await?;
+    aftersail_db::reports::begin(&mut tx).await?;
     let shop = tenants::get(&mut tx).await?;
     let f = filter::parse(&q, &shop.time_zone, t)?;
     let ctx = Ctx {
