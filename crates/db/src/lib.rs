@@ -26,6 +26,7 @@ pub mod presence;
 pub mod privacy;
 pub mod refunds;
 pub mod reply_templates;
+pub mod reports;
 pub mod return_config;
 pub mod rmas;
 pub mod rule_runs;

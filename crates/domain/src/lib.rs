@@ -14,6 +14,7 @@ pub mod locale;
 pub mod money;
 pub mod placeholders;
 pub mod priority;
+pub mod reports;
 pub mod returns;
 pub mod role;
 pub mod rules;

@@ -42,6 +42,7 @@ pub fn router(state: AppState) -> Router {
         .merge(pages::bulk::router())
         .merge(pages::notifications::router())
         .merge(pages::privacy::router())
+        .merge(pages::reports::router())
         .merge(live::router())
         .merge(pages::settings::router())
         .fallback(|| async { AppError::NotFound })

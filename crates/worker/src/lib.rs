@@ -14,6 +14,7 @@ pub mod notification_queue;
 pub mod outbound_webhooks;
 pub mod outbox_delivery;
 pub mod refund_sync;
+pub mod report_durations;
 pub mod rule_webhooks;
 pub mod sla_sweeper;
 pub mod triage;
@@ -107,5 +108,6 @@ pub fn spawn_all(
         lease,
         token.clone(),
     ));
+    tracker.spawn(report_durations::run(pool.clone(), token.clone()));
     tracker.spawn(outbox_delivery::run(pool, connectors, lease, token));
 }

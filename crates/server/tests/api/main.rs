@@ -38,6 +38,7 @@ mod portal;
 mod presence;
 mod privacy;
 mod reply_templates;
+mod reports;
 mod returns_agent;
 mod returns_settings;
 mod search;

@@ -1,5 +1,5 @@
-//! The agent's other sections: customers (a read view for now) and reports (arriving with its
-//! issue). The inbox, the ticket page, returns and the knowledge base have modules of their own.
+//! The agent's other sections: customers (a read view for now). The inbox, the ticket page,
+//! returns, reports and the knowledge base have modules of their own.
 
 use aftersail_db::customers;
 use aftersail_db::customers::Customer;
@@ -19,9 +19,7 @@ use crate::state::AppState;
 const PAGE_SIZE: i64 = 50;
 
 pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/customers", get(customers_list))
-        .route("/reports", get(reports))
+    Router::new().route("/customers", get(customers_list))
 }
 
 #[derive(Deserialize, Default)]
@@ -80,26 +78,5 @@ async fn customers_list(
         shell: Shell::new(&user, "customers"),
         rows,
         next,
-    })
-}
-
-// ---- sections still to come ----------------------------------------------------------------
-
-#[derive(Template)]
-#[template(path = "workplace/section.html")]
-struct SectionPage<'a> {
-    shell: Shell<'a>,
-    title: &'static str,
-    lead: &'static str,
-    empty: &'static str,
-}
-
-async fn reports(user: CurrentUser) -> AppResult<Html<String>> {
-    let t = user.t();
-    render(&SectionPage {
-        shell: Shell::new(&user, "reports"),
-        title: t.nav_reports,
-        lead: t.reports_lead,
-        empty: t.reports_empty,
     })
 }
