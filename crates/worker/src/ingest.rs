@@ -15,12 +15,10 @@ use aftersail_db::marketplace_returns::{self, ExternalRma};
 use aftersail_db::messages::{self, Classified, NewInbound};
 use aftersail_db::orders::{self, ExternalOrder};
 use aftersail_db::tickets::{self, NewTicket};
-use aftersail_db::{attachments, TenantTx};
+use aftersail_db::{attachments, triage, TenantTx};
 use aftersail_domain::{CustomerId, OrderId, TenantId, TicketId};
 use sqlx::PgPool;
 use uuid::Uuid;
-
-use crate::triage;
 
 /// Customers created without a currency of their own start with this one.
 const DEFAULT_CURRENCY: &str = "EUR";

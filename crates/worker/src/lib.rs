@@ -17,7 +17,6 @@ pub mod refund_sync;
 pub mod report_durations;
 pub mod rule_webhooks;
 pub mod sla_sweeper;
-pub mod triage;
 pub mod webhook_processing;
 
 use std::sync::Arc;

@@ -450,19 +450,7 @@ async fn conversations(tx: &mut TenantTx, replier: UserId) -> anyhow::Result<()>
                 // Read as ingest reads a buyer's message: intent, sentiment, escalations and
                 // the priority they call for.
                 let c = classify::classify(text, Some(language));
-                let escalations: Vec<&str> = c.escalations.iter().map(|e| e.as_str()).collect();
-                triage::record_message(
-                    tx,
-                    message,
-                    messages::Classified {
-                        intent: c.intent.as_str(),
-                        confidence: c.confidence,
-                        sentiment: c.sentiment.db(),
-                        escalations: &escalations,
-                    },
-                )
-                .await?;
-                aftersail_worker::triage::apply(tx, ticket, Some(language), &c).await?;
+                triage::record_and_apply(tx, ticket, message, Some(language), &c).await?;
             }
         }
         if i == 0 {

@@ -6,8 +6,6 @@ use aftersail_db::customers::{self, Identity};
 use aftersail_db::messages::{self, Message, NewMessage};
 use aftersail_db::tickets::{self, NewTicket, PageFilter, Ticket};
 use aftersail_db::{channels, outbox, ticket_events, triage, users, TenantTx};
-use aftersail_domain::classify::{self, Escalation, Intent, Sentiment};
-use aftersail_domain::priority::{self, Signals, Thresholds};
 use aftersail_domain::tags::{self, TagError};
 use aftersail_domain::ticket::{Priority, Status, TicketType};
 use aftersail_domain::validation::{clean_name, normalize_email};
@@ -269,8 +267,8 @@ async fn create(mut api: ApiToken, ApiJson(body): ApiJson<NewTicketBody>) -> Api
         },
     )
     .await?;
-    let c = classify::classify(&format!("{subject}\n{text}"), None);
-    let language = c.lang.as_deref();
+    let reading = triage::read(subject, text, None, false);
+    let language = reading.language.as_deref();
     let now = Utc::now();
     let (ticket, number) = tickets::create(
         tx,
@@ -312,7 +310,9 @@ async fn create(mut api: ApiToken, ApiJson(body): ApiJson<NewTicketBody>) -> Api
     if let Some(channel_id) = channel_id {
         tickets::record_inbound(tx, ticket, channel_id, &email, None).await?;
     }
-    triage_message(tx, ticket, message, &c).await?;
+    if let Some(c) = &reading.classification {
+        triage::record_and_apply(tx, ticket, message, language, c).await?;
+    }
     let ticket_row = tickets::get_by_number(tx, number)
         .await?
         .ok_or(ApiError::NotFound)?;
@@ -329,71 +329,6 @@ fn created(status: StatusCode, ticket: &Ticket) -> Response {
         Json(ticket_json(ticket)),
     )
         .into_response()
-}
-
-/// What ingest does with a buyer's message: its reading stored on it and folded into the
-/// ticket, and the ticket's priority raised when the signals call for it.
-async fn triage_message(
-    tx: &mut TenantTx,
-    ticket: TicketId,
-    message: MessageId,
-    c: &classify::Classification,
-) -> ApiResult<()> {
-    let escalations: Vec<&str> = c.escalations.iter().map(|e| e.as_str()).collect();
-    triage::record_message(
-        tx,
-        message,
-        messages::Classified {
-            intent: c.intent.as_str(),
-            confidence: c.confidence,
-            sentiment: c.sentiment.db(),
-            escalations: &escalations,
-        },
-    )
-    .await?;
-    let Some(folded) = triage::fold(
-        tx,
-        ticket,
-        c.lang.as_deref(),
-        c.intent.as_str(),
-        c.sentiment.db(),
-        &escalations,
-    )
-    .await?
-    else {
-        return Ok(());
-    };
-    let intent = folded.intent.as_deref().and_then(Intent::parse);
-    let all: Vec<Escalation> = folded
-        .escalations
-        .iter()
-        .filter_map(|e| Escalation::parse(e))
-        .collect();
-    let is = priority::is_complaint(intent, &all);
-    let complaints = if is {
-        triage::count_complaint(tx, folded.customer_id).await?
-    } else {
-        folded.complaint_count
-    };
-    let assessment = priority::assess(
-        &Signals {
-            intent,
-            sentiment: folded.sentiment.as_deref().and_then(Sentiment::parse),
-            escalations: &all,
-            lifetime_value_minor: folded.lifetime_value_minor,
-            earlier_complaints: complaints - i32::from(is),
-            abusive: folded.abusive,
-        },
-        &Thresholds::default(),
-    );
-    let current = Priority::parse(&folded.priority).unwrap_or(Priority::Normal);
-    let raise = priority::higher(assessment.priority, current)
-        .then(|| (current.as_str(), assessment.priority.as_str()));
-    let reasons = serde_json::to_value(&assessment.reasons).unwrap_or_default();
-    if raise.is_some() || reasons != folded.priority_reasons {
-        triage::set_priority(tx, ticket, raise, &reasons).await?;
-    }
-    Ok(())
 }
 
 /// `Some(None)` for an explicit `null`, `None` when the field is absent.
