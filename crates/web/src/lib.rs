@@ -40,6 +40,7 @@ pub fn router(state: AppState) -> Router {
         .merge(pages::kb::router())
         .merge(pages::bulk::router())
         .merge(pages::notifications::router())
+        .merge(pages::alerts::router())
         .merge(live::router())
         .merge(pages::settings::router())
         .fallback(|| async { AppError::NotFound })

@@ -2,6 +2,7 @@
 //! `run(token)` (the loop, stopping cleanly when the token is cancelled). Jobs coordinate
 //! only through Postgres, so any number of worker processes may run.
 
+pub mod alerts;
 pub mod automation;
 pub mod backoff;
 pub mod channel_sync;
@@ -15,6 +16,7 @@ pub mod outbox_delivery;
 pub mod refund_sync;
 pub mod rule_webhooks;
 pub mod sla_sweeper;
+pub mod system_mail;
 pub mod triage;
 pub mod webhook_processing;
 
@@ -63,6 +65,7 @@ pub fn spawn_all(
     connectors: Arc<Connectors>,
     notices: Arc<dyn BuyerNotices>,
     automation: automation::Settings,
+    smtp: Option<aftersail_channels::email::smtp::SmtpConfig>,
     lease: Duration,
     token: CancellationToken,
     tracker: &TaskTracker,
@@ -74,6 +77,8 @@ pub fn spawn_all(
         token.clone(),
     ));
     tracker.spawn(sla_sweeper::run(pool.clone(), token.clone()));
+    tracker.spawn(alerts::run(pool.clone(), token.clone()));
+    tracker.spawn(system_mail::run(pool.clone(), smtp, lease, token.clone()));
     tracker.spawn(rule_webhooks::run(pool.clone(), lease, token.clone()));
     tracker.spawn(housekeeping::run(pool.clone(), token.clone()));
     tracker.spawn(channel_sync::run(

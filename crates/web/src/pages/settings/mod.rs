@@ -1,6 +1,7 @@
 //! Settings: the user's own profile, and (for admins and owners) people, teams, reply
 //! templates, channels, translation and the audit log.
 
+mod alerts;
 mod audit_log;
 mod channels;
 mod marketplaces;
@@ -38,6 +39,7 @@ pub fn router() -> Router<AppState> {
         .merge(sla::router())
         .merge(translation::router())
         .merge(audit_log::router())
+        .merge(alerts::router())
 }
 
 /// Which settings tab is current, for `templates/settings/_subnav.html`.
