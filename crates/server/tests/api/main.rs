@@ -1,6 +1,7 @@
 //! Integration tests: the real app against real PostgreSQL, driven over HTTP.
 
 mod accounts;
+mod alerts;
 mod attachments;
 mod automation;
 mod automation_settings;
