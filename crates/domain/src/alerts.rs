@@ -430,7 +430,8 @@ mod tests {
         let now = Utc.with_ymd_and_hms(2026, 11, 24, 12, 0, 0).unwrap();
         let t = ShipmentThresholds::default();
         let ago = |d: i64| now - Duration::days(d) - Duration::minutes(1);
-        let cases: &[(Option<&str>, i64, Option<(AlertKind, u32)>)] = &[
+        type Case<'a> = (Option<&'a str>, i64, Option<(AlertKind, u32)>);
+        let cases: &[Case] = &[
             (Some("in_transit"), 4, None),
             (Some("in_transit"), 5, Some((AlertKind::ShipmentStuck, 5))),
             (None, 6, Some((AlertKind::ShipmentStuck, 6))),

@@ -60,6 +60,7 @@ where
 pub const DEFAULT_LEASE: Duration = Duration::from_secs(120);
 
 /// Starts every job on `tracker`; they finish their current pass and stop when `token` is cancelled.
+#[allow(clippy::too_many_arguments)]
 pub fn spawn_all(
     pool: PgPool,
     connectors: Arc<Connectors>,

@@ -79,6 +79,7 @@ async fn item_of(app: &TestApp, order: OrderId, sku: &str) -> OrderItemId {
 }
 
 /// `per_day` returns of `item` on each of the 28 days before `now`, and `today` in the last 24 h.
+#[allow(clippy::too_many_arguments)]
 async fn returns_history(
     app: &TestApp,
     tenant: uuid::Uuid,
