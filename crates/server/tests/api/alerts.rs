@@ -171,6 +171,14 @@ async fn a_return_spike_on_one_sku_alerts_once_and_a_steady_sku_never() {
     returns_history(&app, tenant, order, buyer, a, 1, 8, now).await;
     returns_history(&app, tenant, order, buyer, b, 3, 3, now).await;
 
+    // While another worker holds the shop, this one skips it and raises nothing.
+    let mut holder = TenantTx::begin(&app.pool, TenantId(tenant)).await.unwrap();
+    assert!(aftersail_db::alerts::try_lock(&mut holder).await.unwrap());
+    let round = alerts::run_once(&app.pool, now).await.unwrap();
+    assert_eq!((round.skipped, round.spikes), (1, 0), "{round:?}");
+    assert!(alert_rows(&app, tenant).await.is_empty());
+    drop(holder);
+
     // Two workers at once: one takes the shop, the other skips it (or finds it done).
     let (r1, r2) = tokio::join!(
         alerts::run_once(&app.pool, now),
