@@ -719,3 +719,87 @@ async fn alert_settings_are_checked_audited_and_for_admins_only() {
     assert!(html.contains("Alert settings saved."));
     assert!(html.contains(r#"value="2.5""#));
 }
+
+/// Figures for docs/alerts.md: one pass over a shop with 100,000 orders (200 in transit,
+/// 50 of them stuck) and 30,000 complaint tickets over 29 days. `cargo test … -- --ignored`.
+#[tokio::test]
+#[ignore]
+async fn alerts_pass_cost_at_scale() {
+    let app = spawn_app().await;
+    let owner = app.shop("Big", "owner@big.test").await;
+    let tenant = app.tenant_of("owner@big.test").await;
+    let mut form = DEFAULTS.to_vec();
+    form.extend([("shipments_enabled", "1"), ("notify_in_app", "1")]);
+    assert_eq!(
+        save_settings(&owner, &form).await.status(),
+        StatusCode::SEE_OTHER
+    );
+    let buyer = customer(&app, tenant, "Many").await;
+    let mut tx = app.admin.begin().await.unwrap();
+    sqlx::query("SELECT set_config('app.automation', 'off', true)")
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    sqlx::query(
+        "INSERT INTO orders (tenant_id, id, customer_id, channel, external_id, status, total_minor, currency,
+                             ordered_at, delivered_at, shipped_at, tracking_status, tracking_updated_at)
+         SELECT $1, gen_random_uuid(), $2, 'amazon', 'BIG-' || g, 'shipped', 1000, 'EUR', now() - interval '20 days',
+                CASE WHEN g > 200 THEN now() - interval '5 days' END, now() - interval '15 days',
+                CASE WHEN g > 200 THEN 'delivered' ELSE 'in_transit' END,
+                CASE WHEN g <= 50 THEN now() - interval '8 days' ELSE now() - interval '1 day' END
+         FROM generate_series(1, 100000) g",
+    )
+    .bind(tenant)
+    .bind(buyer)
+    .execute(&mut *tx)
+    .await
+    .unwrap();
+    sqlx::query(
+        "INSERT INTO order_items (tenant_id, id, order_id, sku, title, quantity, unit_price_minor)
+         SELECT tenant_id, gen_random_uuid(), id, 'SKU-' || (abs(hashtext(external_id)) % 500), 'Item', 1, 1000
+         FROM orders WHERE tenant_id = $1",
+    )
+    .bind(tenant)
+    .execute(&mut *tx)
+    .await
+    .unwrap();
+    sqlx::query(
+        "INSERT INTO tickets (tenant_id, id, number, channel, customer_id, order_id, subject, status, type, created_at)
+         SELECT $1, gen_random_uuid(), 1000000 + g, (ARRAY['amazon','ebay','shopee'])[1 + g % 3], $2,
+                (SELECT id FROM orders WHERE tenant_id = $1 AND channel = 'amazon' AND external_id = 'BIG-' || (300 + g)),
+                'Complaint', 'solved', 'complaint', now() - make_interval(mins => (g * 1.39)::int)
+         FROM generate_series(1, 30000) g",
+    )
+    .bind(tenant)
+    .bind(buyer)
+    .execute(&mut *tx)
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    sqlx::query("ANALYZE").execute(&app.admin).await.unwrap();
+
+    let started = std::time::Instant::now();
+    let round = alerts::run_once(&app.pool, Utc::now()).await.unwrap();
+    let first = started.elapsed();
+    let started = std::time::Instant::now();
+    let again = alerts::run_once(&app.pool, Utc::now()).await.unwrap();
+    let second = started.elapsed();
+    assert_eq!(round.proactive_tickets, 50, "{round:?}");
+    assert_eq!(again.proactive_tickets + again.spikes, 0);
+
+    let mut tx = TenantTx::begin(&app.pool, TenantId(tenant)).await.unwrap();
+    let plan: Vec<String> = sqlx::query_scalar(
+        "EXPLAIN SELECT o.id FROM orders o
+         WHERE o.tenant_id = $1 AND o.shipped_at IS NOT NULL AND o.delivered_at IS NULL
+           AND o.tracking_updated_at <= now() - make_interval(days => 4)",
+    )
+    .bind(tenant)
+    .fetch_all(tx.conn())
+    .await
+    .unwrap();
+    println!(
+        "first pass {first:?} ({round:?}), second pass {second:?}\n{}",
+        plan.join("\n")
+    );
+    assert!(plan.join(" ").contains("orders_in_transit_idx"), "{plan:?}");
+}
