@@ -635,6 +635,82 @@ async fn alerts_reach_only_the_chosen_person_in_app_and_by_email() {
 }
 
 #[tokio::test]
+async fn alert_mail_is_retried_when_the_server_is_down_and_dead_when_refused() {
+    let sink = SmtpSink::start(SinkOptions {
+        reject: vec!["gone@shop.test".into()],
+        ..SinkOptions::default()
+    });
+    let app = spawn_app().await;
+    let owner = app.shop("Retry", "owner@retry.test").await;
+    let tenant = app.tenant_of("owner@retry.test").await;
+    let mut tx = TenantTx::begin(&app.pool, TenantId(tenant)).await.unwrap();
+    for to in ["gone@shop.test", "owner@retry.test"] {
+        aftersail_db::alerts::enqueue_mail(
+            &mut tx,
+            None,
+            to,
+            "[Aftersail alert] test",
+            "Body",
+            Utc::now(),
+        )
+        .await
+        .unwrap();
+    }
+    tx.commit().await.unwrap();
+
+    // The server is down: both wait for a retry, counted, with the reason.
+    let mut down = sink.config();
+    down.port = crate::mail_servers::closed_port();
+    let round = system_mail::run_once(&app.pool, Some(&down), LEASE)
+        .await
+        .unwrap();
+    assert_eq!(round.failed, 2, "{round:?}");
+    let states: Vec<(String, i32, bool)> = sqlx::query_as(
+        "SELECT state, attempts, next_attempt_at > now() FROM system_mail ORDER BY to_address",
+    )
+    .fetch_all(&app.admin)
+    .await
+    .unwrap();
+    assert_eq!(
+        states,
+        vec![
+            ("failed".to_owned(), 1, true),
+            ("failed".to_owned(), 1, true)
+        ]
+    );
+    // Not due yet: nothing is tried again.
+    let round = system_mail::run_once(&app.pool, Some(&sink.config()), LEASE)
+        .await
+        .unwrap();
+    assert_eq!(round.sent + round.failed, 0);
+
+    // When due, the good address gets it; the refused one is dead, with the reason shown.
+    sqlx::query("UPDATE system_mail SET next_attempt_at = now()")
+        .execute(&app.admin)
+        .await
+        .unwrap();
+    let round = system_mail::run_once(&app.pool, Some(&sink.config()), LEASE)
+        .await
+        .unwrap();
+    assert_eq!((round.sent, round.failed), (1, 1), "{round:?}");
+    let states: Vec<(String, String)> =
+        sqlx::query_as("SELECT to_address, state FROM system_mail ORDER BY to_address")
+            .fetch_all(&app.admin)
+            .await
+            .unwrap();
+    assert_eq!(
+        states,
+        vec![
+            ("gone@shop.test".to_owned(), "dead".to_owned()),
+            ("owner@retry.test".to_owned(), "sent".to_owned())
+        ]
+    );
+    assert_eq!(sink.received().len(), 1);
+    let html = owner.page("/settings/alerts").await;
+    assert!(html.contains(r#"data-mail-state="dead""#), "{html}");
+}
+
+#[tokio::test]
 async fn alert_settings_are_checked_audited_and_for_admins_only() {
     let app = spawn_app().await;
     let owner = app.shop("Conf", "owner@conf.test").await;
