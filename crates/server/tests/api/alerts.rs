@@ -213,6 +213,25 @@ async fn a_return_spike_on_one_sku_alerts_once_and_a_steady_sku_never() {
         "{html}"
     );
     assert!(html.contains("/returns?q=MUG-01"));
+    // The link lists that SKU's returns only.
+    let code_of = |sku: &'static str| {
+        sqlx::query_scalar::<_, String>(
+            "SELECT r.code FROM rmas r JOIN rma_items ri ON ri.rma_id = r.id
+             JOIN order_items i ON i.id = ri.order_item_id WHERE i.sku = $1
+             ORDER BY r.created_at DESC LIMIT 1",
+        )
+        .bind(sku)
+        .fetch_one(&app.admin)
+    };
+    let (mug, plate) = (
+        code_of("MUG-01").await.unwrap(),
+        code_of("PLATE-02").await.unwrap(),
+    );
+    let listed = agent.page("/returns?q=MUG-01").await;
+    assert!(
+        listed.contains(&mug) && !listed.contains(&plate),
+        "{listed}"
+    );
     let id: uuid::Uuid = sqlx::query_scalar("SELECT id FROM alerts")
         .fetch_one(&app.admin)
         .await
