@@ -19,6 +19,7 @@ pub mod json;
 pub mod kinds;
 pub mod shopee;
 pub mod shopify;
+pub mod standard_webhooks;
 pub mod translate;
 pub mod transport;
 

@@ -1126,6 +1126,46 @@ async fn best_in(tx: &mut TenantTx, locale: &str, text: &str) -> Result<Option<K
     Ok(best)
 }
 
+/// A page of published articles in id order after `after`; with `only`, just that article.
+pub async fn published_page(
+    tx: &mut TenantTx,
+    after: Option<KbArticleId>,
+    only: Option<KbArticleId>,
+    limit: i64,
+) -> Result<Vec<Article>, Error> {
+    let tenant = tx.tenant();
+    sqlx::query_as(&format!(
+        "SELECT {ARTICLE_COLUMNS} FROM {ARTICLE_FROM}
+         WHERE a.tenant_id = $1 AND a.status = 'published'
+           AND ($2::uuid IS NULL OR a.id > $2) AND ($3::uuid IS NULL OR a.id = $3)
+         ORDER BY a.id LIMIT $4"
+    ))
+    .bind(tenant)
+    .bind(after)
+    .bind(only)
+    .bind(limit)
+    .fetch_all(tx.conn())
+    .await
+}
+
+/// The translations of many articles in one query.
+pub async fn translations_of(
+    tx: &mut TenantTx,
+    ids: &[KbArticleId],
+) -> Result<Vec<Translation>, Error> {
+    let tenant = tx.tenant();
+    let raw: Vec<uuid::Uuid> = ids.iter().map(|a| a.0).collect();
+    sqlx::query_as(
+        "SELECT article_id, locale, slug, title, body_markdown, body_html, updated_at
+         FROM kb_article_translations WHERE tenant_id = $1 AND article_id = ANY($2)
+         ORDER BY article_id, locale",
+    )
+    .bind(tenant)
+    .bind(&raw)
+    .fetch_all(tx.conn())
+    .await
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

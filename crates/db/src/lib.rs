@@ -3,12 +3,14 @@
 //! explicit `tenant_id = $1` filters (which the composite indexes need anyway).
 
 pub mod alerts;
+pub mod api_tokens;
 pub mod attachments;
 pub mod audit;
 pub mod automation;
 pub mod bot;
 pub mod calendars;
 pub mod channels;
+pub mod csat;
 pub mod customers;
 pub mod inbound_payloads;
 pub mod invitations;
@@ -22,6 +24,7 @@ pub mod orders;
 pub mod outbox;
 pub mod portal;
 pub mod presence;
+pub mod privacy;
 pub mod refunds;
 pub mod reply_templates;
 pub mod return_config;
@@ -40,6 +43,7 @@ pub mod tickets;
 pub mod translation;
 pub mod triage;
 pub mod users;
+pub mod webhook_endpoints;
 pub mod webhook_events;
 
 use std::time::Duration;

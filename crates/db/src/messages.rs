@@ -62,11 +62,12 @@ pub async fn create_with_id(
 
 /// A message a rule wrote: outbound, nobody's, labelled `automated = 'rule'`, so it never
 /// counts as the first response and never restarts "time since our last reply".
-/// Who wrote an automated reply: a rule (a template) or the bot.
+/// Who wrote an automated reply: a rule (a template), the bot, or the CSAT survey.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Automated {
     Rule,
     Bot,
+    Csat,
 }
 
 impl Automated {
@@ -74,6 +75,7 @@ impl Automated {
         match self {
             Automated::Rule => "rule",
             Automated::Bot => "bot",
+            Automated::Csat => "csat",
         }
     }
 }
@@ -361,4 +363,54 @@ pub async fn html_of(
     .fetch_optional(tx.conn())
     .await?;
     Ok(html.flatten())
+}
+
+/// A page of a ticket's thread in `(created_at, id)` order after `after` (no translations).
+pub async fn page(
+    tx: &mut TenantTx,
+    ticket: TicketId,
+    after: Option<(DateTime<Utc>, MessageId)>,
+    limit: i64,
+) -> Result<Vec<Message>, Error> {
+    let tenant = tx.tenant();
+    let (at, id) = after.unzip();
+    sqlx::query_as(
+        "SELECT m.id, m.kind, u.name AS author_name, m.body_text, m.language, m.intent, m.sentiment,
+                m.escalations, NULL::text AS translation, NULL::text AS translation_language,
+                m.translate_to, m.delivery_state, m.created_at,
+                m.body_html IS NOT NULL AS has_html, m.raw_payload_id IS NOT NULL AS has_raw, m.automated
+         FROM messages m LEFT JOIN users u ON u.tenant_id = m.tenant_id AND u.id = m.author_user_id
+         WHERE m.tenant_id = $1 AND m.ticket_id = $2
+           AND ($3::timestamptz IS NULL OR (m.created_at, m.id) > ($3, $4))
+         ORDER BY m.created_at, m.id LIMIT $5",
+    )
+    .bind(tenant)
+    .bind(ticket)
+    .bind(at)
+    .bind(id)
+    .bind(limit)
+    .fetch_all(tx.conn())
+    .await
+}
+
+/// One message of a ticket, as [`page`] shows it.
+pub async fn one(
+    tx: &mut TenantTx,
+    ticket: TicketId,
+    id: MessageId,
+) -> Result<Option<Message>, Error> {
+    let tenant = tx.tenant();
+    sqlx::query_as(
+        "SELECT m.id, m.kind, u.name AS author_name, m.body_text, m.language, m.intent, m.sentiment,
+                m.escalations, NULL::text AS translation, NULL::text AS translation_language,
+                m.translate_to, m.delivery_state, m.created_at,
+                m.body_html IS NOT NULL AS has_html, m.raw_payload_id IS NOT NULL AS has_raw, m.automated
+         FROM messages m LEFT JOIN users u ON u.tenant_id = m.tenant_id AND u.id = m.author_user_id
+         WHERE m.tenant_id = $1 AND m.ticket_id = $2 AND m.id = $3",
+    )
+    .bind(tenant)
+    .bind(ticket)
+    .bind(id)
+    .fetch_optional(tx.conn())
+    .await
 }

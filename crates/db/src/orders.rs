@@ -275,3 +275,45 @@ pub async fn customer_of(tx: &mut TenantTx, order: OrderId) -> Result<CustomerId
         .fetch_one(tx.conn())
         .await
 }
+
+/// A page of orders in id order after `after`.
+pub async fn page(
+    tx: &mut TenantTx,
+    after: Option<OrderId>,
+    limit: i64,
+) -> Result<Vec<Order>, Error> {
+    let tenant = tx.tenant();
+    sqlx::query_as(
+        "SELECT id, customer_id, channel, external_id, status, total_minor, currency, shipping_country,
+                carrier, tracking_number, ordered_at, delivered_at
+         FROM orders WHERE tenant_id = $1 AND ($2::uuid IS NULL OR id > $2)
+         ORDER BY id LIMIT $3",
+    )
+    .bind(tenant)
+    .bind(after)
+    .bind(limit)
+    .fetch_all(tx.conn())
+    .await
+}
+
+/// An item with the order it belongs to.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct OrderLine {
+    pub order_id: OrderId,
+    #[sqlx(flatten)]
+    pub item: OrderItem,
+}
+
+/// The items of many orders in one query.
+pub async fn items_of(tx: &mut TenantTx, orders: &[OrderId]) -> Result<Vec<OrderLine>, Error> {
+    let tenant = tx.tenant();
+    let ids: Vec<uuid::Uuid> = orders.iter().map(|o| o.0).collect();
+    sqlx::query_as(
+        "SELECT order_id, id, sku, title, quantity, unit_price_minor FROM order_items
+         WHERE tenant_id = $1 AND order_id = ANY($2) ORDER BY order_id, sku, id",
+    )
+    .bind(tenant)
+    .bind(&ids)
+    .fetch_all(tx.conn())
+    .await
+}

@@ -249,3 +249,42 @@ pub async fn mark_issued_manually(
     .await?;
     Ok(done.rows_affected() == 1)
 }
+
+/// A refund as the API shows it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Refund {
+    pub id: RefundId,
+    pub rma_id: RmaId,
+    pub rma_code: String,
+    pub order_id: OrderId,
+    pub amount_minor: i64,
+    pub currency: String,
+    pub state: String,
+    pub external_id: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub decided_at: Option<DateTime<Utc>>,
+    pub issued_at: Option<DateTime<Utc>>,
+}
+
+/// A page of refunds in id order after `after`; with `only`, just that refund.
+pub async fn page(
+    tx: &mut TenantTx,
+    after: Option<RefundId>,
+    only: Option<RefundId>,
+    limit: i64,
+) -> Result<Vec<Refund>, Error> {
+    let tenant = tx.tenant();
+    sqlx::query_as(
+        "SELECT f.id, f.rma_id, r.code AS rma_code, f.order_id, f.amount_minor, f.currency, f.state,
+                f.external_id, f.created_at, f.decided_at, f.issued_at
+         FROM refunds f JOIN rmas r ON r.tenant_id = f.tenant_id AND r.id = f.rma_id
+         WHERE f.tenant_id = $1 AND ($2::uuid IS NULL OR f.id > $2) AND ($3::uuid IS NULL OR f.id = $3)
+         ORDER BY f.id LIMIT $4",
+    )
+    .bind(tenant)
+    .bind(after)
+    .bind(only)
+    .bind(limit)
+    .fetch_all(tx.conn())
+    .await
+}

@@ -663,3 +663,43 @@ pub async fn open_conversation(tx: &mut TenantTx, c: Conversation<'_>) -> Result
         .await?;
     Ok(ticket)
 }
+
+/// A page of returns in id order after `after`.
+pub async fn page(tx: &mut TenantTx, after: Option<RmaId>, limit: i64) -> Result<Vec<Rma>, Error> {
+    let tenant = tx.tenant();
+    sqlx::query_as(&format!(
+        "SELECT {RMA_COLUMNS} FROM rmas WHERE tenant_id = $1 AND ($2::uuid IS NULL OR id > $2)
+         ORDER BY id LIMIT $3"
+    ))
+    .bind(tenant)
+    .bind(after)
+    .bind(limit)
+    .fetch_all(tx.conn())
+    .await
+}
+
+/// An item of a return, with the return it belongs to.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct RmaLine {
+    pub rma_id: RmaId,
+    pub order_item_id: OrderItemId,
+    pub sku: String,
+    pub title: String,
+    pub quantity: i32,
+    pub unit_price_minor: i64,
+}
+
+/// The items of many returns in one query.
+pub async fn items_of(tx: &mut TenantTx, rmas: &[RmaId]) -> Result<Vec<RmaLine>, Error> {
+    let tenant = tx.tenant();
+    let ids: Vec<uuid::Uuid> = rmas.iter().map(|r| r.0).collect();
+    sqlx::query_as(
+        "SELECT i.rma_id, i.order_item_id, oi.sku, oi.title, i.quantity, oi.unit_price_minor
+         FROM rma_items i JOIN order_items oi ON oi.tenant_id = i.tenant_id AND oi.id = i.order_item_id
+         WHERE i.tenant_id = $1 AND i.rma_id = ANY($2) ORDER BY i.rma_id, oi.sku",
+    )
+    .bind(tenant)
+    .bind(&ids)
+    .fetch_all(tx.conn())
+    .await
+}

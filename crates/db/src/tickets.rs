@@ -689,3 +689,57 @@ pub async fn record_inbound(
     .await?;
     Ok(())
 }
+
+/// Filters of the API's ticket list (`None`: any).
+#[derive(Debug, Clone, Default)]
+pub struct PageFilter {
+    pub status: Option<String>,
+    pub priority: Option<String>,
+    pub channel: Option<String>,
+    /// Tickets whose row changed at or after this time.
+    pub updated_since: Option<DateTime<Utc>>,
+}
+
+/// A page of tickets in id (creation) order after `after`: a keyset stable under concurrent
+/// inserts, since new tickets get larger UUIDv7 ids and land on later pages.
+pub async fn page(
+    tx: &mut TenantTx,
+    filter: &PageFilter,
+    after: Option<TicketId>,
+    limit: i64,
+) -> Result<Vec<Ticket>, Error> {
+    let tenant = tx.tenant();
+    sqlx::query_as(
+        "SELECT id, number, channel, customer_id, order_id, subject, status, priority, type, language,
+                assignee_id, team_id, tags, sentiment, intent, escalations, priority_reasons,
+                first_response_at, first_response_due_at,
+                resolution_due_at, sla_due_at, sla_policy_id, next_reply_due_at, sla_warn_minutes,
+                created_at, last_message_at
+         FROM tickets WHERE tenant_id = $1
+           AND ($2::uuid IS NULL OR id > $2)
+           AND ($3::text IS NULL OR status = $3)
+           AND ($4::text IS NULL OR priority = $4)
+           AND ($5::text IS NULL OR channel = $5)
+           AND ($6::timestamptz IS NULL OR updated_at >= $6)
+         ORDER BY id LIMIT $7",
+    )
+    .bind(tenant)
+    .bind(after)
+    .bind(&filter.status)
+    .bind(&filter.priority)
+    .bind(&filter.channel)
+    .bind(filter.updated_since)
+    .bind(limit)
+    .fetch_all(tx.conn())
+    .await
+}
+
+/// The shop number of a ticket (`None`: no such ticket here).
+pub async fn number_of(tx: &mut TenantTx, id: TicketId) -> Result<Option<i64>, Error> {
+    let tenant = tx.tenant();
+    sqlx::query_scalar("SELECT number FROM tickets WHERE tenant_id = $1 AND id = $2")
+        .bind(tenant)
+        .bind(id)
+        .fetch_optional(tx.conn())
+        .await
+}

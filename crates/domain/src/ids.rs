@@ -89,6 +89,15 @@ id_type!(
 );
 id_type!(AlertId);
 id_type!(SystemMailId);
+id_type!(
+    /// An outbound webhook endpoint of the shop (its ERP/CRM).
+    WebhookEndpointId
+);
+id_type!(
+    /// One event queued for one endpoint: its id is the `webhook-id` header.
+    WebhookDeliveryId
+);
+id_type!(CsatSurveyId);
 
 #[cfg(test)]
 mod tests {

@@ -6,6 +6,7 @@ pub mod assignment;
 pub mod attachment;
 pub mod bot;
 pub mod classify;
+pub mod csat;
 pub mod glossary;
 pub mod ids;
 pub mod kb;

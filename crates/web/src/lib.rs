@@ -3,6 +3,7 @@
 //! Every feature module exposes `router()`; [`router`] merges them and adds the shared
 //! layers (session resolution, CSRF, error rendering, metrics, security headers).
 
+pub mod api;
 pub mod auth;
 pub mod connectors;
 pub mod error;
@@ -41,6 +42,7 @@ pub fn router(state: AppState) -> Router {
         .merge(pages::bulk::router())
         .merge(pages::notifications::router())
         .merge(pages::alerts::router())
+        .merge(pages::privacy::router())
         .merge(live::router())
         .merge(pages::settings::router())
         .fallback(|| async { AppError::NotFound })
@@ -51,6 +53,8 @@ pub fn router(state: AppState) -> Router {
         .merge(ops::router())
         // Signed by the platform, not by a session: outside the session and CSRF layers.
         .merge(webhooks::router())
+        // Bearer tokens, not sessions: outside the session and CSRF layers.
+        .merge(api::router(state.clone()))
         // The buyer return portal: no agent session; signed-out CSRF inside its own router.
         .merge(portal::router(state.clone()))
         .nest_service("/static", ServeDir::new(&state.config.static_dir))

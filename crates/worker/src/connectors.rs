@@ -52,6 +52,11 @@ impl Connectors {
         }
     }
 
+    /// The configured secret key (outbound webhook secrets are sealed with it too).
+    pub fn secret_key(&self) -> Option<&SecretKey> {
+        self.key.as_ref()
+    }
+
     /// The channel's credentials, opened.
     pub fn secrets(
         &self,

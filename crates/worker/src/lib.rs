@@ -12,6 +12,7 @@ pub mod ingest;
 pub mod mail_idle;
 pub mod notices;
 pub mod notification_queue;
+pub mod outbound_webhooks;
 pub mod outbox_delivery;
 pub mod refund_sync;
 pub mod rule_webhooks;
@@ -81,6 +82,12 @@ pub fn spawn_all(
     tracker.spawn(alerts::run(pool.clone(), token.clone()));
     tracker.spawn(system_mail::run(pool.clone(), smtp, lease, token.clone()));
     tracker.spawn(rule_webhooks::run(pool.clone(), lease, token.clone()));
+    tracker.spawn(outbound_webhooks::run(
+        pool.clone(),
+        connectors.secret_key().cloned(),
+        lease,
+        token.clone(),
+    ));
     tracker.spawn(housekeeping::run(pool.clone(), token.clone()));
     tracker.spawn(channel_sync::run(
         pool.clone(),

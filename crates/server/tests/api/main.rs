@@ -2,6 +2,8 @@
 
 mod accounts;
 mod alerts;
+mod api_contract;
+mod api_v1;
 mod attachments;
 mod automation;
 mod automation_settings;
@@ -14,6 +16,7 @@ mod channel_sync;
 mod channels;
 #[path = "../../../channels/tests/contract/mod.rs"]
 mod contract;
+mod csat;
 mod csrf;
 mod email_channel;
 mod generator;
@@ -34,6 +37,7 @@ mod ops;
 mod people;
 mod portal;
 mod presence;
+mod privacy;
 mod reply_templates;
 mod returns_agent;
 mod returns_settings;
@@ -44,4 +48,5 @@ mod tenancy;
 mod tickets;
 mod translation;
 mod triage;
+mod webhooks_out;
 mod worker;

@@ -65,6 +65,7 @@ async fn housekeeping_purges_expired_sessions_old_login_attempts_and_stale_prese
             presence: 1,
             portal_attempts: 1,
             rule_fires: 1,
+            retention_tickets: 0,
         }
     );
     assert_eq!(fresh.get("/inbox").await.status(), StatusCode::OK);

@@ -198,6 +198,15 @@ async fn login(
         return fail(StatusCode::FORBIDDEN, t.login_deactivated.into());
     }
     users::record_successful_login(&mut tx, candidate.user_id).await?;
+    audit::record(
+        &mut tx,
+        Some(candidate.user_id),
+        "user.signed_in",
+        "user",
+        Some(candidate.user_id.0),
+        serde_json::json!({ "ip": ip.to_string() }),
+    )
+    .await?;
     let user = users::get(&mut tx, candidate.user_id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -220,6 +229,15 @@ async fn logout(
     if let Some(axum::Extension(SessionCtx(s))) = session {
         let mut tx = TenantTx::begin(&state.pool, s.tenant_id).await?;
         sessions::delete(&mut tx, s.session_id).await?;
+        audit::record(
+            &mut tx,
+            Some(s.user_id),
+            "user.signed_out",
+            "user",
+            Some(s.user_id.0),
+            serde_json::json!({}),
+        )
+        .await?;
         tx.commit().await?;
     }
     let mut response = Redirect::to("/login").into_response();

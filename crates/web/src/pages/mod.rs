@@ -6,6 +6,7 @@ pub mod bulk;
 pub mod inbox;
 pub mod kb;
 pub mod notifications;
+pub mod privacy;
 pub mod returns;
 pub mod search;
 pub mod settings;

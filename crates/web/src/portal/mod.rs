@@ -7,6 +7,8 @@
 //! are throttled per client address and per shop in `portal_attempts`, and a miss never says
 //! whether the order exists. Every page speaks the buyer's language ([`lang`], [`strings`]).
 
+mod csat;
+mod csat_strings;
 pub mod help;
 pub mod help_strings;
 pub mod lang;
@@ -52,6 +54,7 @@ pub fn router(state: AppState) -> Router<AppState> {
             "/p/{shop}/returns/status",
             get(status::page).post(status::lookup),
         )
+        .route("/p/{shop}/csat/{token}", get(csat::show).post(csat::submit))
         .merge(help::router())
         .layer(DefaultBodyLimit::max(photos::MAX_BODY_BYTES))
         // Signed-out forms: the double-submit cookie (no session layer on these routes).

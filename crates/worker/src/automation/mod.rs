@@ -11,6 +11,7 @@
 
 mod actions;
 mod bot;
+mod csat_survey;
 mod facts;
 pub mod sla_clock;
 mod values;
@@ -232,6 +233,9 @@ async fn handle_event(
             let old_status = before("status").unwrap_or_default();
             if old_status != t.status {
                 sla_clock::on_status_change(&mut tx, &t, &old_status, at).await?;
+                if t.status == "solved" {
+                    csat_survey::after_solve(&mut tx, &shop, &t).await?;
+                }
                 if t.status == "pending" {
                     schedule(
                         &mut tx,

@@ -2,6 +2,7 @@
 //! templates, channels, translation and the audit log.
 
 mod alerts;
+mod api_tokens;
 mod audit_log;
 mod channels;
 mod marketplaces;
@@ -9,6 +10,7 @@ mod marketplaces;
 pub(crate) use channels::origin;
 pub(crate) use returns::reason_label as returns_reason;
 mod people;
+mod privacy;
 mod profile;
 mod returns;
 mod rules;
@@ -16,6 +18,7 @@ mod sla;
 mod teams;
 mod templates;
 pub(crate) mod translation;
+mod webhook_endpoints;
 
 use axum::response::Redirect;
 use axum::routing::get;
@@ -38,8 +41,11 @@ pub fn router() -> Router<AppState> {
         .merge(rules::router())
         .merge(sla::router())
         .merge(translation::router())
+        .merge(webhook_endpoints::router())
         .merge(audit_log::router())
         .merge(alerts::router())
+        .merge(api_tokens::router())
+        .merge(privacy::router())
 }
 
 /// Which settings tab is current, for `templates/settings/_subnav.html`.

@@ -95,6 +95,8 @@ struct TicketPage<'a> {
     sla_events: Vec<aftersail_db::sla::SlaEvent>,
     /// What rules did with the ticket, newest first (the last 20).
     rule_runs: Vec<aftersail_db::rule_runs::Run>,
+    /// The buyer's CSAT answers (one survey per solve), newest first.
+    csat: Vec<aftersail_db::csat::Survey>,
     now: DateTime<Utc>,
     statuses: &'static [Status],
     priorities: &'static [Priority],
@@ -427,6 +429,7 @@ async fn load<'a>(
         20,
     )
     .await?;
+    let csat = aftersail_db::csat::of_ticket(tx, ticket.id).await?;
     let bodies = reply_templates::all_bodies(tx).await?;
     let templates = reply_templates::list(tx)
         .await?
@@ -458,6 +461,7 @@ async fn load<'a>(
         sla_policy,
         sla_events,
         rule_runs,
+        csat,
         now: Utc::now(),
         tags_text: String::new(),
         attachments_error_on: "",
