@@ -2,6 +2,7 @@
 //! that has set `app.tenant_id` for row-level security and carries the same tenant for the
 //! explicit `tenant_id = $1` filters (which the composite indexes need anyway).
 
+pub mod alerts;
 pub mod api_tokens;
 pub mod attachments;
 pub mod audit;

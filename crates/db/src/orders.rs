@@ -133,24 +133,38 @@ pub struct ExternalOrder<'a> {
     pub tracking_number: Option<&'a str>,
     pub ordered_at: DateTime<Utc>,
     pub delivered_at: Option<DateTime<Utc>>,
+    /// `in_transit`, `in_customs`, `delivered`, `exception`; `None` while unshipped (or
+    /// unknown: the stored one is kept). See `domain::alerts::tracking_status`.
+    pub tracking_status: Option<&'a str>,
     /// (sku, title, quantity, unit price in minor units); replaces the stored items.
     pub items: &'a [(&'a str, &'a str, i32, i64)],
 }
 
 /// Inserts or updates the order by `(channel, external_id)` and replaces its items. A new
 /// order counts towards the customer's totals once; an update changes only the order.
+/// `shipped_at` is set the first time a tracking status is known; `tracking_updated_at`
+/// moves whenever the tracking status or number changes (the stuck-shipment clock).
 pub async fn upsert_external(tx: &mut TenantTx, o: ExternalOrder<'_>) -> Result<OrderId, Error> {
     let tenant = tx.tenant();
     let (id, inserted): (OrderId, bool) = sqlx::query_as(
         "INSERT INTO orders (tenant_id, id, customer_id, channel, external_id, status, total_minor, currency,
-                             shipping_country, carrier, tracking_number, ordered_at, delivered_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+                             shipping_country, carrier, tracking_number, ordered_at, delivered_at,
+                             tracking_status, shipped_at, tracking_updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14::text,
+                 CASE WHEN $14::text IS NOT NULL THEN now() END, CASE WHEN $14::text IS NOT NULL THEN now() END)
          ON CONFLICT (tenant_id, channel, external_id) DO UPDATE SET
              status = EXCLUDED.status, total_minor = EXCLUDED.total_minor, currency = EXCLUDED.currency,
              shipping_country = coalesce(EXCLUDED.shipping_country, orders.shipping_country),
              carrier = coalesce(EXCLUDED.carrier, orders.carrier),
              tracking_number = coalesce(EXCLUDED.tracking_number, orders.tracking_number),
-             delivered_at = coalesce(EXCLUDED.delivered_at, orders.delivered_at)
+             delivered_at = coalesce(EXCLUDED.delivered_at, orders.delivered_at),
+             tracking_status = coalesce(EXCLUDED.tracking_status, orders.tracking_status),
+             shipped_at = coalesce(orders.shipped_at, EXCLUDED.shipped_at),
+             tracking_updated_at = CASE
+                 WHEN (coalesce(EXCLUDED.tracking_status, orders.tracking_status),
+                       coalesce(EXCLUDED.tracking_number, orders.tracking_number))
+                      IS DISTINCT FROM (orders.tracking_status, orders.tracking_number)
+                 THEN now() ELSE orders.tracking_updated_at END
          RETURNING id, (xmax = 0) AS inserted",
     )
     .bind(tenant)
@@ -166,6 +180,7 @@ pub async fn upsert_external(tx: &mut TenantTx, o: ExternalOrder<'_>) -> Result<
     .bind(o.tracking_number)
     .bind(o.ordered_at)
     .bind(o.delivered_at)
+    .bind(o.tracking_status)
     .fetch_one(tx.conn())
     .await?;
     if !o.items.is_empty() {

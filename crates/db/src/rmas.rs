@@ -433,7 +433,8 @@ pub struct ListRow {
     pub created_at: DateTime<Utc>,
 }
 
-/// `$2..$8` of the filtered list queries.
+/// `$2..$8` of the filtered list queries (`$8`: an RMA code, order number, buyer name or an
+/// item's exact SKU, as the alerts page links it).
 const LIST_WHERE: &str = "r.tenant_id = $1
        AND ($2::text IS NULL OR r.status = $2)
        AND ($3::text IS NULL OR r.reason = $3)
@@ -442,7 +443,10 @@ const LIST_WHERE: &str = "r.tenant_id = $1
        AND ($6::timestamptz IS NULL OR r.created_at >= $6)
        AND ($7::timestamptz IS NULL OR r.created_at < $7)
        AND ($8::text IS NULL OR r.code = upper($8) OR o.external_id ILIKE '%' || $8 || '%'
-            OR c.name ILIKE '%' || $8 || '%')";
+            OR c.name ILIKE '%' || $8 || '%'
+            OR EXISTS (SELECT 1 FROM rma_items ri
+                       JOIN order_items i ON i.tenant_id = ri.tenant_id AND i.id = ri.order_item_id
+                       WHERE ri.tenant_id = r.tenant_id AND ri.rma_id = r.id AND upper(i.sku) = upper($8)))";
 
 /// The filtered returns, newest first, after the keyset cursor `(created_at, id)`.
 pub async fn list(

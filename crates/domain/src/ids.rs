@@ -87,6 +87,8 @@ id_type!(
     /// An image uploaded for knowledge-base articles.
     KbImageId
 );
+id_type!(AlertId);
+id_type!(SystemMailId);
 id_type!(
     /// An outbound webhook endpoint of the shop (its ERP/CRM).
     WebhookEndpointId

@@ -1,6 +1,7 @@
 //! Aftersail's pure core: no IO, no clocks, no database. Everything here is plain
 //! data and functions over it, so it can be tested exhaustively.
 
+pub mod alerts;
 pub mod assignment;
 pub mod attachment;
 pub mod bot;

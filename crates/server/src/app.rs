@@ -53,6 +53,7 @@ pub async fn run(
             aftersail_worker::automation::Settings {
                 public_url: config.public_url.clone(),
             },
+            config.mail.smtp()?,
             Duration::from_secs(config.worker_lease_secs.max(1)),
             token.clone(),
             &tracker,

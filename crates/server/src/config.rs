@@ -55,6 +55,39 @@ pub struct Config {
     pub shopify_base_url: Option<String>,
     /// The public address of this server (for OAuth redirects and webhook URLs).
     pub public_url: Option<String>,
+    /// System mail (alerts): `[mail] smtp_url`, `from`.
+    pub mail: MailConfig,
+}
+
+/// `[mail]`: where system mail (alerts to the shop's people) goes out. Without `smtp_url`
+/// such mail stays queued (`not_configured`, shown on the alerts page) and is never lost.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct MailConfig {
+    /// `smtp://host:port`, `smtp+starttls://user:password@host`, `smtps://…`.
+    pub smtp_url: Option<String>,
+    /// The sender address.
+    pub from: String,
+}
+
+impl Default for MailConfig {
+    fn default() -> Self {
+        Self {
+            smtp_url: None,
+            from: "aftersail@localhost".into(),
+        }
+    }
+}
+
+impl MailConfig {
+    /// The SMTP settings, when configured (an unusable URL is a startup error).
+    pub fn smtp(&self) -> anyhow::Result<Option<aftersail_channels::email::smtp::SmtpConfig>> {
+        self.smtp_url
+            .as_deref()
+            .filter(|u| !u.trim().is_empty())
+            .map(|u| aftersail_worker::system_mail::smtp_config(u, &self.from))
+            .transpose()
+    }
 }
 
 impl Default for Config {
@@ -82,6 +115,7 @@ impl Default for Config {
             shopify_api_secret: None,
             shopify_base_url: None,
             public_url: None,
+            mail: MailConfig::default(),
         }
     }
 }

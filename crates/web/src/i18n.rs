@@ -1348,6 +1348,51 @@ strings! {
     reports_col_deflected: "Deflected", "独立解决";
     reports_col_deflection_rate: "Deflection rate", "独立解决率";
     reports_bot_note: "Tickets the bot first looked at in the range. Deflected: answered, and no agent replied or took it over afterwards.", "范围内机器人首次处理的工单。独立解决：机器人已回答，且之后没有客服回复或接手。";
+    // Alerts (spikes, stuck shipments) and Settings → Alerts
+    nav_alerts: "Alerts", "警报";
+    settings_alerts: "Alerts", "警报";
+    alerts_lead: "Spikes in complaints or returns against their usual level, and shipments that stopped moving.", "投诉或退货相对平常水平的激增，以及停滞不前的物流。";
+    alerts_none: "No alerts yet.", "暂无警报。";
+    alerts_col_alert: "Alert", "警报";
+    alerts_col_figures: "Figures", "数据";
+    alerts_col_state: "State", "状态";
+    alerts_acknowledge: "Acknowledge", "确认";
+    alerts_acknowledged_by: "Acknowledged by {}", "已由 {} 确认";
+    alert_kind_return_spike_sku: "Return spike (SKU)", "退货激增（SKU）";
+    alert_kind_complaint_spike_sku: "Complaint spike (SKU)", "投诉激增（SKU）";
+    alert_kind_complaint_spike_channel: "Complaint spike (channel)", "投诉激增（渠道）";
+    alert_kind_shipment_stuck: "Shipment not moving", "物流停滞";
+    alert_kind_customs_stuck: "Stuck in customs", "清关滞留";
+    alert_fig_returns_sku: "SKU {}: {} returns today, baseline {}/day", "SKU {}：今日退货 {} 件，基线 {}/天";
+    alert_fig_complaints_sku: "SKU {}: {} complaints today, baseline {}/day", "SKU {}：今日投诉 {} 个，基线 {}/天";
+    alert_fig_complaints_channel: "Channel {}: {} complaints today, baseline {}/day", "渠道 {}：今日投诉 {} 个，基线 {}/天";
+    alert_fig_shipment: "Order {}: no tracking update for {} days", "订单 {}：{} 天没有物流更新";
+    alert_fig_customs: "Order {}: in customs for {} days", "订单 {}：清关已 {} 天";
+    alerts_mail_title: "Alert emails", "警报邮件";
+    alerts_mail_none: "No alert emails yet.", "暂无警报邮件。";
+    mail_state_not_configured: "waiting: no SMTP server configured", "等待中：未配置 SMTP 服务器";
+    as_lead: "Which alerts are on, their thresholds, and who hears about them and how.", "启用哪些警报、阈值，以及通知谁、如何通知。";
+    as_spikes_title: "Complaint and return spikes", "投诉和退货激增";
+    as_spikes_enabled: "Alert on spikes per SKU and per channel", "按 SKU 和渠道在激增时发出警报";
+    as_min_count: "Minimum count in a day", "单日最少数量";
+    as_min_count_help: "A SKU or channel with no history needs at least this many.", "没有历史记录的 SKU 或渠道至少需要达到这个数量。";
+    as_factor: "Factor over the 28-day baseline", "相对 28 天基线的倍数";
+    as_factor_help: "The last 24 hours against the same SKU's or channel's daily mean over the previous 28 days, e.g. 2.0.", "过去 24 小时与同一 SKU 或渠道此前 28 天的日均值相比，例如 2.0。";
+    as_shipments_title: "Stuck shipments", "物流停滞";
+    as_shipments_enabled: "Open a proactive ticket when a shipment stops moving", "物流停滞时主动创建工单";
+    as_stale_days: "Days without a tracking update", "无物流更新的天数";
+    as_customs_days: "Days in customs", "清关的天数";
+    as_delivery_title: "Who hears about alerts, and how", "通知谁、如何通知";
+    as_notify_in_app: "In-app notification", "应用内通知";
+    as_notify_email: "Email", "电子邮件";
+    as_recipients: "Recipients", "接收人";
+    as_recipients_help: "Nobody chosen: every owner and admin.", "未选择任何人时：所有所有者和管理员。";
+    as_saved: "Alert settings saved.", "警报设置已保存。";
+    as_err_min_count: "Enter a whole number from 1 to 10000.", "请输入 1 到 10000 之间的整数。";
+    as_err_factor: "Enter a number from 1 to 100, e.g. 2 or 2.5.", "请输入 1 到 100 之间的数字，例如 2 或 2.5。";
+    as_err_days: "Enter a whole number of days from 1 to 90.", "请输入 1 到 90 之间的整天数。";
+    as_err_delivery: "While an alert is on, choose in-app notification, email or both.", "启用警报时，请选择应用内通知、电子邮件或两者。";
+    as_err_recipient: "Choose active people of this shop.", "请选择本店铺的在职人员。";
 }
 
 #[cfg(test)]

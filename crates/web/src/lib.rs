@@ -41,6 +41,7 @@ pub fn router(state: AppState) -> Router {
         .merge(pages::kb::router())
         .merge(pages::bulk::router())
         .merge(pages::notifications::router())
+        .merge(pages::alerts::router())
         .merge(pages::privacy::router())
         .merge(pages::reports::router())
         .merge(live::router())

@@ -463,6 +463,10 @@ pub async fn store_order(
             tracking_number: o.tracking_number.as_deref(),
             ordered_at: o.ordered_at,
             delivered_at: o.delivered_at,
+            tracking_status: aftersail_domain::alerts::tracking_status(
+                &o.status,
+                o.delivered_at.is_some(),
+            ),
             items: &items,
         },
     )

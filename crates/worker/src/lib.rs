@@ -2,6 +2,7 @@
 //! `run(token)` (the loop, stopping cleanly when the token is cancelled). Jobs coordinate
 //! only through Postgres, so any number of worker processes may run.
 
+pub mod alerts;
 pub mod automation;
 pub mod backoff;
 pub mod channel_sync;
@@ -17,6 +18,7 @@ pub mod refund_sync;
 pub mod report_durations;
 pub mod rule_webhooks;
 pub mod sla_sweeper;
+pub mod system_mail;
 pub mod webhook_processing;
 
 use std::sync::Arc;
@@ -59,11 +61,13 @@ where
 pub const DEFAULT_LEASE: Duration = Duration::from_secs(120);
 
 /// Starts every job on `tracker`; they finish their current pass and stop when `token` is cancelled.
+#[allow(clippy::too_many_arguments)]
 pub fn spawn_all(
     pool: PgPool,
     connectors: Arc<Connectors>,
     notices: Arc<dyn BuyerNotices>,
     automation: automation::Settings,
+    smtp: Option<aftersail_channels::email::smtp::SmtpConfig>,
     lease: Duration,
     token: CancellationToken,
     tracker: &TaskTracker,
@@ -75,6 +79,8 @@ pub fn spawn_all(
         token.clone(),
     ));
     tracker.spawn(sla_sweeper::run(pool.clone(), token.clone()));
+    tracker.spawn(alerts::run(pool.clone(), token.clone()));
+    tracker.spawn(system_mail::run(pool.clone(), smtp, lease, token.clone()));
     tracker.spawn(rule_webhooks::run(pool.clone(), lease, token.clone()));
     tracker.spawn(outbound_webhooks::run(
         pool.clone(),

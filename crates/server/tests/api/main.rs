@@ -1,6 +1,7 @@
 //! Integration tests: the real app against real PostgreSQL, driven over HTTP.
 
 mod accounts;
+mod alerts;
 mod api_contract;
 mod api_v1;
 mod attachments;

@@ -1,6 +1,7 @@
 //! Server-rendered pages, one module per area. Each exposes `router()`.
 
 pub mod accounts;
+pub mod alerts;
 pub mod bulk;
 pub mod inbox;
 pub mod kb;

@@ -1,6 +1,7 @@
 //! Settings: the user's own profile, and (for admins and owners) people, teams, reply
 //! templates, channels, translation and the audit log.
 
+mod alerts;
 mod api_tokens;
 mod audit_log;
 mod channels;
@@ -42,6 +43,7 @@ pub fn router() -> Router<AppState> {
         .merge(translation::router())
         .merge(webhook_endpoints::router())
         .merge(audit_log::router())
+        .merge(alerts::router())
         .merge(api_tokens::router())
         .merge(privacy::router())
 }
