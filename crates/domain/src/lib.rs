@@ -7,6 +7,7 @@ pub mod attachment;
 pub mod bot;
 pub mod classify;
 pub mod csat;
+pub mod csv;
 pub mod glossary;
 pub mod ids;
 pub mod kb;

@@ -142,11 +142,14 @@ impl Config {
             }
             None => {}
         }
-        let env = Env::prefixed("AFTERSAIL_").filter(|key| {
-            !OTHER_ENV
-                .iter()
-                .any(|o| key.as_str().eq_ignore_ascii_case(o))
-        });
+        // `AFTERSAIL_MAIL__SMTP_URL` → `mail.smtp_url`: a double underscore nests.
+        let env = Env::prefixed("AFTERSAIL_")
+            .filter(|key| {
+                !OTHER_ENV
+                    .iter()
+                    .any(|o| key.as_str().eq_ignore_ascii_case(o))
+            })
+            .split("__");
         figment
             .merge(env)
             .extract()
@@ -241,12 +244,19 @@ mod tests {
             jail.set_env("AFTERSAIL_DB_MAX_CONNECTIONS", "3");
             jail.set_env("AFTERSAIL_DATABASE_URL", "postgres://u@h/db");
             jail.set_env("AFTERSAIL_CONFIG", "custom.toml");
+            jail.set_env("AFTERSAIL_MAIL__SMTP_URL", "smtp://127.0.0.1:2525");
             let config = Config::load(Some(Path::new("custom.toml"))).expect("loads");
             assert_eq!(config.bind.port(), 9000, "file overrides default");
             assert_eq!(config.log_format, LogFormat::Json);
             assert_eq!(config.db_max_connections, 3, "env overrides file");
             assert_eq!(config.database_url.as_deref(), Some("postgres://u@h/db"));
             assert_eq!(config.static_dir, PathBuf::from("static"), "default kept");
+            assert_eq!(
+                config.mail.smtp_url.as_deref(),
+                Some("smtp://127.0.0.1:2525"),
+                "a double underscore nests"
+            );
+            assert_eq!(config.mail.from, "aftersail@localhost", "default kept");
             Ok(())
         });
     }

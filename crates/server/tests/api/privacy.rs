@@ -633,7 +633,7 @@ async fn the_audit_log_shows_who_did_what_filters_pages_and_exports() {
         .starts_with("text/csv"));
     let csv = r.text().await.unwrap();
     assert!(csv.starts_with("at,actor,action"));
-    assert!(csv.contains("\"user.signed_in\"") && !csv.contains("ticket.status"));
+    assert!(csv.contains(",user.signed_in,") && !csv.contains("ticket.status"));
 
     // Keyset pages: 250 more rows, each shown once.
     let tenant = app.tenant_of("owner@example.com").await;

@@ -2,47 +2,10 @@
 //! zh, pt, nl, pl, ar); the same shape as [`super::strings`], so a missing translation does
 //! not compile.
 
-use super::lang::Lang;
+use super::lang::portal_strings;
 
-macro_rules! strings {
-    ($($key:ident: [$en:expr, $de:expr, $fr:expr, $es:expr, $it:expr, $ja:expr, $zh:expr,
-                    $pt:expr, $nl:expr, $pl:expr, $ar:expr $(,)?];)*) => {
-        pub struct C { $(pub $key: &'static str,)* }
-        static EN: C = C { $($key: $en,)* };
-        static DE: C = C { $($key: $de,)* };
-        static FR: C = C { $($key: $fr,)* };
-        static ES: C = C { $($key: $es,)* };
-        static IT: C = C { $($key: $it,)* };
-        static JA: C = C { $($key: $ja,)* };
-        static ZH: C = C { $($key: $zh,)* };
-        static PT: C = C { $($key: $pt,)* };
-        static NL: C = C { $($key: $nl,)* };
-        static PL: C = C { $($key: $pl,)* };
-        static AR: C = C { $($key: $ar,)* };
-        #[cfg(test)]
-        fn all_rows() -> Vec<(&'static str, [&'static str; 11])> {
-            vec![$((stringify!($key), [$en, $de, $fr, $es, $it, $ja, $zh, $pt, $nl, $pl, $ar]),)*]
-        }
-    };
-}
-
-pub fn csat_strings(lang: Lang) -> &'static C {
-    match lang {
-        Lang::En => &EN,
-        Lang::De => &DE,
-        Lang::Fr => &FR,
-        Lang::Es => &ES,
-        Lang::It => &IT,
-        Lang::Ja => &JA,
-        Lang::Zh => &ZH,
-        Lang::Pt => &PT,
-        Lang::Nl => &NL,
-        Lang::Pl => &PL,
-        Lang::Ar => &AR,
-    }
-}
-
-strings! {
+portal_strings! {
+    C, csat_strings;
     title: ["How did we do?", "Wie zufrieden waren Sie?", "Êtes-vous satisfait ?", "¿Qué tal lo hicimos?",
             "Come ci siamo comportati?", "対応はいかがでしたか？", "您对我们的服务满意吗？", "Como nos saímos?",
             "Hoe hebben we het gedaan?", "Jak nam poszło?", "كيف كان أداؤنا؟"];
@@ -85,6 +48,7 @@ strings! {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::portal::lang::Lang;
 
     #[test]
     fn every_text_is_there() {

@@ -2,45 +2,7 @@
 //! it, ja, zh, pt, nl, pl, ar); the same shape as [`super::strings`], so a missing
 //! translation does not compile and a test checks the placeholders agree.
 
-use super::lang::Lang;
-
-macro_rules! strings {
-    ($($key:ident: [$en:expr, $de:expr, $fr:expr, $es:expr, $it:expr, $ja:expr, $zh:expr,
-                    $pt:expr, $nl:expr, $pl:expr, $ar:expr $(,)?];)*) => {
-        pub struct H { $(pub $key: &'static str,)* }
-        static EN: H = H { $($key: $en,)* };
-        static DE: H = H { $($key: $de,)* };
-        static FR: H = H { $($key: $fr,)* };
-        static ES: H = H { $($key: $es,)* };
-        static IT: H = H { $($key: $it,)* };
-        static JA: H = H { $($key: $ja,)* };
-        static ZH: H = H { $($key: $zh,)* };
-        static PT: H = H { $($key: $pt,)* };
-        static NL: H = H { $($key: $nl,)* };
-        static PL: H = H { $($key: $pl,)* };
-        static AR: H = H { $($key: $ar,)* };
-        #[cfg(test)]
-        fn all_rows() -> Vec<(&'static str, [&'static str; 11])> {
-            vec![$((stringify!($key), [$en, $de, $fr, $es, $it, $ja, $zh, $pt, $nl, $pl, $ar]),)*]
-        }
-    };
-}
-
-pub fn help_strings(lang: Lang) -> &'static H {
-    match lang {
-        Lang::En => &EN,
-        Lang::De => &DE,
-        Lang::Fr => &FR,
-        Lang::Es => &ES,
-        Lang::It => &IT,
-        Lang::Ja => &JA,
-        Lang::Zh => &ZH,
-        Lang::Pt => &PT,
-        Lang::Nl => &NL,
-        Lang::Pl => &PL,
-        Lang::Ar => &AR,
-    }
-}
+use super::lang::portal_strings;
 
 impl H {
     /// Fills the `{}` placeholders of a string in order.
@@ -53,7 +15,8 @@ impl H {
     }
 }
 
-strings! {
+portal_strings! {
+    H, help_strings;
     help_title: ["Help center", "Hilfe-Center", "Centre d’aide", "Centro de ayuda", "Centro assistenza", "ヘルプセンター", "帮助中心", "Centro de ajuda", "Helpcentrum", "Centrum pomocy", "مركز المساعدة"];
     search_placeholder: ["Search for answers", "Antworten suchen", "Rechercher une réponse", "Buscar respuestas", "Cerca risposte", "回答を検索", "搜索答案", "Pesquisar respostas", "Zoek antwoorden", "Szukaj odpowiedzi", "ابحث عن إجابات"];
     search_button: ["Search", "Suchen", "Rechercher", "Buscar", "Cerca", "検索", "搜索", "Pesquisar", "Zoeken", "Szukaj", "بحث"];
@@ -167,6 +130,7 @@ strings! {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::portal::lang::Lang;
 
     #[test]
     fn every_string_is_translated_with_the_same_placeholders() {

@@ -117,6 +117,51 @@ impl Lang {
     }
 }
 
+/// Declares a table of texts in every portal language: `portal_strings!(S, strings; key: [en,
+/// de, fr, es, it, ja, zh, pt, nl, pl, ar]; …)` makes the struct `S`, one static per language,
+/// the selector `strings(lang)` and, for tests, `all_rows()`. Exactly one text per language
+/// for every key, so a missing translation does not compile.
+macro_rules! portal_strings {
+    ($ty:ident, $select:ident;
+     $($key:ident: [$en:expr, $de:expr, $fr:expr, $es:expr, $it:expr, $ja:expr, $zh:expr,
+                    $pt:expr, $nl:expr, $pl:expr, $ar:expr $(,)?];)*) => {
+        pub struct $ty { $(pub $key: &'static str,)* }
+        static EN: $ty = $ty { $($key: $en,)* };
+        static DE: $ty = $ty { $($key: $de,)* };
+        static FR: $ty = $ty { $($key: $fr,)* };
+        static ES: $ty = $ty { $($key: $es,)* };
+        static IT: $ty = $ty { $($key: $it,)* };
+        static JA: $ty = $ty { $($key: $ja,)* };
+        static ZH: $ty = $ty { $($key: $zh,)* };
+        static PT: $ty = $ty { $($key: $pt,)* };
+        static NL: $ty = $ty { $($key: $nl,)* };
+        static PL: $ty = $ty { $($key: $pl,)* };
+        static AR: $ty = $ty { $($key: $ar,)* };
+        #[cfg(test)]
+        fn all_rows() -> Vec<(&'static str, [&'static str; 11])> {
+            vec![$((stringify!($key), [$en, $de, $fr, $es, $it, $ja, $zh, $pt, $nl, $pl, $ar]),)*]
+        }
+
+        pub fn $select(lang: $crate::portal::lang::Lang) -> &'static $ty {
+            use $crate::portal::lang::Lang;
+            match lang {
+                Lang::En => &EN,
+                Lang::De => &DE,
+                Lang::Fr => &FR,
+                Lang::Es => &ES,
+                Lang::It => &IT,
+                Lang::Ja => &JA,
+                Lang::Zh => &ZH,
+                Lang::Pt => &PT,
+                Lang::Nl => &NL,
+                Lang::Pl => &PL,
+                Lang::Ar => &AR,
+            }
+        }
+    };
+}
+pub(crate) use portal_strings;
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,45 +4,7 @@
 //! ja, zh, pt, nl, pl, ar), so a missing translation does not compile; a test checks that none
 //! is empty and that placeholders (`{}`) agree across languages.
 
-use super::lang::Lang;
-
-macro_rules! strings {
-    ($($key:ident: [$en:expr, $de:expr, $fr:expr, $es:expr, $it:expr, $ja:expr, $zh:expr,
-                    $pt:expr, $nl:expr, $pl:expr, $ar:expr $(,)?];)*) => {
-        pub struct S { $(pub $key: &'static str,)* }
-        static EN: S = S { $($key: $en,)* };
-        static DE: S = S { $($key: $de,)* };
-        static FR: S = S { $($key: $fr,)* };
-        static ES: S = S { $($key: $es,)* };
-        static IT: S = S { $($key: $it,)* };
-        static JA: S = S { $($key: $ja,)* };
-        static ZH: S = S { $($key: $zh,)* };
-        static PT: S = S { $($key: $pt,)* };
-        static NL: S = S { $($key: $nl,)* };
-        static PL: S = S { $($key: $pl,)* };
-        static AR: S = S { $($key: $ar,)* };
-        #[cfg(test)]
-        fn all_rows() -> Vec<(&'static str, [&'static str; 11])> {
-            vec![$((stringify!($key), [$en, $de, $fr, $es, $it, $ja, $zh, $pt, $nl, $pl, $ar]),)*]
-        }
-    };
-}
-
-pub fn strings(lang: Lang) -> &'static S {
-    match lang {
-        Lang::En => &EN,
-        Lang::De => &DE,
-        Lang::Fr => &FR,
-        Lang::Es => &ES,
-        Lang::It => &IT,
-        Lang::Ja => &JA,
-        Lang::Zh => &ZH,
-        Lang::Pt => &PT,
-        Lang::Nl => &NL,
-        Lang::Pl => &PL,
-        Lang::Ar => &AR,
-    }
-}
+use super::lang::portal_strings;
 
 impl S {
     /// Fills the `{}` placeholders of a string in order.
@@ -86,7 +48,8 @@ impl S {
     }
 }
 
-strings! {
+portal_strings! {
+    S, strings;
     returns_title: ["Returns", "Rücksendungen", "Retours", "Devoluciones", "Resi", "返品", "退货", "Devoluções", "Retouren", "Zwroty", "المرتجعات"];
     find_intro: [
         "Enter your order number and the email address you ordered with.",
@@ -407,6 +370,7 @@ strings! {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::portal::lang::Lang;
 
     #[test]
     fn every_string_is_translated_with_the_same_placeholders() {

@@ -218,7 +218,7 @@ fn export(name: &str, f: &Parsed, key: &str, section: Section, t: &Tr) -> AppRes
         .into_iter()
         .find(|p| key.is_empty() || p.table.key == key)
         .ok_or_else(|| AppError::BadRequest(t.reports_bad_table.replacen("{}", key, 1)))?;
-    let body = math::csv(&panel.table.head, &panel.table.rows);
+    let body = aftersail_domain::csv::document(&panel.table.head, &panel.table.rows);
     let filename = format!(
         "attachment; filename=\"{name}-{}-{}-{}.csv\"",
         panel.table.key, f.range.from, f.range.to

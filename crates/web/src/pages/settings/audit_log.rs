@@ -142,17 +142,6 @@ async fn show(
     })
 }
 
-/// A CSV field: quoted, quotes doubled; a leading = + - @ is defused so a spreadsheet does
-/// not run it as a formula.
-fn csv_field(s: &str) -> String {
-    let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{s}")
-    } else {
-        s.to_owned()
-    };
-    format!("\"{}\"", s.replace('"', "\"\""))
-}
-
 async fn csv(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -177,7 +166,10 @@ async fn csv(
                 e.target_id.map(|i| i.to_string()).unwrap_or_default(),
                 detail_text(e),
             ];
-            let line: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
+            let line: Vec<String> = fields
+                .iter()
+                .map(|f| aftersail_domain::csv::field(f))
+                .collect();
             out.push_str(&line.join(","));
             out.push_str("\r\n");
             rows += 1;
@@ -199,13 +191,4 @@ async fn csv(
         (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
     ];
     Ok((headers, out).into_response())
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn csv_fields_are_quoted_and_defused() {
-        assert_eq!(super::csv_field("a\"b"), "\"a\"\"b\"");
-        assert_eq!(super::csv_field("=cmd()"), "\"'=cmd()\"");
-    }
 }
