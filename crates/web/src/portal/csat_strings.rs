@@ -51,12 +51,7 @@ mod tests {
     use crate::portal::lang::Lang;
 
     #[test]
-    fn every_text_is_there() {
-        for (key, texts) in all_rows() {
-            for t in texts {
-                assert!(!t.is_empty(), "{key}");
-            }
-        }
+    fn the_german_page_says_gut() {
         assert_eq!(csat_strings(Lang::De).good, "Gut");
     }
 }

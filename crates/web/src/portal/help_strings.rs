@@ -4,17 +4,6 @@
 
 use super::lang::portal_strings;
 
-impl H {
-    /// Fills the `{}` placeholders of a string in order.
-    pub fn fill(&self, template: &str, values: &[&dyn std::fmt::Display]) -> String {
-        let mut out = template.to_owned();
-        for v in values {
-            out = out.replacen("{}", &v.to_string(), 1);
-        }
-        out
-    }
-}
-
 portal_strings! {
     H, help_strings;
     help_title: ["Help center", "Hilfe-Center", "Centre d’aide", "Centro de ayuda", "Centro assistenza", "ヘルプセンター", "帮助中心", "Centro de ajuda", "Helpcentrum", "Centrum pomocy", "مركز المساعدة"];
@@ -125,25 +114,4 @@ portal_strings! {
         "Zbyt wiele odpowiedzi z Twojego połączenia. Spróbuj ponownie za {} min.",
         "إجابات كثيرة جدًا من اتصالك. يرجى المحاولة مرة أخرى بعد {} دقيقة.",
     ];
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::portal::lang::Lang;
-
-    #[test]
-    fn every_string_is_translated_with_the_same_placeholders() {
-        for (key, texts) in all_rows() {
-            let holes = texts[0].matches("{}").count();
-            for (lang, text) in Lang::ALL.iter().zip(texts) {
-                assert!(!text.trim().is_empty(), "{key} is empty in {lang:?}");
-                assert_eq!(
-                    text.matches("{}").count(),
-                    holes,
-                    "{key} has other placeholders in {lang:?}"
-                );
-            }
-        }
-    }
 }

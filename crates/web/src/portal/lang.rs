@@ -119,8 +119,9 @@ impl Lang {
 
 /// Declares a table of texts in every portal language: `portal_strings!(S, strings; key: [en,
 /// de, fr, es, it, ja, zh, pt, nl, pl, ar]; …)` makes the struct `S`, one static per language,
-/// the selector `strings(lang)` and, for tests, `all_rows()`. Exactly one text per language
-/// for every key, so a missing translation does not compile.
+/// the selector `strings(lang)`, `fill` for the `{}` placeholders, and a test that every text is
+/// there with the same placeholders. Exactly one text per language for every key, so a missing
+/// translation does not compile.
 macro_rules! portal_strings {
     ($ty:ident, $select:ident;
      $($key:ident: [$en:expr, $de:expr, $fr:expr, $es:expr, $it:expr, $ja:expr, $zh:expr,
@@ -140,6 +141,33 @@ macro_rules! portal_strings {
         #[cfg(test)]
         fn all_rows() -> Vec<(&'static str, [&'static str; 11])> {
             vec![$((stringify!($key), [$en, $de, $fr, $es, $it, $ja, $zh, $pt, $nl, $pl, $ar]),)*]
+        }
+
+        #[test]
+        fn every_string_is_translated_with_the_same_placeholders() {
+            for (key, texts) in all_rows() {
+                let holes = texts[0].matches("{}").count();
+                for (lang, text) in $crate::portal::lang::Lang::ALL.iter().zip(texts) {
+                    assert!(!text.trim().is_empty(), "{key} is empty in {lang:?}");
+                    assert_eq!(
+                        text.matches("{}").count(),
+                        holes,
+                        "{key} has other placeholders in {lang:?}"
+                    );
+                }
+            }
+        }
+
+        impl $ty {
+            /// Fills the `{}` placeholders of a string in order.
+            #[allow(dead_code)] // a table without placeholders never calls it
+            pub fn fill(&self, template: &str, values: &[&dyn std::fmt::Display]) -> String {
+                let mut out = template.to_owned();
+                for v in values {
+                    out = out.replacen("{}", &v.to_string(), 1);
+                }
+                out
+            }
         }
 
         pub fn $select(lang: $crate::portal::lang::Lang) -> &'static $ty {

@@ -1,21 +1,12 @@
 //! Every string of the buyer portal, in each of its languages.
 //!
-//! The `strings!` macro takes exactly one text per language for every key (en, de, fr, es, it,
+//! [`portal_strings!`](super::lang) takes exactly one text per language for every key (en, de, fr, es, it,
 //! ja, zh, pt, nl, pl, ar), so a missing translation does not compile; a test checks that none
 //! is empty and that placeholders (`{}`) agree across languages.
 
 use super::lang::portal_strings;
 
 impl S {
-    /// Fills the `{}` placeholders of a string in order.
-    pub fn fill(&self, template: &str, values: &[&dyn std::fmt::Display]) -> String {
-        let mut out = template.to_owned();
-        for v in values {
-            out = out.replacen("{}", &v.to_string(), 1);
-        }
-        out
-    }
-
     /// The buyer's words for a stored code: RMA status, timeline entry, return reason,
     /// resolution. Unknown codes fall back to a neutral word, never to the raw code.
     pub fn code(&self, code: &str) -> &'static str {
@@ -365,25 +356,4 @@ portal_strings! {
         "Zgłoszenie nie spełnia zasad zwrotów sklepu.",
         "الطلب لا يستوفي سياسة الإرجاع في المتجر.",
     ];
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::portal::lang::Lang;
-
-    #[test]
-    fn every_string_is_translated_with_the_same_placeholders() {
-        for (key, texts) in all_rows() {
-            let holes = texts[0].matches("{}").count();
-            for (lang, text) in Lang::ALL.iter().zip(texts) {
-                assert!(!text.trim().is_empty(), "{key} is empty in {lang:?}");
-                assert_eq!(
-                    text.matches("{}").count(),
-                    holes,
-                    "{key} has other placeholders in {lang:?}"
-                );
-            }
-        }
-    }
 }
