@@ -48,28 +48,15 @@ pub fn smtp_config(url: &str, from: &str) -> anyhow::Result<SmtpConfig> {
     let mut cfg = SmtpConfig::new(host, url.port().unwrap_or(default_port), from);
     cfg.security = security;
     if !url.username().is_empty() {
-        let decode = |s: &str| percent_decode(s).unwrap_or_else(|| s.to_owned());
+        let decode = |s: &str| {
+            percent_encoding::percent_decode_str(s)
+                .decode_utf8()
+                .map_or_else(|_| s.to_owned(), String::from)
+        };
         cfg.username = Some(decode(url.username()));
         cfg.password = url.password().map(decode);
     }
     Ok(cfg)
-}
-
-fn percent_decode(s: &str) -> Option<String> {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
 }
 
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
