@@ -179,6 +179,15 @@
     showTime();
   }
 
+  // ---- tab bars --------------------------------------------------------------------------
+  // A long tab bar scrolls sideways (Settings has more tabs than a laptop screen is wide):
+  // bring the page's own tab into view.
+  document.querySelectorAll(".subnav [aria-current=page]").forEach(function (tab) {
+    var bar = tab.parentNode;
+    var hidden = tab.getBoundingClientRect().right - bar.getBoundingClientRect().right;
+    if (hidden > 0) bar.scrollLeft += hidden + 16;
+  });
+
   // ---- Settings → Translation: only the chosen service's fields -----------------------------
   // Without JavaScript every service's fields show; the server reads the chosen one's.
   var providerPick = document.querySelector("select[data-provider-select]");

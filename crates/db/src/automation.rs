@@ -50,6 +50,8 @@ pub struct Event {
     pub message_id: Option<MessageId>,
     pub order_id: Option<OrderId>,
     pub previous: Option<Json<serde_json::Value>>,
+    /// `ticket_updated`: the status the update set (`None` on events queued before migration 23).
+    pub status_after: Option<String>,
     pub cause: Option<String>,
     pub occurred_at: DateTime<Utc>,
 }
@@ -60,7 +62,7 @@ pub async fn take_event(tx: &mut TenantTx, id: i64, lease: Uuid) -> Result<Optio
     let tenant = tx.tenant();
     sqlx::query_as(
         "DELETE FROM automation_events WHERE tenant_id = $1 AND id = $2 AND lease_id = $3
-         RETURNING id, kind, ticket_id, message_id, order_id, previous, cause, occurred_at",
+         RETURNING id, kind, ticket_id, message_id, order_id, previous, status_after, cause, occurred_at",
     )
     .bind(tenant)
     .bind(id)

@@ -1,6 +1,7 @@
 //! The reports' queries: one date range of one shop, narrowed by channel, market (the order's
 //! shipping country) and SKU, aggregated in PostgreSQL (one scan per section, `GROUPING SETS`
-//! for the several breakdowns of a section) through the range indexes of migration 17.
+//! for the several breakdowns of a section) through the range indexes of migration 17; units
+//! sold come from the daily sums of migration 22 and the market from `tickets.market`.
 //! Durations are read from the columns stored when they happened (`first_reply_secs`, …);
 //! [`pending_durations`] and [`fill_durations`] are the worker's side of the business seconds.
 //!
@@ -37,8 +38,7 @@ pub async fn begin(tx: &mut TenantTx) -> Result<(), Error> {
 
 /// A ticket (alias `t`) in the filter's channel, market and SKU.
 const TICKET_SCOPE: &str = "($5::text IS NULL OR t.channel = $5)
-    AND ($6::text IS NULL OR EXISTS (SELECT 1 FROM orders o WHERE o.tenant_id = $1 AND o.id = t.order_id
-                                     AND o.shipping_country = $6))
+    AND ($6::text IS NULL OR t.market = $6)
     AND ($7::text IS NULL OR EXISTS (SELECT 1 FROM order_items i WHERE i.tenant_id = $1 AND i.order_id = t.order_id
                                      AND i.sku = $7))";
 
@@ -114,16 +114,14 @@ pub async fn returns(tx: &mut TenantTx, f: &Filter, faults: &[&str]) -> Result<R
 
     let sold: Vec<(String, Option<String>, i64)> = bind(
         sqlx::query_as(
-            // Each order's items through `order_items_report_idx` (OFFSET 0 keeps the
-            // planner from hashing all the shop's items instead: cost follows the range).
-            "SELECT i.sku, o.shipping_country, sum(i.quantity)::bigint
-             FROM orders o CROSS JOIN LATERAL (
-                 SELECT i.sku, i.quantity FROM order_items i
-                 WHERE i.tenant_id = o.tenant_id AND i.order_id = o.id OFFSET 0) i
-             WHERE o.tenant_id = $1 AND o.ordered_at >= $2 AND o.ordered_at < $3
-               AND ($5::text IS NULL OR o.channel = $5) AND ($6::text IS NULL OR o.shipping_country = $6)
-               AND ($7::text IS NULL OR i.sku = $7) AND $4::text IS NOT NULL
-             GROUP BY 1, 2",
+            // The daily sums kept by migration 22's triggers, in the shop's days: the range's
+            // bounds are the shop's midnights, so whole days cover it exactly.
+            "SELECT u.sku, nullif(u.market, ''), sum(u.units)::bigint
+             FROM units_sold_daily u
+             WHERE u.tenant_id = $1 AND u.day >= ($2 AT TIME ZONE $4)::date AND u.day < ($3 AT TIME ZONE $4)::date
+               AND ($5::text IS NULL OR u.channel = $5) AND ($6::text IS NULL OR u.market = $6)
+               AND ($7::text IS NULL OR u.sku = $7)
+             GROUP BY 1, 2 HAVING sum(u.units) <> 0",
         ),
         tenant,
         f,
@@ -438,12 +436,10 @@ pub struct Csat {
 
 /// A survey (alias `s`) in the filter's channel, market and SKU (through its ticket's order).
 const SURVEY_SCOPE: &str = "($5::text IS NULL OR s.channel = $5)
-    AND ($6::text IS NULL AND $7::text IS NULL OR EXISTS (
-        SELECT 1 FROM tickets t WHERE t.tenant_id = $1 AND t.id = s.ticket_id
-          AND ($6::text IS NULL OR EXISTS (SELECT 1 FROM orders o WHERE o.tenant_id = $1 AND o.id = t.order_id
-                                           AND o.shipping_country = $6))
-          AND ($7::text IS NULL OR EXISTS (SELECT 1 FROM order_items i WHERE i.tenant_id = $1
-                                           AND i.order_id = t.order_id AND i.sku = $7))))";
+    AND ($6::text IS NULL OR s.market = $6)
+    AND ($7::text IS NULL OR EXISTS (
+        SELECT 1 FROM tickets t JOIN order_items i ON i.tenant_id = t.tenant_id AND i.order_id = t.order_id
+        WHERE t.tenant_id = $1 AND t.id = s.ticket_id AND i.sku = $7))";
 
 /// Surveys sent in the range (their answers whenever they came).
 pub async fn csat(tx: &mut TenantTx, f: &Filter, comments: i64) -> Result<Csat, Error> {

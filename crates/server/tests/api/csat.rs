@@ -163,6 +163,24 @@ async fn a_solve_sends_one_survey_and_one_click_records_the_answer() {
 }
 
 #[tokio::test]
+async fn an_earlier_update_handled_after_the_solve_sends_no_second_survey() {
+    let (owner, s) = shop("csat-queued").await;
+    let (_, number) = s
+        .ticket("en", "Where is my parcel?", chrono::Utc::now())
+        .await;
+    settle(&s.app).await;
+    // Both updates queue before the runner looks: open → pending, then pending → solved.
+    set_status(&owner, number, "pending").await;
+    set_status(&owner, number, "solved").await;
+    settle(&s.app).await;
+    assert_eq!(
+        surveys_sent(&s, number).await.len(),
+        1,
+        "one solve, one survey"
+    );
+}
+
+#[tokio::test]
 async fn unknown_and_other_shops_tokens_are_not_found() {
     let (_owner, mut s) = shop("csat-mine").await;
     let other = s.app.shop("csat-theirs", "owner@csat-theirs.example").await;

@@ -1222,3 +1222,204 @@ async fn durations_are_stored_when_they_happen() {
     );
     app.stop().await.unwrap();
 }
+
+/// The daily units sold (migration 22) equal a recount from the orders, per shop day, channel,
+/// market and SKU; zero sums count as absent.
+async fn assert_units_match_orders(app: &TestApp, tenant: Uuid, when: &str) {
+    type Key = (chrono::NaiveDate, String, String, String, i64);
+    let kept: Vec<Key> = sqlx::query_as(
+        "SELECT day, channel, market, sku, units FROM units_sold_daily
+         WHERE tenant_id = $1 AND units <> 0 ORDER BY 1, 2, 3, 4",
+    )
+    .bind(tenant)
+    .fetch_all(&app.admin)
+    .await
+    .unwrap();
+    let recount: Vec<Key> = sqlx::query_as(
+        "SELECT (o.ordered_at AT TIME ZONE t.time_zone)::date, o.channel, coalesce(o.shipping_country, ''),
+                i.sku, sum(i.quantity)::bigint
+         FROM orders o JOIN order_items i ON i.tenant_id = o.tenant_id AND i.order_id = o.id
+         JOIN tenants t ON t.id = o.tenant_id
+         WHERE o.tenant_id = $1 GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4",
+    )
+    .bind(tenant)
+    .fetch_all(&app.admin)
+    .await
+    .unwrap();
+    assert_eq!(kept, recount, "{when}");
+}
+
+#[tokio::test]
+async fn units_sold_and_markets_follow_orders_as_they_change() {
+    use aftersail_db::orders::{upsert_external, ExternalOrder};
+    use aftersail_db::TenantTx;
+    use aftersail_domain::{CustomerId, TenantId};
+
+    let app = spawn_app().await;
+    let owner = app.shop("Alpha", "alpha@example.com").await;
+    let tenant = app.tenant_of("alpha@example.com").await;
+    let fx = Fx::new(&app, tenant).await;
+    // Also another shop's order, which must never move Alpha's sums.
+    app.shop("Beta", "beta@example.com").await;
+    let beta = Fx::new(&app, app.tenant_of("beta@example.com").await).await;
+    beta.order("amazon", "DE", "EUR", "2026-03-02 12:00", &[("SKU-A", 9)])
+        .await;
+
+    // Through the app's own role and path (RLS on, as a channel sync stores orders).
+    let sync = |country: Option<&'static str>, items: Vec<(&'static str, i32)>| {
+        let app = &app;
+        let customer = fx.customer;
+        async move {
+            let lines: Vec<(&str, &str, i32, i64)> =
+                items.iter().map(|(s, q)| (*s, *s, *q, 1000)).collect();
+            let mut tx = TenantTx::begin(&app.pool, TenantId(tenant)).await.unwrap();
+            let id = upsert_external(
+                &mut tx,
+                ExternalOrder {
+                    customer_id: CustomerId(customer),
+                    channel: "amazon",
+                    external_id: "111-222",
+                    status: "shipped",
+                    total_minor: 1000,
+                    currency: "EUR",
+                    shipping_country: country,
+                    carrier: None,
+                    tracking_number: None,
+                    ordered_at: at("2026-03-02 23:30"),
+                    delivered_at: None,
+                    tracking_status: None,
+                    items: &lines,
+                },
+            )
+            .await
+            .unwrap();
+            tx.commit().await.unwrap();
+            id.0
+        }
+    };
+    let market = |ticket: Uuid| {
+        let app = &app;
+        async move {
+            let t: Option<String> = sqlx::query_scalar("SELECT market FROM tickets WHERE id = $1")
+                .bind(ticket)
+                .fetch_one(&app.admin)
+                .await
+                .unwrap();
+            let s: Option<String> =
+                sqlx::query_scalar("SELECT market FROM csat_surveys WHERE ticket_id = $1")
+                    .bind(ticket)
+                    .fetch_one(&app.admin)
+                    .await
+                    .unwrap();
+            (t, s)
+        }
+    };
+    let by_sku = |range: &'static str| {
+        let owner = &owner;
+        async move {
+            table(
+                &owner.page(&format!("/reports/returns?{range}")).await,
+                "by_sku",
+            )
+        }
+    };
+
+    // No country yet: the units count under no market; the ticket and its survey have none.
+    let order = sync(None, vec![("SKU-A", 2), ("SKU-B", 1)]).await;
+    assert_units_match_orders(&app, tenant, "new order").await;
+    let ticket = fx
+        .ticket(
+            1,
+            "amazon",
+            Some(order),
+            None,
+            None,
+            None,
+            "2026-03-03 08:00",
+            None,
+            Some("2026-03-03 09:00"),
+            None,
+            None,
+        )
+        .await;
+    fx.survey(ticket, None, "amazon", "2026-03-03 09:00", None)
+        .await;
+    assert_eq!(market(ticket).await, (None, None));
+
+    // A later sync brings the country and changes the lines (A 2 → 3, B gone, C new).
+    sync(Some("DE"), vec![("SKU-A", 3), ("SKU-C", 1)]).await;
+    assert_units_match_orders(&app, tenant, "country and lines changed").await;
+    assert_eq!(
+        market(ticket).await,
+        (Some("DE".to_owned()), Some("DE".to_owned()))
+    );
+    let page = owner
+        .page("/reports/tickets?from=2026-03-03&to=2026-03-03&market=DE")
+        .await;
+    assert!(crate::helpers::visible(&page).contains("1 Tickets created"));
+    let page = owner
+        .page("/reports/tickets?from=2026-03-03&to=2026-03-03&market=FR")
+        .await;
+    assert!(crate::helpers::visible(&page).contains("0 Tickets created"));
+    // Ordered 23:30 UTC on Monday: Monday's sales in a UTC shop (Beta's 9 never counted).
+    assert_eq!(
+        by_sku("from=2026-03-02&to=2026-03-02").await,
+        rows(&[
+            &["SKU-A", "3", "0", "0.0 %", "0", "0.0 %"],
+            &["SKU-C", "1", "0", "0.0 %", "0", "0.0 %"],
+        ])
+    );
+
+    // The shop moves to Tokyo: the same order is Tuesday's sale there.
+    let r = owner
+        .post(
+            "/settings/returns/time-zone",
+            &[("time_zone", "Asia/Tokyo")],
+        )
+        .await;
+    assert!(r.status().is_success() || r.status().is_redirection());
+    assert_units_match_orders(&app, tenant, "time zone changed").await;
+    let monday = owner
+        .page("/reports/returns?from=2026-03-02&to=2026-03-02")
+        .await;
+    assert!(!monday.contains("SKU-A"), "nothing sold on Monday in Tokyo");
+    assert_eq!(
+        by_sku("from=2026-03-03&to=2026-03-03").await,
+        rows(&[
+            &["SKU-A", "3", "0", "0.0 %", "0", "0.0 %"],
+            &["SKU-C", "1", "0", "0.0 %", "0", "0.0 %"],
+        ])
+    );
+
+    // The order's country changes again, and a line goes: both move with it.
+    sync(Some("FR"), vec![("SKU-A", 3)]).await;
+    assert_units_match_orders(&app, tenant, "moved to FR, C gone").await;
+    assert_eq!(
+        market(ticket).await,
+        (Some("FR".to_owned()), Some("FR".to_owned()))
+    );
+    // Many orders in one statement (as the demo generator inserts them).
+    sqlx::query(
+        "INSERT INTO orders (tenant_id, id, customer_id, channel, external_id, status, total_minor,
+                             currency, shipping_country, ordered_at)
+         SELECT $1, gen_random_uuid(), $2, 'ebay', 'bulk-' || n, 'delivered', 100, 'EUR',
+                (ARRAY['DE', 'FR', 'US'])[1 + n % 3], timestamptz '2026-03-01' + n * interval '37 minutes'
+         FROM generate_series(1, 300) n",
+    )
+    .bind(tenant)
+    .bind(fx.customer)
+    .execute(&app.admin)
+    .await
+    .unwrap();
+    sqlx::query(
+        "INSERT INTO order_items (tenant_id, id, order_id, sku, title, quantity, unit_price_minor)
+         SELECT o.tenant_id, gen_random_uuid(), o.id, 'SKU-' || k, 'x', k, 100
+         FROM orders o CROSS JOIN generate_series(1, 3) k
+         WHERE o.tenant_id = $1 AND o.channel = 'ebay'",
+    )
+    .bind(tenant)
+    .execute(&app.admin)
+    .await
+    .unwrap();
+    assert_units_match_orders(&app, tenant, "bulk insert").await;
+}

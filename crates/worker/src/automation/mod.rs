@@ -233,7 +233,11 @@ async fn handle_event(
             let old_status = before("status").unwrap_or_default();
             if old_status != t.status {
                 sla_clock::on_status_change(&mut tx, &t, &old_status, at).await?;
-                if t.status == "solved" {
+                // The survey follows this event's own solve: an earlier update handled after
+                // the solve (open → pending, queued before it) is no solve.
+                if t.status == "solved"
+                    && event.status_after.as_deref().unwrap_or("solved") == "solved"
+                {
                     csat_survey::after_solve(&mut tx, &shop, &t).await?;
                 }
                 if t.status == "pending" {

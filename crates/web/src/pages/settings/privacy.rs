@@ -45,6 +45,9 @@ struct PrivacyQuery {
 #[serde(default)]
 struct PrivacyForm {
     days: String,
+    /// The preview button: show what the period would delete now, save nothing. (A POST, so
+    /// the form's CSRF token never lands in a URL, the history or an access log.)
+    preview: Option<String>,
 }
 
 /// "" → off; 30..=36500 → days; anything else → the error message.
@@ -127,6 +130,9 @@ async fn save(
             return page(&state, &user, Some(form.days), errors, None).await;
         }
     };
+    if form.preview.is_some() {
+        return page(&state, &user, Some(form.days), FormErrors::default(), None).await;
+    }
     let mut tx = user.tx(&state).await?;
     let before = privacy::retention_days(&mut tx).await?;
     privacy::set_retention_days(&mut tx, days).await?;
