@@ -509,3 +509,60 @@ Content-Type: text/html; charset=utf-8\r\nContent-Disposition: attachment\r\n\r\
     );
     assert!(m.attachments[0].bytes.starts_with(b"ERROR 42"));
 }
+
+/// Found by the `email_parse` fuzz target (docs/fuzzing.md): every value ingest binds or
+/// indexes must be storable, or the ingest transaction fails and the mailbox's cursor sticks
+/// on the mail. NUL bytes in the threading headers are dropped; ids, addresses and names too
+/// long for a btree index row are cut and marked with a hash of the whole value, the same way
+/// wherever they appear, so a reply naming a long id still threads.
+#[test]
+fn hostile_ids_and_addresses_become_storable_values() {
+    use aftersail_channels::email::parse::MAX_ADDRESS_BYTES;
+    use aftersail_channels::email::thread::MAX_ID_BYTES;
+
+    let nul = parse(
+        b"Message-ID: <n\0ul@x.example>\r\nFrom: a@x.example\r\n\
+          In-Reply-To: <outbox-1@shop.exam\0\0ple>\r\nReferences: <\0> <r@x>\r\n\r\nhi\r\n",
+    );
+    assert_eq!(nul.external_id, "nul@x.example");
+    assert_eq!(nul.thread.replies_to, vec!["outbox-1@shop.example", "r@x"]);
+
+    let long_id = format!("{}@big.example", "q1w2e3r4".repeat(600));
+    let first =
+        parse(format!("Message-ID: <{long_id}>\r\nFrom: b@x.example\r\n\r\nx\r\n").as_bytes());
+    assert!(
+        first.external_id.len() <= MAX_ID_BYTES,
+        "{}",
+        first.external_id.len()
+    );
+    assert!(first.external_id.starts_with("q1w2e3r4"));
+    let reply = parse(
+        format!("Message-ID: <r1@x>\r\nFrom: b@x.example\r\nIn-Reply-To: <{long_id}>\r\n\r\ny\r\n")
+            .as_bytes(),
+    );
+    assert_eq!(reply.thread.replies_to, vec![first.external_id.clone()]);
+    let other =
+        parse(format!("Message-ID: <{long_id}x>\r\nFrom: b@x.example\r\n\r\nx\r\n").as_bytes());
+    assert_ne!(
+        other.external_id, first.external_id,
+        "the hash tells them apart"
+    );
+
+    let local = "Z".repeat(3000);
+    let name = "Ä".repeat(2000);
+    let long_from = parse(
+        format!("Message-ID: <l@x>\r\nFrom: {name} <{local}@x.example>\r\n\r\nz\r\n").as_bytes(),
+    );
+    assert!(long_from.from.address.len() <= MAX_ADDRESS_BYTES);
+    assert!(
+        long_from.from.address.starts_with("zzzz"),
+        "lower case, cut"
+    );
+    let stored_name = long_from.from.name.expect("a name");
+    assert!(stored_name.len() <= MAX_ADDRESS_BYTES && stored_name.starts_with("ÄÄ"));
+    // Ordinary values are kept exactly.
+    let plain = parse(b"Message-ID: <ok@x>\r\nFrom: Anna <Anna@X.example>\r\n\r\nq\r\n");
+    assert_eq!(plain.external_id, "ok@x");
+    assert_eq!(plain.from.address, "anna@x.example");
+    assert_eq!(plain.from.name.as_deref(), Some("Anna"));
+}

@@ -99,6 +99,23 @@ pub async fn get(
     ))
 }
 
+/// A message's files with their bytes, in the order they were added: (file name, content
+/// type, bytes), for sending the reply they belong to.
+pub async fn files_of_message(
+    tx: &mut TenantTx,
+    message: MessageId,
+) -> Result<Vec<(String, String, Vec<u8>)>, Error> {
+    let tenant = tx.tenant();
+    sqlx::query_as(
+        "SELECT filename, content_type, data FROM attachments
+         WHERE tenant_id = $1 AND message_id = $2 ORDER BY created_at, id",
+    )
+    .bind(tenant)
+    .bind(message)
+    .fetch_all(tx.conn())
+    .await
+}
+
 /// The inline parts of a message by `Content-ID`, for resolving `cid:` references in its HTML.
 pub async fn content_ids_of_message(
     tx: &mut TenantTx,

@@ -202,27 +202,48 @@ pub async fn login_candidate(pool: &PgPool, email: &str) -> Result<Option<LoginC
         .await
 }
 
-/// Counts a failed password; locks the account once `max_failures` is reached.
-/// Returns the lock's end when this failure locked it.
-pub async fn record_failed_login(
+/// What counting a sign-in attempt before its password is checked found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AttemptClaim {
+    /// Counted; the password may be checked. `locked_until`: this attempt used up the last
+    /// try (a wrong password leaves the account locked until then; a right one unlocks it).
+    Counted { locked_until: Option<DateTime<Utc>> },
+    /// The account is locked (possibly by a concurrent attempt) until then: do not check.
+    Locked(DateTime<Utc>),
+}
+
+/// Counts a sign-in attempt as failed *before* its password is checked, so concurrent
+/// guesses cannot all be checked before the lock lands (the row lock serializes them and the
+/// `locked_until` condition is re-checked). A successful sign-in resets the count.
+pub async fn claim_login_attempt(
     tx: &mut TenantTx,
     id: UserId,
     max_failures: i32,
     lock_for: chrono::Duration,
-) -> Result<Option<DateTime<Utc>>, Error> {
+) -> Result<AttemptClaim, Error> {
     let tenant = tx.tenant();
-    sqlx::query_scalar(
+    let counted: Option<Option<DateTime<Utc>>> = sqlx::query_scalar(
         "UPDATE users SET failed_logins = failed_logins + 1,
              locked_until = CASE WHEN failed_logins + 1 >= $3 THEN now() + $4 ELSE locked_until END
-         WHERE tenant_id = $1 AND id = $2
+         WHERE tenant_id = $1 AND id = $2 AND (locked_until IS NULL OR locked_until <= now())
          RETURNING CASE WHEN failed_logins >= $3 THEN locked_until END",
     )
     .bind(tenant)
     .bind(id)
     .bind(max_failures)
     .bind(lock_for)
-    .fetch_one(tx.conn())
-    .await
+    .fetch_optional(tx.conn())
+    .await?;
+    if let Some(locked_until) = counted {
+        return Ok(AttemptClaim::Counted { locked_until });
+    }
+    let until: Option<DateTime<Utc>> =
+        sqlx::query_scalar("SELECT locked_until FROM users WHERE tenant_id = $1 AND id = $2")
+            .bind(tenant)
+            .bind(id)
+            .fetch_one(tx.conn())
+            .await?;
+    Ok(AttemptClaim::Locked(until.unwrap_or_else(Utc::now)))
 }
 
 pub async fn record_successful_login(tx: &mut TenantTx, id: UserId) -> Result<(), Error> {

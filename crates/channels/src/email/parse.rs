@@ -16,6 +16,10 @@ use sha2::{Digest, Sha256};
 use super::{automated, quote, relay, sanitize, thread};
 use crate::{InboundAttachment, InboundMessage, Party, ThreadHints};
 
+/// The longest sender address (RFC 5321's limit) and display name kept as written; longer
+/// ones are [`thread::bounded`], as both go into index keys (customer identity and name).
+pub const MAX_ADDRESS_BYTES: usize = 254;
+
 /// Parses one mail. Infallible: garbage gives a message whose body is the input as lossy
 /// UTF-8.
 pub fn parse(raw: &[u8]) -> InboundMessage {
@@ -134,10 +138,11 @@ fn subject<'a>(message: &'a Message<'_>) -> &'a str {
 /// The Message-ID without `<>`, from the raw header so odd values are kept as sent.
 fn message_id(message: &Message<'_>) -> Option<String> {
     let raw = message.header_raw("Message-ID")?;
-    let id = thread::message_ids(raw)
-        .into_iter()
-        .next()
-        .or_else(|| raw.split_whitespace().next().map(str::to_string))?;
+    let id = thread::message_ids(raw).into_iter().next().or_else(|| {
+        raw.split_whitespace()
+            .next()
+            .map(|w| thread::bounded(w, thread::MAX_ID_BYTES))
+    })?;
     let id = clean(id.trim_matches(|c| c == '<' || c == '>').trim());
     (!id.is_empty()).then_some(id)
 }
@@ -149,19 +154,21 @@ fn sender(message: &Message<'_>) -> Party {
         .and_then(|a| a.first());
     let address = addr
         .and_then(|a| a.address())
-        .map(|a| clean(a.trim()).to_lowercase())
+        .map(address)
         .filter(|a| !a.is_empty())
-        .or_else(|| {
-            message
-                .return_address()
-                .map(|a| clean(a.trim()).to_lowercase())
-        })
+        .or_else(|| message.return_address().map(address))
         .unwrap_or_default();
     let name = addr
         .and_then(|a| a.name())
-        .map(|n| clean(n.trim()))
+        .map(|n| thread::bounded(n.trim(), MAX_ADDRESS_BYTES))
         .filter(|n| !n.is_empty());
     Party { address, name }
+}
+
+/// An address as customers are known by it: trimmed, lower case, [`thread::bounded`] by
+/// [`MAX_ADDRESS_BYTES`] (it is part of an index key).
+fn address(raw: &str) -> String {
+    thread::bounded(&raw.trim().to_lowercase(), MAX_ADDRESS_BYTES)
 }
 
 /// Reply-To when it differs from From; for relay mail, the relay alias (answers must go

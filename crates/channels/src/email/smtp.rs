@@ -107,7 +107,7 @@ pub fn build_message(cfg: &SmtpConfig, outbound: &Outbound) -> Result<Message, C
             cfg.from_address
         ))
     })?;
-    let from = Mailbox::new(cfg.from_name.clone(), from_address);
+    let from = Mailbox::new(display_name(cfg.from_name.as_deref()), from_address);
     let to: Mailbox = outbound.to.trim().parse().map_err(|_| {
         ConnectorError::Permanent(format!(
             "the recipient address \"{}\" is not a valid email address",
@@ -148,6 +148,17 @@ pub fn build_message(cfg: &SmtpConfig, outbound: &Outbound) -> Result<Message, C
         builder.multipart(parts)
     };
     built.map_err(|e| ConnectorError::Permanent(format!("the reply cannot be built: {e}")))
+}
+
+/// The sender's display name as one header-safe line: control characters (CR/LF, which
+/// lettre cannot encode in a name and panics on) become spaces; blank is no name.
+fn display_name(name: Option<&str>) -> Option<String> {
+    let name: String = name?
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    let name = name.split_whitespace().collect::<Vec<_>>().join(" ");
+    (!name.is_empty()).then_some(name)
 }
 
 fn transport(cfg: &SmtpConfig) -> Result<AsyncSmtpTransport<Tokio1Executor>, ConnectorError> {
@@ -291,6 +302,40 @@ mod tests {
             matches!(&err, ConnectorError::Permanent(m) if m.contains("sender")),
             "{err:?}"
         );
+    }
+
+    #[test]
+    fn control_characters_never_reach_a_header() {
+        let mut cfg = cfg();
+        cfg.from_name = Some("Shop\r\nBcc: victim@elsewhere.example\r\nX-Injected: 1".into());
+        let mut out = outbound();
+        out.subject = "Re: Hi\r\nBcc: victim@elsewhere.example".into();
+        out.attachments.push(OutboundAttachment {
+            filename: "label\r\nX-Injected: 1.pdf".into(),
+            content_type: "application/pdf\r\nX-Injected: 1".into(),
+            bytes: b"%PDF-1.4".to_vec(),
+        });
+        let text = String::from_utf8(build_message(&cfg, &out).unwrap().formatted()).unwrap();
+        for line in text.split("\r\n") {
+            let lower = line.to_ascii_lowercase();
+            assert!(
+                !lower.starts_with("bcc:") && !lower.starts_with("x-injected"),
+                "{line:?} in {text}"
+            );
+        }
+        assert_eq!(
+            text.matches("\r\nFrom: ").count() + usize::from(text.starts_with("From: ")),
+            1
+        );
+        assert_eq!(display_name(Some(" \r\n ")), None);
+        assert_eq!(display_name(None), None);
+
+        let mut out = outbound();
+        out.to = "Eve\r\nBcc: victim@elsewhere.example <eve@example.org>".into();
+        assert!(matches!(
+            build_message(&cfg, &out),
+            Err(ConnectorError::Permanent(_))
+        ));
     }
 
     #[test]

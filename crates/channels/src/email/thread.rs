@@ -7,8 +7,32 @@
 use std::sync::LazyLock;
 
 use regex::Regex;
+use sha2::{Digest, Sha256};
 
 use crate::ThreadHints;
+
+/// The longest message id kept as written. Ids go into btree indexes (the dedup key, the
+/// threading lookup), whose rows PostgreSQL caps at about 2.7 kB: a longer id would fail
+/// the ingest transaction and hold the mailbox's cursor on that mail for good. No mailer
+/// writes ids near this long; hostile mail does.
+pub const MAX_ID_BYTES: usize = 512;
+
+/// A value as it can be stored and indexed: NUL characters dropped (PostgreSQL `text`
+/// refuses them) and, past `max` bytes, cut at a character boundary and ended with `#` and
+/// 16 hex digits of the whole value's SHA-256, so the same long value always gives the same
+/// result and two different ones (almost surely) different results.
+pub fn bounded(value: &str, max: usize) -> String {
+    let value = value.replace('\0', "");
+    if value.len() <= max {
+        return value;
+    }
+    let digest = hex::encode(Sha256::digest(value.as_bytes()));
+    let mut cut = max.saturating_sub(17);
+    while !value.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    format!("{}#{}", &value[..cut], &digest[..16])
+}
 
 static TICKET_TOKEN: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\[\s*#\s*(\d{1,18})\s*\]").expect("valid regex"));
@@ -45,14 +69,16 @@ pub fn replies_to(in_reply_to: &str, references: &str) -> Vec<String> {
 }
 
 /// The message ids in a header value: every `<…>` token; when there is none (broken
-/// clients), the whitespace-separated words that look like ids (contain `@`).
+/// clients), the whitespace-separated words that look like ids (contain `@`). Each id is
+/// [`bounded`] by [`MAX_ID_BYTES`], so a reply names a long id the way its mail was stored.
 pub fn message_ids(value: &str) -> Vec<String> {
     let mut ids = Vec::new();
     let mut rest = value;
     while let Some(start) = rest.find('<') {
         let after = &rest[start + 1..];
         let Some(end) = after.find('>') else { break };
-        let id = after[..end].trim();
+        let id = bounded(after[..end].trim(), MAX_ID_BYTES);
+        let id = id.trim();
         if !id.is_empty() && !id.contains(char::is_whitespace) {
             ids.push(id.to_string());
         }
@@ -63,7 +89,8 @@ pub fn message_ids(value: &str) -> Vec<String> {
             .split(|c: char| c.is_whitespace() || c == ',')
             .map(|w| w.trim_matches(|c| c == '<' || c == '>'))
             .filter(|w| w.contains('@') && w.len() > 2)
-            .map(str::to_string)
+            .map(|w| bounded(w, MAX_ID_BYTES))
+            .filter(|w| !w.is_empty())
             .collect();
     }
     ids
@@ -149,6 +176,23 @@ mod tests {
         for (subject, expected) in cases {
             assert_eq!(ticket_number(subject), expected, "{subject}");
         }
+    }
+
+    #[test]
+    fn bounded_values_fit_and_stay_distinct() {
+        assert_eq!(bounded("a\0b@x", 512), "ab@x");
+        assert_eq!(bounded("short", 5), "short");
+        // Cut on a character boundary (Ä is two bytes), ended with `#` and 16 hex digits.
+        let long = "Ä".repeat(300);
+        let cut = bounded(&long, 254);
+        assert!(cut.len() <= 254, "{}", cut.len());
+        assert!(
+            cut.starts_with("ÄÄ") && cut.chars().nth_back(16) == Some('#'),
+            "{cut}"
+        );
+        assert_eq!(cut, bounded(&long, 254), "deterministic");
+        assert_ne!(cut, bounded(&format!("{long}x"), 254));
+        assert_eq!(bounded("\0\0", 512), "");
     }
 
     #[test]

@@ -331,7 +331,7 @@ impl Connector for ShopifyConnector {
             .map_err(|e| ConnectorError::Auth(e.to_string()))?;
         let delivery = webhook::Delivery::from_headers(request.headers)?;
         Ok(WebhookDelivery {
-            id: delivery.webhook_id,
+            id: webhook::delivery_key(request.body),
             topic: delivery.topic,
         })
     }

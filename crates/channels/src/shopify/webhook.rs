@@ -43,6 +43,15 @@ pub fn verify(secret: &str, headers: &HeaderMap, raw_body: &[u8]) -> Result<(), 
     })
 }
 
+/// The key a delivery is stored (and deduplicated) under: the SHA-256 of the signed body.
+/// Not `X-Shopify-Webhook-Id`: no header is signed, so a captured delivery replayed with a
+/// new id would pass as new and could put an old order state back. Shopify's retries of one
+/// delivery carry the same body, so they still count once.
+pub fn delivery_key(raw_body: &[u8]) -> String {
+    use sha2::Digest as _;
+    format!("sha256:{}", hex::encode(Sha256::digest(raw_body)))
+}
+
 /// The delivery headers of one webhook.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Delivery {

@@ -71,7 +71,9 @@ impl WebDriver {
         args.push(format!("--user-data-dir={}", profile.display()));
         let caps = json!({ "capabilities": { "alwaysMatch": {
             "browserName": "chrome",
-            "goog:chromeOptions": { "binary": CHROMIUM, "args": args }
+            "goog:chromeOptions": { "binary": CHROMIUM, "args": args },
+            // The console (script errors, CSP violations, failed loads) for `console_errors`.
+            "goog:loggingPrefs": { "browser": "ALL" }
         }}});
         let created: Value = http
             .post(format!("{base}/session"))
@@ -201,6 +203,51 @@ impl WebDriver {
         .await
     }
 
+    /// Runs `js` as an async script: it gets a callback as its last argument and the
+    /// returned value is what it passes to it (e.g. the result of a `fetch`).
+    pub(crate) async fn script_async(&self, js: &str) -> Value {
+        self.call(
+            reqwest::Method::POST,
+            "/execute/async",
+            json!({ "script": js, "args": [] }),
+        )
+        .await
+    }
+
+    /// The console's errors since the last call (uncaught script errors, Content-Security-Policy
+    /// violations, resources that failed to load), and clears them.
+    pub(crate) async fn console_errors(&self) -> Vec<String> {
+        let entries = self
+            .call(
+                reqwest::Method::POST,
+                "/se/log",
+                json!({ "type": "browser" }),
+            )
+            .await;
+        entries
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|e| e["level"] == "SEVERE")
+            .map(|e| e["message"].as_str().unwrap_or("").to_owned())
+            .collect()
+    }
+
+    /// Forgets every cookie of the current site (e.g. to continue as someone signed out).
+    pub(crate) async fn delete_cookies(&self) {
+        self.call(reqwest::Method::DELETE, "/cookie", json!({}))
+            .await;
+    }
+
+    /// Signs in through the login form and waits for the inbox.
+    pub(crate) async fn log_in(&self, base: &str, email: &str, password: &str) {
+        self.goto(&format!("{base}/login")).await;
+        self.type_into("#email", email).await;
+        self.type_into("#password", password).await;
+        self.click("button[type=submit]").await;
+        self.wait_path("/inbox").await;
+    }
+
     pub(crate) async fn text(&self, css: &str) -> String {
         let text = self
             .settle(css, || async {
@@ -217,7 +264,7 @@ impl WebDriver {
     }
 
     /// Waits until the element's text is `expected` (e.g. after a reload the path doesn't show).
-    async fn wait_text(&self, css: &str, expected: &str) {
+    pub(crate) async fn wait_text(&self, css: &str, expected: &str) {
         let start = Instant::now();
         loop {
             let text = self.text(css).await;

@@ -1,5 +1,5 @@
 //! Login throttling per client address, counted in Postgres so every process shares it.
-//! (Per-account lockout lives on the user row; see `users::record_failed_login`.)
+//! (Per-account lockout lives on the user row; see `users::claim_login_attempt`.)
 
 use std::net::{IpAddr, SocketAddr};
 

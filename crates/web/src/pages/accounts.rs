@@ -163,16 +163,30 @@ async fn login(
             t.fill(t.login_locked, minutes_until(until)),
         );
     }
+    // Counted before the (slow) check, so concurrent guesses cannot all be checked before
+    // the lock lands; a successful sign-in resets the count.
+    let mut tx = TenantTx::begin(&state.pool, candidate.tenant_id).await?;
+    let claim = users::claim_login_attempt(
+        &mut tx,
+        candidate.user_id,
+        state.config.lockout_failures,
+        state.config.lockout_duration,
+    )
+    .await?;
+    tx.commit().await?;
+    let locked = match claim {
+        users::AttemptClaim::Counted { locked_until } => locked_until,
+        users::AttemptClaim::Locked(until) => {
+            aftersail_db::login_attempts::record(&state.pool, ip, &email, false).await?;
+            return fail(
+                StatusCode::LOCKED,
+                t.fill(t.login_locked, minutes_until(until)),
+            );
+        }
+    };
     let matches = password::verify(form.password.clone(), candidate.password_hash.clone()).await?;
     let mut tx = TenantTx::begin(&state.pool, candidate.tenant_id).await?;
     if !matches {
-        let locked = users::record_failed_login(
-            &mut tx,
-            candidate.user_id,
-            state.config.lockout_failures,
-            state.config.lockout_duration,
-        )
-        .await?;
         if locked.is_some() {
             audit::record(
                 &mut tx,

@@ -108,9 +108,18 @@ pub fn decode_keyset(cursor: &str) -> Option<(chrono::DateTime<chrono::Utc>, uui
 }
 
 /// Only same-site paths are followed after sign-in, never `//evil.example` or `https://…`.
+/// No control characters either: CR/LF cannot be a header value (the redirect would fail),
+/// and browsers drop tabs and newlines from URLs, so `/\t/evil.example` would leave the site.
 pub fn safe_next(next: Option<&str>) -> &str {
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\") => n,
+        Some(n)
+            if n.starts_with('/')
+                && !n.starts_with("//")
+                && !n.starts_with("/\\")
+                && !n.contains(char::is_control) =>
+        {
+            n
+        }
         _ => "/inbox",
     }
 }
@@ -138,6 +147,9 @@ mod tests {
         assert_eq!(safe_next(Some("//evil.example")), "/inbox");
         assert_eq!(safe_next(Some("/\\evil.example")), "/inbox");
         assert_eq!(safe_next(Some("https://evil.example")), "/inbox");
+        assert_eq!(safe_next(Some("/\t/evil.example")), "/inbox");
+        assert_eq!(safe_next(Some("/inbox\r\nSet-Cookie: x=1")), "/inbox");
+        assert_eq!(safe_next(Some("/inbox%0d%0a")), "/inbox%0d%0a");
         assert_eq!(safe_next(None), "/inbox");
     }
 }
