@@ -284,6 +284,27 @@ pub async fn get_leased(
     .await
 }
 
+/// Moves the end of a held lease to `lease` from now (a delivery still at work keeps its
+/// claim). False when the lease is no longer ours.
+pub async fn extend_lease(
+    tx: &mut TenantTx,
+    id: OutboxId,
+    lease_id: Uuid,
+    lease: Duration,
+) -> Result<bool, Error> {
+    let tenant = tx.tenant();
+    let done = sqlx::query(
+        "UPDATE outbox SET lease_until = now() + $4 WHERE tenant_id = $1 AND id = $2 AND lease_id = $3",
+    )
+    .bind(tenant)
+    .bind(id)
+    .bind(lease_id)
+    .bind(lease)
+    .execute(tx.conn())
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
 /// Records a delivered message and the id the channel knows it by. False when the lease was lost.
 pub async fn mark_sent(
     tx: &mut TenantTx,

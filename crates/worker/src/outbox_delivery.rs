@@ -2,16 +2,18 @@
 //! that also counts the attempt), send each through its ticket's channel outside any
 //! transaction, then record sent, failed (retried with backoff) or dead. A worker killed
 //! mid-send leaves the row leased; when the lease runs out it is sent again with the same
-//! Message-ID, so the receiving side can recognise the repeat. A reply to be sent in the
+//! Message-ID, so the receiving side can recognise the repeat. A live worker never lets that
+//! happen: it renews the lease while a send lasts, and retries writing the result while the
+//! database is unreachable (docs/durability.md). A reply to be sent in the
 //! buyer's language is translated first (once; the translation is kept for every attempt).
 
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use aftersail_channels::translate::{TranslateError, TranslateRequest};
-use aftersail_channels::{ConnectorError, Outbound};
+use aftersail_channels::{ConnectorError, Outbound, OutboundAttachment};
 use aftersail_db::outbox::{self, Claim, Delivery};
-use aftersail_db::{channels, messages, translation, TenantTx};
+use aftersail_db::{attachments, channels, messages, translation, TenantTx};
 use aftersail_domain::glossary::GlossaryEntry;
 use sqlx::PgPool;
 use tokio_util::sync::CancellationToken;
@@ -37,8 +39,13 @@ pub async fn run_once(
     lease: Duration,
 ) -> anyhow::Result<Round> {
     let mut round = Round::default();
+    let claimed_at = Instant::now();
     for claim in outbox::claim_due(pool, CLAIM, lease).await? {
-        match deliver(pool, connectors, &claim).await? {
+        let lease = Lease {
+            length: lease,
+            ends: claimed_at + lease,
+        };
+        match deliver(pool, connectors, &claim, lease).await? {
             Outcome::Sent => round.sent += 1,
             Outcome::Failed => round.failed += 1,
             Outcome::Dead => round.dead += 1,
@@ -99,7 +106,12 @@ struct TranslationSetup {
     glossary: Vec<GlossaryEntry>,
 }
 
-async fn deliver(pool: &PgPool, connectors: &Connectors, claim: &Claim) -> anyhow::Result<Outcome> {
+async fn deliver(
+    pool: &PgPool,
+    connectors: &Connectors,
+    claim: &Claim,
+    mut lease: Lease,
+) -> anyhow::Result<Outcome> {
     let mut tx = TenantTx::begin(pool, claim.tenant_id).await?;
     let Some(delivery) = outbox::get_leased(&mut tx, claim.id, claim.lease_id).await? else {
         return Ok(Outcome::LeaseLost);
@@ -109,6 +121,7 @@ async fn deliver(pool: &PgPool, connectors: &Connectors, claim: &Claim) -> anyho
         None => None,
     };
     let references = messages::external_ids_of_ticket(&mut tx, delivery.ticket_id).await?;
+    let files = attachments::files_of_message(&mut tx, delivery.message_id).await?;
     let setup = if delivery.translate_to.is_some() && delivery.translation.is_none() {
         Some(TranslationSetup {
             sealed: translation::sealed_config(&mut tx).await?,
@@ -133,14 +146,24 @@ async fn deliver(pool: &PgPool, connectors: &Connectors, claim: &Claim) -> anyho
             Ok(connector) => match text_to_send(pool, connectors, claim, &delivery, setup).await? {
                 Err(failure) => Err(failure),
                 Ok(body_text) => {
-                    let message = outbound(
+                    let mut message = outbound(
                         &delivery,
                         to,
                         body_text,
                         references,
                         connectors.message_id_domain(channel),
                     );
-                    let sent = connector.send(&message).await.map_err(Failure::Channel);
+                    message.attachments = files
+                        .into_iter()
+                        .map(|(filename, content_type, bytes)| OutboundAttachment {
+                            filename,
+                            content_type,
+                            bytes,
+                        })
+                        .collect();
+                    let sent = keeping_lease(pool, claim, &mut lease, connector.send(&message))
+                        .await
+                        .map_err(Failure::Channel);
                     if let Err(err) = connectors
                         .save_rotated(pool, claim.tenant_id, channel, connector.as_ref())
                         .await
@@ -153,10 +176,11 @@ async fn deliver(pool: &PgPool, connectors: &Connectors, claim: &Claim) -> anyho
         },
     };
 
-    let mut tx = TenantTx::begin(pool, claim.tenant_id).await?;
-    let (recorded, outcome) = match result {
+    let (recording, outcome) = match result {
         Ok(sent) => (
-            outbox::mark_sent(&mut tx, claim.id, claim.lease_id, &sent.external_id).await?,
+            Recording::Sent {
+                external_id: sent.external_id,
+            },
             Outcome::Sent,
         ),
         Err(failure) => {
@@ -169,17 +193,111 @@ async fn deliver(pool: &PgPool, connectors: &Connectors, claim: &Claim) -> anyho
             } else {
                 Outcome::Dead
             };
-            (
-                outbox::mark_failed(&mut tx, claim.id, claim.lease_id, &error, retry_at).await?,
-                outcome,
-            )
+            (Recording::Failed { error, retry_at }, outcome)
         }
     };
-    if !recorded {
+    if !record(pool, claim, &recording, lease.ends).await? {
         return Ok(Outcome::LeaseLost);
     }
-    tx.commit().await?;
     Ok(outcome)
+}
+
+/// A claim's lease: how long it lasts and when it ends as far as this worker knows.
+#[derive(Debug, Clone, Copy)]
+struct Lease {
+    length: Duration,
+    ends: Instant,
+}
+
+/// Runs `send` while renewing the claim's lease every third of its length, so a send that
+/// outlasts the lease (a slow server, a big attachment) is not claimed and sent a second time
+/// by another worker meanwhile. A worker that dies stops renewing, and the claim lapses as before.
+async fn keeping_lease<T>(
+    pool: &PgPool,
+    claim: &Claim,
+    lease: &mut Lease,
+    send: impl std::future::Future<Output = T>,
+) -> T {
+    tokio::pin!(send);
+    let every = lease.length / 3;
+    let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
+    loop {
+        tokio::select! {
+            out = &mut send => return out,
+            _ = tick.tick() => {
+                let renewed_at = Instant::now();
+                match extend_lease(pool, claim, lease.length).await {
+                    Ok(true) => lease.ends = renewed_at + lease.length,
+                    Ok(false) => tracing::warn!(outbox = %claim.id, "the lease was lost during a send"),
+                    Err(err) => tracing::warn!(outbox = %claim.id, error = %err, "could not extend the lease"),
+                }
+            }
+        }
+    }
+}
+
+async fn extend_lease(pool: &PgPool, claim: &Claim, length: Duration) -> Result<bool, sqlx::Error> {
+    let mut tx = TenantTx::begin(pool, claim.tenant_id).await?;
+    let extended = outbox::extend_lease(&mut tx, claim.id, claim.lease_id, length).await?;
+    tx.commit().await?;
+    Ok(extended)
+}
+
+/// How an attempt ended, to be written on the row.
+enum Recording {
+    Sent {
+        external_id: String,
+    },
+    Failed {
+        error: String,
+        retry_at: Option<chrono::DateTime<chrono::Utc>>,
+    },
+}
+
+/// Writes the attempt's outcome if the lease is still ours (false when it is not). The
+/// message may already be with the channel: giving up because the database was unreachable
+/// for a moment (a restart, a failover) would leave the row claimed and send it a second
+/// time once the lease ran out, so the write is retried for as long as the lease lasts.
+async fn record(
+    pool: &PgPool,
+    claim: &Claim,
+    recording: &Recording,
+    lease_end: Instant,
+) -> anyhow::Result<bool> {
+    let mut wait = Duration::from_millis(100);
+    loop {
+        match try_record(pool, claim, recording).await {
+            Ok(recorded) => return Ok(recorded),
+            Err(err) if Instant::now() + wait < lease_end => {
+                tracing::warn!(outbox = %claim.id, error = %err, "recording a delivery failed; retrying");
+                tokio::time::sleep(wait).await;
+                wait = (wait * 2).min(Duration::from_secs(2));
+            }
+            Err(err) => return Err(err.into()),
+        }
+    }
+}
+
+async fn try_record(
+    pool: &PgPool,
+    claim: &Claim,
+    recording: &Recording,
+) -> Result<bool, sqlx::Error> {
+    let mut tx = TenantTx::begin(pool, claim.tenant_id).await?;
+    let recorded = match recording {
+        Recording::Sent { external_id } => {
+            outbox::mark_sent(&mut tx, claim.id, claim.lease_id, external_id).await?
+        }
+        Recording::Failed { error, retry_at } => {
+            outbox::mark_failed(&mut tx, claim.id, claim.lease_id, error, *retry_at).await?
+        }
+    };
+    if recorded {
+        tx.commit().await?;
+    }
+    // A commit whose answer was lost and is then retried finds the lease cleared: false,
+    // with the row already sent.
+    Ok(recorded)
 }
 
 /// The text the buyer gets: the reply as written, or its translation when it is to be sent

@@ -11,7 +11,7 @@ use crate::helpers::*;
 
 const BIN: &str = env!("CARGO_BIN_EXE_aftersail");
 
-fn free_port() -> u16 {
+pub(crate) fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -41,7 +41,7 @@ fn temp_dir() -> std::path::PathBuf {
     dir
 }
 
-async fn wait_ready(base: &str, child: &mut Child, limit: Duration) {
+pub(crate) async fn wait_ready(base: &str, child: &mut Child, limit: Duration) {
     let start = Instant::now();
     loop {
         if let Ok(r) = reqwest::get(format!("{base}/readyz")).await {
@@ -58,7 +58,7 @@ async fn wait_ready(base: &str, child: &mut Child, limit: Duration) {
     }
 }
 
-trait OutputRef {
+pub(crate) trait OutputRef {
     fn wait_with_output_ref(&mut self) -> String;
 }
 
@@ -77,7 +77,7 @@ impl OutputRef for Child {
 }
 
 /// Sends SIGTERM and returns the exit status (bounded wait).
-fn terminate(child: &mut Child, limit: Duration) -> std::process::ExitStatus {
+pub(crate) fn terminate(child: &mut Child, limit: Duration) -> std::process::ExitStatus {
     let ok = Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
         .status()
