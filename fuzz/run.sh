@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# Builds every fuzz target and runs each for SECONDS (default 60), one after the other.
+# Exits non-zero when a target finds a crash or an invariant violation (libFuzzer exits
+# non-zero); the input that did it is in fuzz/artifacts/<target>/ and replays with
+#   RUSTC_BOOTSTRAP=1 cargo fuzz run <target> fuzz/artifacts/<target>/<file>
+#
+# Only stable Rust is needed: RUSTC_BOOTSTRAP=1 lets stable rustc take the -Z flags cargo-fuzz
+# passes (sanitizer coverage, AddressSanitizer). Needs cargo-fuzz (see docs/fuzzing.md).
+# Inputs found in this run go to fuzz/target/corpus/<target> (the committed seeds in
+# fuzz/corpus/<target> are only read), so a run leaves the work tree as it was.
+#
+# Environment: FUZZ_SANITIZER (default address; none builds and runs faster),
+# FUZZ_TARGETS (space-separated subset, default all).
+set -euo pipefail
+
+cd "$(dirname "$0")"
+seconds=${1:-60}
+if ! [[ "$seconds" =~ ^[0-9]+$ ]] || [ "$seconds" -lt 1 ]; then
+  echo "usage: fuzz/run.sh [SECONDS]   (seconds per target, a positive integer)" >&2
+  exit 2
+fi
+if ! cargo fuzz --version >/dev/null 2>&1; then
+  echo "cargo-fuzz is not installed: cargo install cargo-fuzz --version 0.13.2 --locked" >&2
+  exit 2
+fi
+
+export RUSTC_BOOTSTRAP=1
+sanitizer=${FUZZ_SANITIZER:-address}
+targets=${FUZZ_TARGETS:-$(cargo fuzz list)}
+# -a: debug assertions on (integer overflow panics), as in tests.
+build_flags=(--sanitizer "$sanitizer" -a)
+
+echo "==> cargo fuzz build (sanitizer: $sanitizer)"
+start=$(date +%s)
+cargo fuzz build "${build_flags[@]}"
+echo "==> built in $(($(date +%s) - start)) s"
+
+declare -A max_len=([email_parse]=16384 [rule_conditions]=4096 [template_render]=4096)
+failed=()
+summary=()
+for target in $targets; do
+  work="target/corpus/$target"
+  mkdir -p "$work" "artifacts/$target"
+  log="target/fuzz-$target.log"
+  echo "==> fuzzing $target for $seconds s"
+  set +e
+  cargo fuzz run "${build_flags[@]}" "$target" "$work" "corpus/$target" -- \
+    -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
+    -max_len="${max_len[$target]:-4096}" -print_final_stats=1 >"$log" 2>&1
+  status=$?
+  set -e
+  # The last status line ("#123 DONE cov: … ft: … corp: …") and the final stats.
+  last=$(grep -E '^#[0-9]+' "$log" | tail -1 || true)
+  execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
+  cov=$(sed -n 's/.* cov: \([0-9]*\).*/\1/p' <<<"$last")
+  ft=$(sed -n 's/.* ft: \([0-9]*\).*/\1/p' <<<"$last")
+  corp=$(sed -n 's/.* corp: \([0-9]*\/[0-9a-zA-Z]*\).*/\1/p' <<<"$last")
+  summary+=("$(printf '%-16s %7s %10s %6s %6s %12s' "$target" "${seconds}s" "${execs:-?}" "${cov:-?}" "${ft:-?}" "${corp:-?}")")
+  if [ "$status" -ne 0 ]; then
+    echo "!! $target failed (exit $status); last lines of $log:" >&2
+    tail -40 "$log" >&2
+    failed+=("$target")
+  fi
+done
+
+echo "==> fuzz summary"
+printf '%-16s %7s %10s %6s %6s %12s\n' target time execs cov ft corpus
+printf '%s\n' "${summary[@]}"
+if [ "${#failed[@]}" -gt 0 ]; then
+  echo "fuzzing found problems in: ${failed[*]} (inputs in fuzz/artifacts/)" >&2
+  exit 1
+fi
+echo "==> no crashes"
