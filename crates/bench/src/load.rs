@@ -8,17 +8,17 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use reqwest::StatusCode;
-
+use crate::check::Failure;
 use crate::scenarios::Scenario;
 use crate::session::Session;
 
 /// Everything measured for one scenario.
 #[derive(Debug, Default)]
 pub struct Outcome {
-    /// Latency of every 200 answer (sent → body read) that arrived after the warm-up, unsorted.
+    /// Latency of every request answered as expected (sent → last body read) that finished
+    /// after the warm-up, unsorted.
     pub latencies: Vec<Duration>,
-    /// Answers other than 200.
+    /// Answers other than the expected ones.
     pub non_ok: u64,
     /// Requests that got no complete answer (connection, timeout, body read).
     pub errors: u64,
@@ -40,10 +40,10 @@ pub async fn run(
     let measure_from = Instant::now() + warmup;
     let stop_at = measure_from + duration;
     let mut tasks = Vec::with_capacity(clients as usize);
-    for _ in 0..clients {
+    for client in 0..clients as usize {
         let (session, scenario, counter) = (session.clone(), scenario.clone(), counter.clone());
         tasks.push(tokio::spawn(async move {
-            client_loop(&session, &scenario, &counter, measure_from, stop_at).await
+            client_loop(&session, &scenario, client, &counter, measure_from, stop_at).await
         }));
     }
     let mut total = Outcome::default();
@@ -65,6 +65,7 @@ pub async fn run(
 async fn client_loop(
     session: &Session,
     scenario: &Scenario,
+    client: usize,
     counter: &AtomicU64,
     measure_from: Instant,
     stop_at: Instant,
@@ -76,36 +77,26 @@ async fn client_loop(
         if sent >= stop_at {
             break;
         }
-        let path = scenario.path(counter.fetch_add(1, Ordering::Relaxed));
-        let result = fetch(session, &path).await;
+        let result = scenario
+            .run(session, client, counter.fetch_add(1, Ordering::Relaxed))
+            .await;
         let answered = Instant::now();
-        if answered < measure_from {
-            continue;
-        }
-        last = answered;
+        // Failures count even in the warm-up: a wrong answer is never a result.
         match result {
-            Ok(StatusCode::OK) => outcome.latencies.push(answered - sent),
-            Ok(status) => {
-                outcome.non_ok += 1;
-                outcome
-                    .first_failure
-                    .get_or_insert_with(|| format!("GET {path} answered {status}"));
+            Ok(()) if answered < measure_from => {}
+            Ok(()) => {
+                last = answered;
+                outcome.latencies.push(answered - sent);
             }
-            Err(err) => {
+            Err(Failure::Answer(what)) => {
+                outcome.non_ok += 1;
+                outcome.first_failure.get_or_insert(what);
+            }
+            Err(Failure::Error(what)) => {
                 outcome.errors += 1;
-                outcome
-                    .first_failure
-                    .get_or_insert_with(|| format!("GET {path} failed: {err:#}"));
+                outcome.first_failure.get_or_insert(what);
             }
         }
     }
     (outcome, last)
-}
-
-/// Sends one GET and reads the whole body; the answer's status.
-async fn fetch(session: &Session, path: &str) -> Result<StatusCode, reqwest::Error> {
-    let response = session.client.get(session.url(path)).send().await?;
-    let status = response.status();
-    response.bytes().await?;
-    Ok(status)
 }

@@ -6,6 +6,7 @@ use std::time::Duration;
 use serde::Serialize;
 
 use crate::load::Outcome;
+use crate::rss::Memory;
 
 /// One scenario's figures.
 #[derive(Debug, Serialize)]
@@ -18,11 +19,18 @@ pub struct Row {
     pub p90_ms: f64,
     pub p99_ms: f64,
     pub max_ms: f64,
-    pub non_200: u64,
+    /// Answers other than the expected ones (status or content).
+    pub unexpected: u64,
     pub errors: u64,
-    /// Some request was not answered 200 (or not answered at all).
+    /// Some request was not answered as expected (or not answered at all), or what the
+    /// scenario stored does not match its answers.
     pub failed: bool,
     pub first_failure: Option<String>,
+    /// The server's memory before and after the scenario (see `Report::memory`).
+    pub memory_before: Option<Memory>,
+    pub memory_after: Option<Memory>,
+    /// What a write scenario stored, checked against its answers.
+    pub stored: Option<String>,
 }
 
 impl Row {
@@ -43,10 +51,26 @@ impl Row {
             p90_ms: ms(percentile(l, 90.0)),
             p99_ms: ms(percentile(l, 99.0)),
             max_ms: ms(l.last().copied().unwrap_or_default()),
-            non_200: outcome.non_ok,
+            unexpected: outcome.non_ok,
             errors: outcome.errors,
             failed: outcome.non_ok > 0 || outcome.errors > 0 || l.is_empty(),
             first_failure: outcome.first_failure,
+            memory_before: None,
+            memory_after: None,
+            stored: None,
+        }
+    }
+
+    /// "before → after (peak)" resident MiB, or "–".
+    fn memory_cell(&self) -> String {
+        match (self.memory_before, self.memory_after) {
+            (Some(b), Some(a)) => format!(
+                "{:.0} → {:.0} ({:.0})",
+                b.rss_mib(),
+                a.rss_mib(),
+                a.hwm_mib()
+            ),
+            _ => "–".into(),
         }
     }
 }
@@ -54,7 +78,14 @@ impl Row {
 /// The run's setting and its rows.
 #[derive(Debug, Serialize)]
 pub struct Report {
+    /// "aftersail" or "django-helpdesk".
+    pub target: String,
     pub date: String,
+    /// What the memory column measures.
+    pub memory: String,
+    /// `/proc/loadavg` at the start and the end of the run (other work on the machine).
+    pub load_start: String,
+    pub load_end: String,
     pub database: String,
     pub database_size_mb: f64,
     pub demo_tickets: i64,
@@ -74,10 +105,13 @@ impl Report {
 
     pub fn markdown(&self) -> String {
         let mut out = format!(
-            "Demo shop: {} tickets; {} noise shops × {} tickets; database {} ({:.0} MB)\n\
-             {} clients, {} s warm-up + {} s measured per scenario; {} cores; client and server on one machine; {}\n\n\
-             | scenario | requests | req/s | p50 ms | p90 ms | p99 ms | max ms | non-200 | errors |\n\
-             |---|---:|---:|---:|---:|---:|---:|---:|---:|\n",
+            "{}: {} tickets; {} noise shops × {} tickets; database {} ({:.0} MB)\n\
+             {} clients, {} s warm-up + {} s measured per scenario; {} cores; client and server on one machine; {}\n\
+             Load average at start: {}; at end: {}\n\
+             Memory: {}\n\n\
+             | scenario | requests | req/s | p50 ms | p90 ms | p99 ms | max ms | unexpected | errors | RSS MiB before → after (peak) |\n\
+             |---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n",
+            self.target,
             self.demo_tickets,
             self.noise_shops,
             self.tickets_per_noise_shop,
@@ -88,10 +122,13 @@ impl Report {
             self.duration_s,
             self.cores,
             self.date,
+            self.load_start,
+            self.load_end,
+            self.memory,
         );
         for r in &self.rows {
             out += &format!(
-                "| {}{} | {} | {:.1} | {:.1} | {:.1} | {:.1} | {:.1} | {} | {} |\n",
+                "| {}{} | {} | {:.1} | {:.1} | {:.1} | {:.1} | {:.1} | {} | {} | {} |\n",
                 r.scenario,
                 if r.failed { " (FAILED)" } else { "" },
                 r.requests,
@@ -100,8 +137,16 @@ impl Report {
                 r.p90_ms,
                 r.p99_ms,
                 r.max_ms,
-                r.non_200,
-                r.errors
+                r.unexpected,
+                r.errors,
+                r.memory_cell()
+            );
+        }
+        for r in self.rows.iter().filter(|r| r.stored.is_some()) {
+            out += &format!(
+                "\n{} stored: {}",
+                r.scenario,
+                r.stored.as_deref().unwrap_or_default()
             );
         }
         for r in self.rows.iter().filter(|r| r.failed) {

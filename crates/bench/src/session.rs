@@ -13,6 +13,13 @@ pub struct Session {
 }
 
 impl Session {
+    pub fn new(client: reqwest::Client, base: &str) -> Session {
+        Session {
+            client,
+            base: base.to_owned(),
+        }
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.base, path)
     }
