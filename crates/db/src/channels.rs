@@ -167,6 +167,16 @@ pub async fn set_paused(tx: &mut TenantTx, id: ChannelId, paused: bool) -> Resul
     Ok(done.rows_affected() == 1)
 }
 
+/// Waits until no other transaction stores inbound items for this shop, and keeps others
+/// waiting until this one ends (a transaction-scoped advisory lock on the shop).
+pub async fn lock_shop_ingest(tx: &mut TenantTx) -> Result<(), Error> {
+    sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended('ingest:' || $1::text, 0))")
+        .bind(tx.tenant())
+        .execute(tx.conn())
+        .await?;
+    Ok(())
+}
+
 /// A channel claimed for one poll.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::FromRow)]
 pub struct Claim {

@@ -16,15 +16,13 @@ pub struct NewRma<'a> {
     pub at: DateTime<Utc>,
 }
 
-/// Creates an RMA with the shop's next code (`RMA-000001`).
+/// Creates an RMA with the shop's next code (`RMA-000001`), from the shop's own sequence like
+/// ticket numbers (see `tickets::create`).
 pub async fn create(tx: &mut TenantTx, r: NewRma<'_>) -> Result<(RmaId, String), Error> {
     let tenant = tx.tenant();
-    let number: i64 = sqlx::query_scalar(
-        "UPDATE tenants SET next_rma_number = next_rma_number + 1 WHERE id = $1 RETURNING next_rma_number - 1",
-    )
-    .bind(tenant)
-    .fetch_one(tx.conn())
-    .await?;
+    let number: i64 = sqlx::query_scalar("SELECT next_shop_number('rma')")
+        .fetch_one(tx.conn())
+        .await?;
     let code = format!("RMA-{number:06}");
     let id = RmaId::new();
     sqlx::query(

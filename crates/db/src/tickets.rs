@@ -19,17 +19,14 @@ pub struct NewTicket<'a> {
     pub at: DateTime<Utc>,
 }
 
-/// Creates a ticket with the shop's next number (allocated under the tenant row's lock, so
-/// numbers are unique and gap-free per shop even with concurrent writers).
+/// Creates a ticket with the shop's next number: from the shop's own sequence (migration 24),
+/// so numbers are unique and increasing per shop and concurrent writers do not wait for each
+/// other; a creation that rolls back leaves a gap.
 pub async fn create(tx: &mut TenantTx, t: NewTicket<'_>) -> Result<(TicketId, i64), Error> {
     let tenant = tx.tenant();
-    let number: i64 = sqlx::query_scalar(
-        "UPDATE tenants SET next_ticket_number = next_ticket_number + 1 WHERE id = $1
-         RETURNING next_ticket_number - 1",
-    )
-    .bind(tenant)
-    .fetch_one(tx.conn())
-    .await?;
+    let number: i64 = sqlx::query_scalar("SELECT next_shop_number('ticket')")
+        .fetch_one(tx.conn())
+        .await?;
     let id = TicketId::new();
     sqlx::query(
         "INSERT INTO tickets (tenant_id, id, number, channel, customer_id, order_id, subject, status, priority,

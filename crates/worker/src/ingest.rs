@@ -45,6 +45,12 @@ pub enum IngestError {
 }
 
 /// Stores `batch` for the leased channel and advances its cursor, all or nothing.
+///
+/// Batches of one shop are stored one at a time (a transaction-scoped advisory lock per
+/// shop, taken first). Two mailboxes of one shop can poll at once, and a buyer writing to
+/// both puts the same customer and ticket rows in both batches, in any order: stored side by
+/// side, the two transactions deadlocked and PostgreSQL aborted one, again and again while
+/// both mailboxes had mail (`channel_sync::two_mailboxes_of_one_shop_ingest_at_once…`).
 pub async fn apply(
     pool: &PgPool,
     tenant: TenantId,
@@ -60,6 +66,7 @@ pub async fn apply(
     {
         return Err(IngestError::LeaseLost);
     }
+    channels::lock_shop_ingest(&mut tx).await?;
     let mut done = Ingested::default();
     for item in &batch.items {
         match item {

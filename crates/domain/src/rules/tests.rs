@@ -390,6 +390,27 @@ fn definitions_round_trip_through_json() {
     );
 }
 
+/// Found by the rule_conditions fuzz target: without serde_json's `float_roundtrip`, a number
+/// with more digits than an f64 holds was read back one ulp off after a save, so a rule's
+/// threshold crept every time it was stored.
+#[test]
+fn long_numbers_survive_a_save_and_load_unchanged() {
+    for text in [
+        "100088888888888888888888",
+        "0.30000000000000004",
+        "1.7976931348623157e308",
+        "5e-324",
+        "123456789.12345679",
+    ] {
+        let json =
+            format!(r#"{{"field": "customer.lifetime_value", "op": "gt", "value": {text}}}"#);
+        let loaded: Condition = serde_json::from_str(&json).unwrap();
+        let saved = serde_json::to_string(&loaded).unwrap();
+        let reloaded: Condition = serde_json::from_str(&saved).unwrap();
+        assert_eq!(reloaded, loaded, "{text} saved as {saved}");
+    }
+}
+
 /// The stored format. Rules in the database look like this; changing this test means a
 /// migration for the rules already saved.
 #[test]

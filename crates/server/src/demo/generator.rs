@@ -194,14 +194,10 @@ async fn batch(pool: &PgPool, text: &Texts, shop: &Shop, n: u64) -> anyhow::Resu
     let n = i64::try_from(n)?;
     let mut tx = TenantTx::begin(pool, shop.tenant).await?;
     tx.without_automation().await?;
-    let start: i64 = sqlx::query_scalar(
-        "UPDATE tenants SET next_ticket_number = next_ticket_number + $2 WHERE id = $1
-         RETURNING next_ticket_number - $2",
-    )
-    .bind(shop.tenant)
-    .bind(n)
-    .fetch_one(tx.conn())
-    .await?;
+    let start: i64 = sqlx::query_scalar("SELECT take_shop_numbers('ticket', $1)")
+        .bind(n)
+        .fetch_one(tx.conn())
+        .await?;
     let ids = IdParts::new(shop.tenant);
     sqlx::raw_sql(TEMP_TABLES).execute(tx.conn()).await?;
     plan_tickets(&mut tx, text, shop, &ids, start, n).await?;

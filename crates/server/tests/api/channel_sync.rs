@@ -988,3 +988,151 @@ async fn the_formatted_and_original_message_open_for_their_shop_only() {
         );
     }
 }
+
+/// Two mailboxes of one shop ingesting at the same time, with the same buyers writing to
+/// both, in opposite orders: every mail is stored once, in its buyer's one conversation, and
+/// no batch fails. (Stored side by side, the two batches locked the same customers and
+/// tickets in opposite orders and PostgreSQL aborted one as a deadlock, one to three times a
+/// run; `ingest::apply` now stores one batch of a shop at a time.)
+#[tokio::test]
+async fn two_mailboxes_of_one_shop_ingest_at_once_without_failing() {
+    use aftersail_db::channels;
+
+    let app = spawn_app().await;
+    app.shop("Shop", "owner@example.com").await;
+    let tenant = app.tenant_of("owner@example.com").await;
+    const BUYERS: usize = 24;
+    const ROUNDS: usize = 8;
+    const PAGE: usize = 12;
+    let mut queues: HashMap<uuid::Uuid, VecDeque<Batch>> = HashMap::new();
+    for (box_no, name) in ["Mailbox A", "Mailbox B"].into_iter().enumerate() {
+        let id = add_channel(&app, tenant, name).await;
+        // Buyer by buyer, in opposite orders in the two boxes.
+        let mut mails = Vec::new();
+        for round in 0..ROUNDS {
+            for b in 0..BUYERS {
+                let buyer = if box_no == 0 { b } else { BUYERS - 1 - b };
+                let subject = if round == 0 && box_no == 0 {
+                    format!("Order {buyer}")
+                } else {
+                    format!("Re: Order {buyer}")
+                };
+                let refs = if round == 0 && box_no == 0 {
+                    String::new()
+                } else {
+                    format!("In-Reply-To: <r0-b{buyer}-box0@buyer.example>\r\n")
+                };
+                mails.push(parse(&mail(
+                    &format!("r{round}-b{buyer}-box{box_no}@buyer.example"),
+                    &format!("Buyer {buyer} <buyer{buyer}@buyer.example>"),
+                    &subject,
+                    &refs,
+                    &format!("Message {round} from buyer {buyer} to box {box_no}"),
+                )));
+            }
+        }
+        let pages = mails.len().div_ceil(PAGE);
+        let batches = mails
+            .chunks(PAGE)
+            .enumerate()
+            .map(|(i, chunk)| Batch {
+                items: chunk.iter().cloned().map(Inbound::Message).collect(),
+                cursor: Some((i + 1).to_string()),
+                more: i + 1 < pages,
+                backlog: None,
+            })
+            .collect();
+        queues.insert(id, batches);
+    }
+    let queues = Arc::new(Mutex::new(queues));
+    let failures = Arc::new(Mutex::new(Vec::<String>::new()));
+    let mut workers = Vec::new();
+    for _ in 0..2 {
+        let (pool, admin) = (app.pool.clone(), app.admin.clone());
+        let (queues, failures) = (queues.clone(), failures.clone());
+        workers.push(tokio::spawn(async move {
+            let deadline = std::time::Instant::now() + Duration::from_secs(120);
+            while std::time::Instant::now() < deadline {
+                let claim = channels::claim_due(&pool, 1, LEASE).await.unwrap();
+                let Some(claim) = claim.into_iter().next() else {
+                    if queues.lock().unwrap().values().all(VecDeque::is_empty) {
+                        return;
+                    }
+                    tokio::time::sleep(Duration::from_millis(2)).await;
+                    continue;
+                };
+                let batch = queues
+                    .lock()
+                    .unwrap()
+                    .get_mut(&claim.id.0)
+                    .unwrap()
+                    .pop_front();
+                let Some(batch) = batch else { continue };
+                let mut tx = TenantTx::begin(&pool, claim.tenant_id).await.unwrap();
+                let channel = channels::get_leased(&mut tx, claim.id, claim.lease_id)
+                    .await
+                    .unwrap()
+                    .unwrap();
+                tx.commit().await.unwrap();
+                let result = aftersail_worker::ingest::apply(
+                    &pool,
+                    claim.tenant_id,
+                    &channel,
+                    claim.lease_id,
+                    &batch,
+                )
+                .await;
+                if let Err(err) = result {
+                    failures.lock().unwrap().push(err.to_string());
+                    // As the sync does: the batch comes again on the next poll.
+                    queues
+                        .lock()
+                        .unwrap()
+                        .get_mut(&claim.id.0)
+                        .unwrap()
+                        .push_front(batch);
+                    sqlx::query(
+                        "UPDATE channels SET lease_id = NULL, lease_until = NULL WHERE id = $1",
+                    )
+                    .bind(claim.id.0)
+                    .execute(&admin)
+                    .await
+                    .unwrap();
+                }
+            }
+            panic!("the mailboxes were not drained in 120 s");
+        }));
+    }
+    for w in workers {
+        w.await.unwrap();
+    }
+    assert_eq!(
+        *failures.lock().unwrap(),
+        Vec::<String>::new(),
+        "no batch failed"
+    );
+    let total = (2 * ROUNDS * BUYERS) as i64;
+    assert_eq!(scalar(&app, "SELECT count(*) FROM messages").await, total);
+    assert_eq!(
+        scalar(&app, "SELECT count(DISTINCT external_id) FROM messages").await,
+        total
+    );
+    assert_eq!(
+        scalar(&app, "SELECT count(*) FROM tickets").await,
+        BUYERS as i64,
+        "one conversation per buyer"
+    );
+    assert_eq!(
+        scalar(
+            &app,
+            &format!(
+                "SELECT count(*) FROM (SELECT ticket_id FROM messages GROUP BY ticket_id
+                 HAVING count(*) = {}) t",
+                2 * ROUNDS
+            )
+        )
+        .await,
+        BUYERS as i64,
+        "each buyer's mails from both boxes in that conversation"
+    );
+}

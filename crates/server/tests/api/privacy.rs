@@ -22,14 +22,12 @@ struct Footprint {
 async fn footprint(app: &TestApp, owner_email: &str, label: &str) -> Footprint {
     let tenant = app.tenant_of(owner_email).await;
     let owner = app.id_of_user(owner_email).await;
-    let number: i64 = sqlx::query_scalar(
-        "UPDATE tenants SET next_ticket_number = next_ticket_number + 1 WHERE id = $1
-         RETURNING next_ticket_number - 1",
-    )
-    .bind(tenant)
-    .fetch_one(&app.admin)
-    .await
-    .unwrap();
+    let number: i64 =
+        sqlx::query_scalar("SELECT nextval(shop_number_sequence($1, 'ticket')::regclass)")
+            .bind(tenant)
+            .fetch_one(&app.admin)
+            .await
+            .unwrap();
     let email = format!("{label}.buyer@example.net");
     let word = format!("zorbulon{label}");
     let name = format!("{label} Buyerperson");

@@ -1347,8 +1347,10 @@ async fn seed_shop(app: &TestApp, slug: &str, mark: &str) -> ShopData {
 async fn mark_shop_a(app: &TestApp, tenant: Uuid) {
     for sql in [
         "UPDATE tickets SET subject = subject || ' QXA-SUBJECT', number = number + 4000 WHERE tenant_id = $1",
-        "UPDATE tenants SET next_ticket_number = next_ticket_number + 4000,
-                            next_rma_number = next_rma_number + 500 WHERE id = $1",
+        "SELECT setval(shop_number_sequence($1, 'ticket')::regclass,
+                       nextval(shop_number_sequence($1, 'ticket')::regclass) + 4000)",
+        "SELECT setval(shop_number_sequence($1, 'rma')::regclass,
+                       nextval(shop_number_sequence($1, 'rma')::regclass) + 500)",
         "UPDATE rmas SET code = 'RMA-' || lpad((substring(code from 5)::int + 500)::text, 6, '0') WHERE tenant_id = $1",
         "UPDATE messages SET body_text = body_text || ' QXA-MESSAGE' WHERE tenant_id = $1",
         "UPDATE customers SET name = name || ' QXA-CUSTOMER', email = 'qxa-buyer.' || email WHERE tenant_id = $1",

@@ -217,6 +217,63 @@ async fn business_hours_count_only_opening_hours_and_pending_pauses_the_clock() 
     );
 }
 
+/// Status changes queued together (the runner was busy or down) are applied in turn, each
+/// at its own time: waiting on the buyer from 1 h to 3 h after the ticket came in moves the
+/// deadlines by those 2 h, though by the time the runner sees the first change the ticket is
+/// open again. (Compared with the ticket's status at run time, the pause looked like no change
+/// and the resume found no pause: the deadlines did not move.)
+#[tokio::test]
+async fn queued_status_changes_pause_and_resume_the_clock_at_their_own_times() {
+    let s = shop("sla-queued").await;
+    policy(&s, "Standard", 240, 480, None).await;
+    let t0 = Utc::now().trunc_subsecs(0) - Duration::hours(4);
+    let (ticket, _) = s.ticket("en", "help", t0).await;
+    s.settle(t0).await;
+    let (first, resolution, _) = dues(&s, ticket).await;
+    assert_eq!(first, Some(t0 + Duration::minutes(240)));
+    assert_eq!(resolution, Some(t0 + Duration::minutes(480)));
+
+    for (status, at) in [
+        ("pending", t0 + Duration::hours(1)),
+        ("open", t0 + Duration::hours(3)),
+    ] {
+        sqlx::query("UPDATE tickets SET status = $2 WHERE id = $1")
+            .bind(ticket.0)
+            .bind(status)
+            .execute(&s.app.admin)
+            .await
+            .unwrap();
+        sqlx::query(
+            "UPDATE automation_events SET occurred_at = $1
+             WHERE kind = 'ticket_updated' AND status_after = $2",
+        )
+        .bind(at)
+        .bind(status)
+        .execute(&s.app.admin)
+        .await
+        .unwrap();
+    }
+    let queued: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM automation_events WHERE kind = 'ticket_updated'")
+            .fetch_one(&s.app.admin)
+            .await
+            .unwrap();
+    assert_eq!(queued, 2, "both changes wait for the runner");
+    s.settle(t0 + Duration::hours(3)).await;
+
+    let (first, resolution, due) = dues(&s, ticket).await;
+    assert_eq!(first, Some(t0 + Duration::minutes(240 + 120)));
+    assert_eq!(resolution, Some(t0 + Duration::minutes(480 + 120)));
+    assert_eq!(due, first, "the clock runs again");
+    let paused: Option<DateTime<Utc>> =
+        sqlx::query_scalar("SELECT sla_paused_at FROM tickets WHERE id = $1")
+            .bind(ticket.0)
+            .fetch_one(&s.app.admin)
+            .await
+            .unwrap();
+    assert_eq!(paused, None);
+}
+
 #[tokio::test]
 async fn several_sweepers_record_each_breach_once() {
     let s = shop("sla-sweepers").await;

@@ -230,17 +230,23 @@ async fn handle_event(
                     .and_then(serde_json::Value::as_str)
                     .map(str::to_owned)
             };
+            // This event's own change, from the status before it to the status it set: an
+            // update handled after later ones (queued together) is still that update. Events
+            // queued before migration 23 did not record the status they set; for them, the
+            // ticket's status now.
             let old_status = before("status").unwrap_or_default();
-            if old_status != t.status {
-                sla_clock::on_status_change(&mut tx, &t, &old_status, at).await?;
-                // The survey follows this event's own solve: an earlier update handled after
-                // the solve (open → pending, queued before it) is no solve.
-                if t.status == "solved"
-                    && event.status_after.as_deref().unwrap_or("solved") == "solved"
-                {
+            let new_status = event
+                .status_after
+                .clone()
+                .unwrap_or_else(|| t.status.clone());
+            if old_status != new_status {
+                sla_clock::on_status_change(&mut tx, &t, &old_status, &new_status, at).await?;
+                // A survey for a solve, while the ticket is still solved.
+                if new_status == "solved" && t.status == "solved" {
                     csat_survey::after_solve(&mut tx, &shop, &t).await?;
                 }
-                if t.status == "pending" {
+                // The "pending for …" timer, while the ticket still waits on the buyer.
+                if new_status == "pending" && t.status == "pending" {
                     schedule(
                         &mut tx,
                         TimeAnchor::BecamePending,

@@ -168,19 +168,22 @@ pub async fn on_inbound(
     Ok(())
 }
 
-/// The status changed: waiting on the buyer pauses the clocks, leaving it resumes them with
-/// the time that was left (a deadline already passed stays passed).
+/// The status changed from `from` to `to` at `at`: waiting on the buyer pauses the clocks,
+/// leaving it resumes them with the time that was left (a deadline already passed stays
+/// passed). `to` is the change's own status, which the ticket may since have left: changes
+/// queued together are applied in turn, each at its own time.
 pub async fn on_status_change(
     tx: &mut TenantTx,
     t: &TicketView,
     from: &str,
+    to: &str,
     at: DateTime<Utc>,
 ) -> anyhow::Result<()> {
     let Some(policy_id) = t.sla_policy_id else {
         return Ok(());
     };
     let mut clocks = current(t);
-    if t.status == "pending" && from != "pending" {
+    if to == "pending" && from != "pending" {
         if clocks.paused_at.is_none() {
             clocks.paused_at = Some(at);
             sla::set_clocks(tx, t.id, &clocks).await?;
