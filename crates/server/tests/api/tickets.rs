@@ -850,3 +850,146 @@ async fn two_tickets_of_one_customer_merge_into_one_conversation() {
         "only once"
     );
 }
+
+/// One ticket and one RMA in `tx`, for the numbering test: (ticket number, RMA code). Each
+/// label sells its own SKU: writers of the same SKU on the same day do wait for each other, on
+/// the shop's units-sold row for that day (`units_sold_daily`, migration 22).
+async fn ticket_and_rma(tx: &mut TenantTx, label: &str) -> (i64, String) {
+    let sku = format!("SKU-{label}");
+    let customer = customers::create(
+        tx,
+        customers::NewCustomer {
+            name: label,
+            email: None,
+            country: Some("DE"),
+            language: Some("de"),
+            currency: "EUR",
+        },
+    )
+    .await
+    .unwrap();
+    let (order, items) = orders::create(
+        tx,
+        orders::NewOrder {
+            customer_id: customer,
+            channel: "amazon",
+            external_id: &format!("{label}-order"),
+            status: "shipped",
+            currency: "EUR",
+            shipping_country: Some("DE"),
+            carrier: None,
+            tracking_number: None,
+            ordered_at: Utc::now(),
+            delivered_at: None,
+            items: &[(&sku, "Camping chair", 1, 2500)],
+        },
+    )
+    .await
+    .unwrap();
+    let (ticket, number) = tickets::create(
+        tx,
+        tickets::NewTicket {
+            channel: "amazon",
+            customer_id: customer,
+            order_id: Some(order),
+            subject: label,
+            status: "open",
+            priority: "normal",
+            kind: None,
+            language: Some("de"),
+            at: Utc::now(),
+        },
+    )
+    .await
+    .unwrap();
+    let (_, code) = rmas::create(
+        tx,
+        rmas::NewRma {
+            order_id: order,
+            customer_id: customer,
+            ticket_id: Some(ticket),
+            status: "requested",
+            reason: "damaged",
+            resolution: None,
+            items: &[(items[0], 1)],
+            at: Utc::now(),
+        },
+    )
+    .await
+    .unwrap();
+    (number, code)
+}
+
+/// Ticket numbers and RMA codes come from the shop's own sequences: a creation does not wait
+/// for another one in the same shop to commit (they used to: the counters were a row lock on
+/// the shop held to commit), numbers stay unique and increasing per shop, each shop counts
+/// from its own start, and a creation that rolls back leaves a gap.
+#[tokio::test]
+async fn numbers_are_per_shop_and_writers_do_not_wait_for_each_other() {
+    let app = spawn_app().await;
+    app.shop("Numbers A", "owner@numbers-a.example").await;
+    app.shop("Numbers B", "owner@numbers-b.example").await;
+    let a = TenantId(app.tenant_of("owner@numbers-a.example").await);
+    let b = TenantId(app.tenant_of("owner@numbers-b.example").await);
+
+    let mut first = TenantTx::begin(&app.pool, a).await.unwrap();
+    assert_eq!(
+        ticket_and_rma(&mut first, "first").await,
+        (1000, "RMA-000001".to_owned())
+    );
+    // `first` is still open: a second writer in the same shop goes ahead at once.
+    let mut second = TenantTx::begin(&app.pool, a).await.unwrap();
+    let numbered = tokio::time::timeout(
+        std::time::Duration::from_secs(5),
+        ticket_and_rma(&mut second, "second"),
+    )
+    .await
+    .expect("the second creation did not wait for the first to commit");
+    assert_eq!(numbered, (1001, "RMA-000002".to_owned()));
+    second.commit().await.unwrap();
+    first.commit().await.unwrap();
+
+    // Another shop counts on its own.
+    let mut other = TenantTx::begin(&app.pool, b).await.unwrap();
+    assert_eq!(
+        ticket_and_rma(&mut other, "other").await,
+        (1000, "RMA-000001".to_owned())
+    );
+    other.commit().await.unwrap();
+
+    // A rolled-back creation leaves a gap; the next one goes on after it.
+    let mut dropped = TenantTx::begin(&app.pool, a).await.unwrap();
+    assert_eq!(ticket_and_rma(&mut dropped, "dropped").await.0, 1002);
+    drop(dropped);
+    let mut tx = TenantTx::begin(&app.pool, a).await.unwrap();
+    assert_eq!(
+        ticket_and_rma(&mut tx, "after").await,
+        (1003, "RMA-000004".to_owned())
+    );
+    tx.commit().await.unwrap();
+
+    // Many writers at once: every number once.
+    let mut writers = Vec::new();
+    for i in 0..24 {
+        let pool = app.pool.clone();
+        writers.push(tokio::spawn(async move {
+            let mut tx = TenantTx::begin(&pool, a).await.unwrap();
+            let made = ticket_and_rma(&mut tx, &format!("parallel {i}")).await;
+            tx.commit().await.unwrap();
+            made
+        }));
+    }
+    let mut numbers = Vec::new();
+    for w in writers {
+        numbers.push(w.await.unwrap().0);
+    }
+    numbers.sort_unstable();
+    assert_eq!(numbers, (1004..1028).collect::<Vec<_>>());
+    let rows: Vec<(i64,)> =
+        sqlx::query_as("SELECT count(DISTINCT number) FROM tickets WHERE tenant_id = $1")
+            .bind(a.0)
+            .fetch_all(&app.admin)
+            .await
+            .unwrap();
+    assert_eq!(rows[0].0, 3 + 24);
+}
