@@ -73,8 +73,8 @@ pub async fn list(
     let (name, id) = after.map_or((None, None), |(n, i)| (Some(n.to_lowercase()), Some(i)));
     sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM customers WHERE tenant_id = $1
-           AND ($2::text IS NULL OR (lower(name), id) > ($2, $3))
-         ORDER BY lower(name), id LIMIT $4"
+           AND ($2::text IS NULL OR (name_lower, id) > ($2, $3))
+         ORDER BY name_lower, id LIMIT $4"
     ))
     .bind(tenant)
     .bind(name)
@@ -116,6 +116,12 @@ pub struct Identity<'a> {
 /// The customer this identity belongs to: known by the identity, else by the same email
 /// address, else a new customer. The identity is recorded either way, so the next message
 /// from it finds the customer directly.
+/// The shop's oldest customer with an e-mail address (`$2`, any case). Public for the test
+/// that checks the plan under row-level security (`tests/api/rls_plans.rs`).
+pub const BY_EMAIL_SQL: &str =
+    "SELECT id FROM customers WHERE tenant_id = $1 AND email_lower = lower($2)
+     ORDER BY created_at LIMIT 1";
+
 pub async fn find_or_create_by_identity(
     tx: &mut TenantTx,
     who: Identity<'_>,
@@ -135,14 +141,11 @@ pub async fn find_or_create_by_identity(
     }
     let by_email: Option<CustomerId> = match who.email {
         Some(email) => {
-            sqlx::query_scalar(
-                "SELECT id FROM customers WHERE tenant_id = $1 AND lower(email) = lower($2)
-                 ORDER BY created_at LIMIT 1",
-            )
-            .bind(tenant)
-            .bind(email)
-            .fetch_optional(tx.conn())
-            .await?
+            sqlx::query_scalar(BY_EMAIL_SQL)
+                .bind(tenant)
+                .bind(email)
+                .fetch_optional(tx.conn())
+                .await?
         }
         None => None,
     };

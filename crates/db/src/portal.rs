@@ -28,6 +28,15 @@ pub struct FoundOrder {
     pub customer_email: String,
 }
 
+/// The look-up of [`find_order`]; public for the test that checks its plan under row-level
+/// security (`tests/api/rls_plans.rs`).
+pub const FIND_ORDER_SQL: &str =
+    "SELECT o.id, o.customer_id, o.channel, o.external_id, o.status, o.total_minor, o.currency,
+            o.shipping_country, o.carrier, o.tracking_number, o.ordered_at, o.delivered_at
+     FROM orders o JOIN customers c ON c.tenant_id = o.tenant_id AND c.id = o.customer_id
+     WHERE o.tenant_id = $1 AND o.external_id_lower = lower($2) AND c.email_lower = lower($3)
+     ORDER BY o.ordered_at DESC LIMIT 1";
+
 /// The order whose number is `number` (case-insensitively) and whose customer's email is
 /// `email` (case-insensitively). One query whatever matches, so a miss looks like any other.
 pub async fn find_order(
@@ -41,18 +50,12 @@ pub async fn find_order(
     if number.is_empty() || email.is_empty() || number.len() > 200 || email.len() > 320 {
         return Ok(None);
     }
-    let order: Option<Order> = sqlx::query_as(
-        "SELECT o.id, o.customer_id, o.channel, o.external_id, o.status, o.total_minor, o.currency,
-                o.shipping_country, o.carrier, o.tracking_number, o.ordered_at, o.delivered_at
-         FROM orders o JOIN customers c ON c.tenant_id = o.tenant_id AND c.id = o.customer_id
-         WHERE o.tenant_id = $1 AND lower(o.external_id) = lower($2) AND lower(c.email) = lower($3)
-         ORDER BY o.ordered_at DESC LIMIT 1",
-    )
-    .bind(tenant)
-    .bind(number)
-    .bind(email)
-    .fetch_optional(tx.conn())
-    .await?;
+    let order: Option<Order> = sqlx::query_as(FIND_ORDER_SQL)
+        .bind(tenant)
+        .bind(number)
+        .bind(email)
+        .fetch_optional(tx.conn())
+        .await?;
     let Some(order) = order else {
         return Ok(None);
     };

@@ -34,11 +34,11 @@ pub async fn customer_document(
     let tenant = tx.tenant();
     sqlx::query_scalar(
         "SELECT jsonb_build_object(
-           'customer', to_jsonb(c) - 'tenant_id' - 'search_vector',
+           'customer', to_jsonb(c) - 'tenant_id' - 'search_vector' - 'email_lower' - 'name_lower',
            'identities', (SELECT coalesce(jsonb_agg(jsonb_build_object('channel', i.channel, 'address', i.address)
                                    ORDER BY i.channel, i.address), '[]')
                           FROM customer_identities i WHERE i.tenant_id = $1 AND i.customer_id = $2),
-           'orders', (SELECT coalesce(jsonb_agg((to_jsonb(o) - 'tenant_id') || jsonb_build_object(
+           'orders', (SELECT coalesce(jsonb_agg((to_jsonb(o) - 'tenant_id' - 'external_id_lower') || jsonb_build_object(
                         'items', (SELECT coalesce(jsonb_agg(to_jsonb(oi) - 'tenant_id' ORDER BY oi.sku, oi.id), '[]')
                                   FROM order_items oi WHERE oi.tenant_id = $1 AND oi.order_id = o.id))
                         ORDER BY o.ordered_at, o.id), '[]')

@@ -321,6 +321,17 @@ pub async fn items(
     .await
 }
 
+/// The query of [`returned_quantities`]. From the order's returns to their items (LATERAL
+/// keeps that order): with statistics of a few returns, the planner started from all of the
+/// shop's return items and looked each one's return up, 466 ms a call at 600 returns. Public
+/// for the test that checks its plan (`tests/api/rls_plans.rs`).
+pub const RETURNED_QUANTITIES_SQL: &str = "SELECT i.order_item_id, sum(i.quantity)::bigint
+     FROM rmas r
+     CROSS JOIN LATERAL (SELECT order_item_id, quantity FROM rma_items
+                         WHERE tenant_id = r.tenant_id AND rma_id = r.id) i
+     WHERE r.tenant_id = $1 AND r.order_id = $2 AND r.status <> 'rejected'
+     GROUP BY i.order_item_id";
+
 /// How many of each order item earlier returns (not rejected) took already, so the same unit
 /// is not returned twice.
 pub async fn returned_quantities(
@@ -328,16 +339,11 @@ pub async fn returned_quantities(
     order: OrderId,
 ) -> Result<Vec<(OrderItemId, i64)>, Error> {
     let tenant = tx.tenant();
-    sqlx::query_as(
-        "SELECT i.order_item_id, sum(i.quantity)::bigint FROM rma_items i
-         JOIN rmas r ON r.tenant_id = i.tenant_id AND r.id = i.rma_id
-         WHERE i.tenant_id = $1 AND r.order_id = $2 AND r.status <> 'rejected'
-         GROUP BY i.order_item_id",
-    )
-    .bind(tenant)
-    .bind(order)
-    .fetch_all(tx.conn())
-    .await
+    sqlx::query_as(RETURNED_QUANTITIES_SQL)
+        .bind(tenant)
+        .bind(order)
+        .fetch_all(tx.conn())
+        .await
 }
 
 /// A buyer's photo of the goods.

@@ -47,6 +47,7 @@ mod reply_templates;
 mod reports;
 mod returns_agent;
 mod returns_settings;
+mod rls_plans;
 mod route_sweep;
 mod search;
 mod sign_in_guessing;
