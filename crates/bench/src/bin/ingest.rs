@@ -36,8 +36,8 @@ struct Args {
     /// Inbound messages to ingest.
     #[arg(long, default_value_t = 20_000)]
     messages: usize,
-    /// Mailboxes ingested in parallel (one worker task each). More than one currently
-    /// deadlocks now and then (see BENCHMARKS.md, "Ingest").
+    /// Mailboxes ingested in parallel (one worker task each). Ingest stores one batch of a
+    /// shop at a time, so more mailboxes overlap only their claims and polls.
     #[arg(long, default_value_t = 1)]
     channels: usize,
     /// Messages per batch (the IMAP connector fetches 50 at a time).
@@ -55,6 +55,12 @@ struct Args {
     /// Keep the database afterwards (it is dropped by default).
     #[arg(long)]
     keep: bool,
+    /// Run `ANALYZE` every S seconds while ingesting and handling rules (0: never), standing in
+    /// for autovacuum where the server runs with `autovacuum = off` (as this project's CI
+    /// machine does): without it the statistics stay those of the empty tables, and cached
+    /// plans keep scanning them sequentially as they grow.
+    #[arg(long, default_value_t = 0)]
+    analyze_every: u64,
 }
 
 const DB: &str = "aftersail_bench_ingest";
@@ -301,6 +307,18 @@ async fn run(args: &Args, options: &PgConnectOptions) -> anyhow::Result<()> {
         "Ingesting {} messages ({} threads) through {} mailbox(es) in batches of {} …",
         args.messages, thread_count, args.channels, args.batch
     );
+    let analyzer = (args.analyze_every > 0).then(|| {
+        let (options, every) = (options.clone(), Duration::from_secs(args.analyze_every));
+        tokio::spawn(async move {
+            let mut su = PgConnection::connect_with(&options.disable_statement_logging()).await?;
+            loop {
+                tokio::time::sleep(every).await;
+                su.execute("ANALYZE").await?;
+            }
+            #[allow(unreachable_code)]
+            anyhow::Ok(())
+        })
+    });
     let started = Instant::now();
     let mut workers = Vec::new();
     for _ in 0..args.channels {
@@ -324,6 +342,9 @@ async fn run(args: &Args, options: &PgConnectOptions) -> anyhow::Result<()> {
     let rules_started = Instant::now();
     let events = drain_rules(&pool).await?;
     let rules_time = rules_started.elapsed();
+    if let Some(analyzer) = analyzer {
+        analyzer.abort();
+    }
 
     // Checks: stored once each, one ticket per thread, a replay stores nothing.
     let (in_db, tickets): (i64, i64) = sqlx::query_as(
@@ -375,6 +396,11 @@ async fn run(args: &Args, options: &PgConnectOptions) -> anyhow::Result<()> {
         args.channels, args.batch
     );
     println!("| base tickets in the shop | {} |", args.base_tickets);
+    let analyze = match args.analyze_every {
+        0 => "never (statistics of the start)".to_owned(),
+        s => format!("every {s} s"),
+    };
+    println!("| ANALYZE while running | {analyze} |");
     println!(
         "| parse (connector side, one core) | {:.2} s ({:.0} msg/s) |",
         parse_time.as_secs_f64(),
