@@ -113,15 +113,15 @@ pub struct Identity<'a> {
     pub currency: &'a str,
 }
 
-/// The customer this identity belongs to: known by the identity, else by the same email
-/// address, else a new customer. The identity is recorded either way, so the next message
-/// from it finds the customer directly.
 /// The shop's oldest customer with an e-mail address (`$2`, any case). Public for the test
 /// that checks the plan under row-level security (`tests/api/rls_plans.rs`).
 pub const BY_EMAIL_SQL: &str =
     "SELECT id FROM customers WHERE tenant_id = $1 AND email_lower = lower($2)
      ORDER BY created_at LIMIT 1";
 
+/// The customer this identity belongs to: known by the identity, else by the same email
+/// address, else a new customer. The identity is recorded either way, so the next message
+/// from it finds the customer directly.
 pub async fn find_or_create_by_identity(
     tx: &mut TenantTx,
     who: Identity<'_>,
