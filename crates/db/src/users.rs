@@ -192,9 +192,9 @@ pub struct LoginCandidate {
     pub user_id: UserId,
     pub password_hash: String,
     pub active: bool,
-    pub locked_until: Option<DateTime<Utc>>,
 }
 
+/// The lock is not read here: `claim_login_attempt` checks it when it counts the attempt.
 pub async fn login_candidate(pool: &PgPool, email: &str) -> Result<Option<LoginCandidate>, Error> {
     sqlx::query_as("SELECT * FROM auth_user_by_email($1)")
         .bind(email)

@@ -155,16 +155,9 @@ async fn login(
         return fail(StatusCode::UNAUTHORIZED, t.login_bad_credentials.into());
     };
 
-    let now = chrono::Utc::now();
-    if let Some(until) = candidate.locked_until.filter(|until| *until > now) {
-        aftersail_db::login_attempts::record(&state.pool, ip, &email, false).await?;
-        return fail(
-            StatusCode::LOCKED,
-            t.fill(t.login_locked, minutes_until(until)),
-        );
-    }
     // Counted before the (slow) check, so concurrent guesses cannot all be checked before
-    // the lock lands; a successful sign-in resets the count.
+    // the lock lands; a successful sign-in resets the count. A locked account is refused
+    // here too (the count only moves while it is not locked).
     let mut tx = TenantTx::begin(&state.pool, candidate.tenant_id).await?;
     let claim = users::claim_login_attempt(
         &mut tx,
