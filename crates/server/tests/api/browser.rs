@@ -135,8 +135,13 @@ impl WebDriver {
                 Ok(v) => return v,
                 Err(err) if start.elapsed() < Duration::from_secs(10) => {
                     let kind = err["error"].as_str().unwrap_or("");
+                    // Chromedriver sometimes reports a stale element as an inspector error.
+                    let detached = kind == "unknown error"
+                        && err["message"]
+                            .as_str()
+                            .is_some_and(|m| m.contains("does not belong to the document"));
                     assert!(
-                        kind == "no such element" || kind == "stale element reference",
+                        kind == "no such element" || kind == "stale element reference" || detached,
                         "{what}: {err}"
                     );
                     tokio::time::sleep(Duration::from_millis(100)).await;
