@@ -18,8 +18,10 @@ pub struct Hit {
 }
 
 /// Best matches first: exact ticket number, then order number, then customer, then text rank.
-/// The matching itself runs in `search_ticket_ids()` (see the search-at-scale migration for
-/// why it must be a database function); this reads the page of tickets it chose.
+/// The matching itself runs in `search_ticket_ids()` (see the search-at-scale and search-keys
+/// migrations for why it must be a database function); this reads the page of tickets it
+/// chose, with the message it matched (or, for a ticket found by its subject, number or
+/// customer, its newest message with the words).
 pub async fn tickets(
     tx: &mut TenantTx,
     query: &str,
@@ -28,12 +30,16 @@ pub async fn tickets(
 ) -> Result<Vec<Hit>, Error> {
     let tenant = tx.tenant();
     sqlx::query_as(
-        "WITH q AS (SELECT plainto_tsquery('simple', search_text($2)) AS query),
-         best AS (SELECT ticket_id AS id, rank FROM search_ticket_ids($2, $3, $4::int))
+        "WITH best AS (SELECT ticket_id AS id, rank, message_id FROM search_ticket_ids($2, $3, $4::int))
          SELECT t.number, t.subject, t.status, c.name AS customer_name, t.last_message_at, best.rank,
-                (SELECT m.body_text FROM messages m, q
-                  WHERE m.tenant_id = $1 AND m.ticket_id = t.id AND m.search_vector @@ q.query
-                  ORDER BY m.created_at DESC LIMIT 1) AS matched_body
+                CASE WHEN best.message_id IS NOT NULL
+                     THEN (SELECT m.body_text FROM messages m
+                            WHERE m.tenant_id = $1 AND m.id = best.message_id)
+                     ELSE (SELECT m.body_text FROM messages m
+                            WHERE m.tenant_id = $1 AND m.ticket_id = t.id
+                              AND m.search_vector @@ plainto_tsquery('simple', search_text($2))
+                            ORDER BY m.created_at DESC LIMIT 1)
+                END AS matched_body
          FROM best
          JOIN tickets t ON t.tenant_id = $1 AND t.id = best.id
          JOIN customers c ON c.tenant_id = t.tenant_id AND c.id = t.customer_id

@@ -179,3 +179,51 @@ async fn a_word_in_thousands_of_messages_finds_the_newest_and_a_rare_one_still_r
     let other = app.shop("Other", "other@example.com").await;
     assert!(result_numbers(&search(&other, "refund").await).is_empty());
 }
+
+/// Words are looked for in the last day, then 7 and 30 days, then in everything: a word in
+/// a page of today's tickets is answered from today's, while a word written only months ago
+/// is still found, with the old message it matched as the snippet.
+#[tokio::test]
+async fn common_words_come_from_the_newest_days_and_rare_old_ones_are_still_found() {
+    let app = spawn_app().await;
+    let owner = app.shop("Windows", "owner@example.com").await;
+    let tenant = app.tenant_of("owner@example.com").await;
+    crate::tickets::seed_for(&app, tenant, 62, "W").await;
+    // #1000-#1059: "damaged" today; #1060: "damaged" three times, 40 days ago (the best rank
+    // of all, outside the first window); #1061: "zeltstange", 200 days ago, and nowhere else.
+    sqlx::query(
+        "INSERT INTO messages (tenant_id, id, ticket_id, kind, body_text, channel, created_at)
+         SELECT t.tenant_id, gen_random_uuid(), t.id, 'inbound',
+                CASE WHEN t.number < 1060 THEN 'the parcel arrived damaged'
+                     WHEN t.number = 1060 THEN 'damaged, damaged, damaged'
+                     ELSE 'the zeltstange snapped' END,
+                'amazon',
+                CASE WHEN t.number < 1060 THEN now()
+                     WHEN t.number = 1060 THEN now() - interval '40 days'
+                     ELSE now() - interval '200 days' END
+         FROM tickets t WHERE t.tenant_id = $1",
+    )
+    .bind(tenant)
+    .execute(&app.admin)
+    .await
+    .unwrap();
+
+    let found = result_numbers(&search(&owner, "damaged").await);
+    assert_eq!(found.len(), 50, "a page of today's matches");
+    assert!(
+        found.iter().all(|n| n.as_str() < "1060"),
+        "today's window fills the page: {found:?}"
+    );
+
+    let html = search(&owner, "Zeltstange").await;
+    assert_eq!(result_numbers(&html), ["1061"]);
+    assert!(
+        html.contains("the <mark>zeltstange</mark> snapped"),
+        "the old message is the snippet"
+    );
+
+    // Another shop's words are other keys: the same words find nothing there.
+    let other = app.shop("Other", "other@example.com").await;
+    assert!(result_numbers(&search(&other, "damaged").await).is_empty());
+    assert!(result_numbers(&search(&other, "zeltstange").await).is_empty());
+}
