@@ -234,8 +234,29 @@ pub async fn inbox(
             return Ok(rows);
         }
     }
-    let tenant = tx.tenant();
-    let mut q = QueryBuilder::new("");
+    let mut q = by_activity(
+        "",
+        tx.tenant(),
+        filter,
+        sort,
+        after,
+        limit - rows.len() as i64,
+    );
+    rows.extend(q.build_query_as::<InboxRow>().fetch_all(tx.conn()).await?);
+    Ok(rows)
+}
+
+/// The inbox by activity: one keyset scan of an inbox index, newest first, whose trailing key
+/// columns test the filters on the index entry (see the inbox-filters migration).
+fn by_activity<'a>(
+    prefix: &str,
+    tenant: TenantId,
+    filter: &InboxFilter,
+    sort: InboxSort,
+    after: Option<InboxCursor>,
+    limit: i64,
+) -> QueryBuilder<'a, Postgres> {
+    let mut q = QueryBuilder::new(prefix);
     push_row_columns(&mut q, filter.viewer);
     push_filter(&mut q, tenant, filter);
     if sort == InboxSort::SlaDue {
@@ -252,9 +273,27 @@ pub async fn inbox(
         Some(InboxCursor::Sla { .. }) | None => {}
     }
     q.push(" ORDER BY t.last_message_at DESC, t.id DESC LIMIT ")
-        .push_bind(limit - rows.len() as i64);
-    rows.extend(q.build_query_as::<InboxRow>().fetch_all(tx.conn()).await?);
-    Ok(rows)
+        .push_bind(limit);
+    q
+}
+
+/// PostgreSQL's plan for the first page of `filter` by activity, as the app runs it (for
+/// plan tests and for diagnosing a slow view).
+pub async fn explain_inbox(
+    tx: &mut TenantTx,
+    filter: &InboxFilter,
+    limit: i64,
+) -> Result<String, Error> {
+    let mut q = by_activity(
+        "EXPLAIN ",
+        tx.tenant(),
+        filter,
+        InboxSort::Activity,
+        None,
+        limit,
+    );
+    let lines: Vec<String> = q.build_query_scalar().fetch_all(tx.conn()).await?;
+    Ok(lines.join("\n"))
 }
 
 /// The cursor that continues a list after `row`, in `sort` order.
