@@ -308,16 +308,8 @@ async fn run(args: &Args, options: &PgConnectOptions) -> anyhow::Result<()> {
         args.messages, thread_count, args.channels, args.batch
     );
     let analyzer = (args.analyze_every > 0).then(|| {
-        let (options, every) = (options.clone(), Duration::from_secs(args.analyze_every));
-        tokio::spawn(async move {
-            let mut su = PgConnection::connect_with(&options.disable_statement_logging()).await?;
-            loop {
-                tokio::time::sleep(every).await;
-                su.execute("ANALYZE").await?;
-            }
-            #[allow(unreachable_code)]
-            anyhow::Ok(())
-        })
+        let every = Duration::from_secs(args.analyze_every);
+        tokio::spawn(analyze_every(options.clone(), every))
     });
     let started = Instant::now();
     let mut workers = Vec::new();
@@ -343,7 +335,12 @@ async fn run(args: &Args, options: &PgConnectOptions) -> anyhow::Result<()> {
     let events = drain_rules(&pool).await?;
     let rules_time = rules_started.elapsed();
     if let Some(analyzer) = analyzer {
-        analyzer.abort();
+        // It only ends by failing: say so rather than report ANALYZE runs that stopped.
+        if analyzer.is_finished() {
+            analyzer.await?.context("ANALYZE while running")?;
+        } else {
+            analyzer.abort();
+        }
     }
 
     // Checks: stored once each, one ticket per thread, a replay stores nothing.
@@ -474,6 +471,15 @@ async fn worker(
 }
 
 /// Runs the rule runner until its queue is empty; the events handled.
+/// `ANALYZE` every `every` until aborted (standing in for autovacuum; see `--analyze-every`).
+async fn analyze_every(options: PgConnectOptions, every: Duration) -> anyhow::Result<()> {
+    let mut su = PgConnection::connect_with(&options.disable_statement_logging()).await?;
+    loop {
+        tokio::time::sleep(every).await;
+        su.execute("ANALYZE").await?;
+    }
+}
+
 async fn drain_rules(pool: &PgPool) -> anyhow::Result<usize> {
     let settings = automation::Settings::default();
     let mut handled = 0;
