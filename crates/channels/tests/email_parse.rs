@@ -566,3 +566,35 @@ fn hostile_ids_and_addresses_become_storable_values() {
     assert_eq!(plain.from.address, "anna@x.example");
     assert_eq!(plain.from.name.as_deref(), Some("Anna"));
 }
+
+/// Finding 4 of docs/fuzzing.md: nested multiparts whose inner boundaries never close (the
+/// fuzzer's mutation of `attachments.eml`) reach a state mail-parser recovers from but marks
+/// with `debug_assert!`. Built as it ships (the workspace turns that crate's debug assertions
+/// off in dev too), the mail is parsed, not turned into raw text by the panic guard.
+#[test]
+fn unclosed_nested_multiparts_are_parsed_not_dropped_to_raw_text() {
+    let path = format!(
+        "{}/../../fuzz/corpus/email_parse/found_nested_multipart_debug_assert.eml",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let raw = std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let m = parse(&raw);
+    assert_eq!(m.raw, raw);
+    assert_eq!(m.from.address, "max@example.de", "headers parsed");
+    assert_eq!(m.from.name.as_deref(), Some("Max Mustermann"));
+    assert!(m.subject.starts_with("Rechnung und Foto"), "{:?}", m.subject);
+    assert_eq!(m.external_id, "attach-1@example.de");
+    // The part typed `multopart/related` (sic) is not a multipart, so it and the text inside
+    // it are kept as an attachment; the other parts after it are found too.
+    let parts: Vec<(&str, &str)> = m
+        .attachments
+        .iter()
+        .map(|a| (a.filename.as_str(), a.content_type.as_str()))
+        .collect();
+    assert_eq!(parts.len(), 4, "{parts:?}");
+    assert_eq!(parts[0].1, "multopart/related");
+    let kept = String::from_utf8_lossy(&m.attachments[0].bytes);
+    assert!(kept.contains("anbei die Rechnung"), "{kept}");
+    assert_eq!(parts[2].1, "image/png");
+    assert_eq!(parts[3].1, "message/rfc822");
+}
