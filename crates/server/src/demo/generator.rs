@@ -6,6 +6,9 @@
 //! the app pool deliberately is not the owner: going through [`TenantTx`] keeps the RLS
 //! `WITH CHECK` as a guard that every generated row belongs to the shop being filled.
 //!
+//! A run's tickets are spread over the last 359 days in number order, oldest first, and
+//! inserted in that order, as a shop writes them: a day's rows lie together in the tables.
+//!
 //! Randomness is a hash of the ticket number (or the customer's key), so the same database
 //! state always yields the same data. Each batch allocates its ticket numbers as one block,
 //! so running the command again appends further tickets and never reuses a number.
@@ -171,7 +174,8 @@ async fn fill(
     let (mut done, mut rows) = (0, 0);
     while done < count {
         let n = batch_size.min(count - done);
-        rows += batch(pool, text, shop, n)
+        let span = Span { first: done, count };
+        rows += batch(pool, text, shop, span, n)
             .await
             .with_context(|| format!("generating tickets for {slug}"))?;
         done += n;
@@ -188,9 +192,26 @@ async fn fill(
     Ok(rows)
 }
 
+/// Where a batch sits in its run: the run's tickets are spread over the last 359 days in
+/// number order, oldest first, so the batch's tickets take the slots `first..first + n` of
+/// `count`. A shop writes its rows in time order; so does the generator, and a day's rows lie
+/// together in the tables as they would in a real shop (random ages spread them over every
+/// page, which made day-bounded scans read the whole table; docs/benchmarks.md).
+#[derive(Debug, Clone, Copy)]
+struct Span {
+    first: u64,
+    count: u64,
+}
+
 /// One transaction: allocate `n` ticket numbers, plan the tickets in temporary tables, then
 /// insert customers, orders, items, tickets and messages from the plan. Returns rows added.
-async fn batch(pool: &PgPool, text: &Texts, shop: &Shop, n: u64) -> anyhow::Result<u64> {
+async fn batch(
+    pool: &PgPool,
+    text: &Texts,
+    shop: &Shop,
+    span: Span,
+    n: u64,
+) -> anyhow::Result<u64> {
     let n = i64::try_from(n)?;
     let mut tx = TenantTx::begin(pool, shop.tenant).await?;
     tx.without_automation().await?;
@@ -200,7 +221,7 @@ async fn batch(pool: &PgPool, text: &Texts, shop: &Shop, n: u64) -> anyhow::Resu
         .await?;
     let ids = IdParts::new(shop.tenant);
     sqlx::raw_sql(TEMP_TABLES).execute(tx.conn()).await?;
-    plan_tickets(&mut tx, text, shop, &ids, start, n).await?;
+    plan_tickets(&mut tx, text, shop, &ids, span, start, n).await?;
     plan_items(&mut tx, &ids).await?;
     // Statistics let the planner hash-join the plan tables instead of guessing their size.
     sqlx::raw_sql("ANALYZE gen_t; ANALYZE gen_i")
@@ -259,6 +280,7 @@ async fn plan_tickets(
     text: &Texts,
     shop: &Shop,
     ids: &IdParts,
+    span: Span,
     start: i64,
     n: i64,
 ) -> anyhow::Result<()> {
@@ -287,6 +309,8 @@ async fn plan_tickets(
         .bind(&text.follow_ups)
         .bind(&text.replies)
         .bind(&text.closings)
+        .bind(i64::try_from(span.first)?)
+        .bind(i64::try_from(span.count)?)
         .execute(tx.conn())
         .await?;
     Ok(())
@@ -328,14 +352,18 @@ CREATE TEMP TABLE gen_i (
 /// One row per ticket. `r_*` are independent draws (31-bit hashes of the ticket number,
 /// `c_*` of the customer key, so a customer's traits agree across their tickets).
 /// About three consecutive tickets share a customer; the last customer absorbs the rest.
+/// A ticket's first message falls in its slot of the run's 359 days (`pos` of `$26`, from
+/// `$25`: see [`Span`]); its messages follow at `gap` intervals, squeezed so the last is a
+/// minute old at the latest
+/// (a few seconds less for the newest tickets, whose messages are at least a second apart).
 const PLAN_TICKETS: &str = "
 INSERT INTO gen_t
 WITH base AS (
-    SELECT $1 + i AS number,
+    SELECT $1 + i AS number, $25 + i AS pos,
            $1 + least((i + (hashint8extended($1 + i, 1) & 1)) / 3, ($2 - 1) / 3) AS ck
     FROM generate_series(0::bigint, $2 - 1) AS i
 ), draw AS (
-    SELECT number, ck,
+    SELECT number, pos, ck,
            hashint8extended(ck, 2) & 2147483647 AS c_lang,
            hashint8extended(ck, 3) & 2147483647 AS c_place,
            hashint8extended(ck, 4) & 2147483647 AS c_channel,
@@ -361,9 +389,17 @@ WITH base AS (
            CASE WHEN r_msgs % 100 < 25 THEN 1 WHEN r_msgs % 100 < 60 THEN 2
                 WHEN r_msgs % 100 < 80 THEN 3 ELSE 4 END AS n_msgs,
            CASE WHEN r_items % 100 < 60 THEN 1 WHEN r_items % 100 < 88 THEN 2 ELSE 3 END AS n_items,
-           make_interval(secs => 60 + r_age % (359 * 86400)) AS age,
-           make_interval(secs => 600 + r_gap % (2 * 86400)) AS gap
+           60 + ($26 - 1 - pos) * slot + r_age % slot AS first_age
     FROM draw d
+    CROSS JOIN (SELECT greatest(359 * 86400 / $26, 1) AS slot) AS s
+), spaced AS (
+    SELECT s.*,
+           make_interval(secs => CASE WHEN n_msgs = 1 THEN 600 + r_gap % (2 * 86400)
+               ELSE least(600 + r_gap % (2 * 86400), greatest((first_age - 60) / (n_msgs - 1), 1)) END) AS gap
+    FROM shaped s
+), aged AS (
+    SELECT s.*, make_interval(secs => first_age) - gap * (n_msgs - 1) AS age
+    FROM spaced s
 ), people AS (
     SELECT s.*,
            l * 2 + (c_place % 2)::int + 1 AS pi,
@@ -371,7 +407,7 @@ WITH base AS (
            l * 6 + (c_last % 6)::int + 1 AS li,
            CASE WHEN channel = 'email' THEN 'shopify' ELSE channel END AS order_channel,
            $3::timestamptz - age AS last_at,
-           $3::timestamptz - age - gap * (n_msgs - 1) AS first_at,
+           $3::timestamptz - make_interval(secs => first_age) AS first_at,
            -- Old conversations are settled; only recent ones are new, open or waiting.
            CASE WHEN age > interval '30 days' THEN
                     CASE WHEN r_status % 100 < 80 THEN 'closed' WHEN r_status % 100 < 98 THEN 'solved'
@@ -384,7 +420,7 @@ WITH base AS (
                 WHEN n_msgs % 2 = 1 THEN 'open'
                 WHEN r_status % 100 < 60 THEN 'pending'
                 ELSE 'solved' END AS status
-    FROM shaped s
+    FROM aged s
 ), timed AS (
     SELECT p.*,
            CASE topic WHEN 0 THEN 'shipped' WHEN 4 THEN 'unshipped' ELSE 'delivered' END AS order_status,

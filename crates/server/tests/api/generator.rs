@@ -112,6 +112,31 @@ async fn rows_are_consistent(app: &TestApp) {
          WHERE m.kind = 'outbound' AND (u.id IS NULL OR u.role <> 'agent' OR m.delivery_state <> 'sent')",
     )
     .await;
+    // Generated in time order, as a shop writes them: a later number never starts earlier,
+    // no message is in the future, and a run spans the year.
+    zero(
+        "SELECT count(*) FROM (
+           SELECT first_message_at < lag(first_message_at) OVER (PARTITION BY tenant_id ORDER BY number) AS back
+           FROM tickets t WHERE EXISTS (SELECT 1 FROM messages m WHERE m.tenant_id = t.tenant_id
+                                        AND m.external_id = 'gen-' || t.number || '-0')) x
+         WHERE back",
+    )
+    .await;
+    zero("SELECT count(*) FROM messages WHERE created_at > now()").await;
+    let spans: Vec<(String, f64)> = sqlx::query_as(
+        "SELECT s.slug, (extract(epoch FROM max(t.first_message_at) - min(t.first_message_at)) / 86400)::float8
+         FROM tickets t JOIN tenants s ON s.id = t.tenant_id
+         WHERE EXISTS (SELECT 1 FROM messages m WHERE m.tenant_id = t.tenant_id
+                       AND m.external_id = 'gen-' || t.number || '-0')
+         GROUP BY s.slug ORDER BY s.slug",
+    )
+    .fetch_all(&app.admin)
+    .await
+    .unwrap();
+    assert_eq!(spans.len(), 3, "{spans:?}");
+    for (slug, days) in spans {
+        assert!((340.0..=359.0).contains(&days), "{slug} spans {days} days");
+    }
     let languages: i64 = sqlx::query_scalar("SELECT count(DISTINCT language) FROM tickets")
         .fetch_one(&app.admin)
         .await
