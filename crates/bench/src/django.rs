@@ -23,9 +23,8 @@ use crate::session::Session;
 /// Rows per list page, as Aftersail's inbox shows.
 pub const PAGE_SIZE: u64 = 50;
 
-/// django-helpdesk's numbers: status 1 is Open, priority 2 is High.
+/// django-helpdesk's number for the Open status.
 const OPEN: i32 = 1;
-const HIGH: i32 = 2;
 
 /// The django-helpdesk site under test and its database (read for ids and for checks).
 pub struct Site {
@@ -300,9 +299,9 @@ async fn count_titles(options: &PgConnectOptions, pattern: &str) -> anyhow::Resu
 /// "all" view. django-helpdesk's list without a status shows open and reopened only.
 pub const ALL: &str = "/tickets/?status=1&status=2&status=3&status=4";
 
-/// The filtered list's query: open, one queue (the channel's analogue), high priority.
+/// The filtered list's query: open, one queue (the channel's analogue).
 pub fn filtered_path(queue: i64) -> String {
-    format!("/tickets/?queue={queue}&status={OPEN}&priority={HIGH}")
+    format!("/tickets/?queue={queue}&status={OPEN}")
 }
 
 /// The django-helpdesk scenarios, each checked before it is timed.
@@ -431,8 +430,8 @@ mod tests {
     }
 
     #[test]
-    fn filtered_list_maps_open_high_to_djangos_numbers() {
-        assert_eq!(filtered_path(3), "/tickets/?queue=3&status=1&priority=2");
+    fn filtered_list_maps_open_to_djangos_number() {
+        assert_eq!(filtered_path(3), "/tickets/?queue=3&status=1");
     }
 
     #[test]
