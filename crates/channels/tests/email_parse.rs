@@ -582,7 +582,11 @@ fn unclosed_nested_multiparts_are_parsed_not_dropped_to_raw_text() {
     assert_eq!(m.raw, raw);
     assert_eq!(m.from.address, "max@example.de", "headers parsed");
     assert_eq!(m.from.name.as_deref(), Some("Max Mustermann"));
-    assert!(m.subject.starts_with("Rechnung und Foto"), "{:?}", m.subject);
+    assert!(
+        m.subject.starts_with("Rechnung und Foto"),
+        "{:?}",
+        m.subject
+    );
     assert_eq!(m.external_id, "attach-1@example.de");
     // The part typed `multopart/related` (sic) is not a multipart, so it and the text inside
     // it are kept as an attachment; the other parts after it are found too.
