@@ -470,7 +470,6 @@ async fn worker(
     }
 }
 
-/// Runs the rule runner until its queue is empty; the events handled.
 /// `ANALYZE` every `every` until aborted (standing in for autovacuum; see `--analyze-every`).
 async fn analyze_every(options: PgConnectOptions, every: Duration) -> anyhow::Result<()> {
     let mut su = PgConnection::connect_with(&options.disable_statement_logging()).await?;
@@ -480,6 +479,7 @@ async fn analyze_every(options: PgConnectOptions, every: Duration) -> anyhow::Re
     }
 }
 
+/// Runs the rule runner until its queue is empty; the events handled.
 async fn drain_rules(pool: &PgPool) -> anyhow::Result<usize> {
     let settings = automation::Settings::default();
     let mut handled = 0;
