@@ -17,11 +17,8 @@ use sqlx::postgres::PgConnectOptions;
 use sqlx::{Connection, PgConnection};
 
 use crate::check::{expect, input_value, Failure, Step};
-use crate::scenarios::{self, encode, Action, Scenario, Urls, PAGE_DEPTH, SEARCH_WORDS};
+use crate::scenarios::{self, encode, Action, Scenario, Urls, PAGE_DEPTH, PAGE_SIZE, SEARCH_WORDS};
 use crate::session::Session;
-
-/// Rows per list page, as Aftersail's inbox shows.
-pub const PAGE_SIZE: u64 = 50;
 
 /// django-helpdesk's number for the Open status.
 const OPEN: i32 = 1;

@@ -18,8 +18,8 @@ use crate::writes;
 /// pages; preparing checks the page is full.
 pub const FILTERED: &str = "/inbox?view=open&channel=amazon";
 
-/// Rows of a full inbox page.
-const INBOX_PAGE: usize = 50;
+/// Rows of a full inbox page (and of the django-helpdesk list page the bench asks for).
+pub const PAGE_SIZE: u64 = 50;
 
 /// The inbox page `PAGE_DEPTH` is reached by following "older" links from the first.
 pub const PAGE_DEPTH: usize = 50;
@@ -164,10 +164,10 @@ pub async fn prepare(
 
 async fn prepare_reads(session: &Session, dataset: &Dataset) -> anyhow::Result<Vec<Scenario>> {
     let filtered = session.page(FILTERED).await?;
-    let rows = inbox_rows(&filtered);
+    let rows = inbox_rows(&filtered) as u64;
     anyhow::ensure!(
-        rows == INBOX_PAGE,
-        "the filtered view {FILTERED} shows {rows} tickets, not a full page of {INBOX_PAGE}"
+        rows == PAGE_SIZE,
+        "the filtered view {FILTERED} shows {rows} tickets, not a full page of {PAGE_SIZE}"
     );
     let deep = walk_pages(session, "/inbox?view=all", PAGE_DEPTH).await?;
     let mut searches = Vec::new();
