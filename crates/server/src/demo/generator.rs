@@ -354,8 +354,8 @@ CREATE TEMP TABLE gen_i (
 /// About three consecutive tickets share a customer; the last customer absorbs the rest.
 /// A ticket's first message falls in its slot of the run's 359 days (`pos` of `$26`, from
 /// `$25`: see [`Span`]); its messages follow at `gap` intervals, squeezed so the last is a
-/// minute old at the latest
-/// (a few seconds less for the newest tickets, whose messages are at least a second apart).
+/// minute old at the latest (a few seconds less for the newest tickets, whose messages are
+/// at least a second apart).
 const PLAN_TICKETS: &str = "
 INSERT INTO gen_t
 WITH base AS (
@@ -394,8 +394,8 @@ WITH base AS (
     CROSS JOIN (SELECT greatest(359 * 86400 / $26, 1) AS slot) AS s
 ), spaced AS (
     SELECT s.*,
-           make_interval(secs => CASE WHEN n_msgs = 1 THEN 600 + r_gap % (2 * 86400)
-               ELSE least(600 + r_gap % (2 * 86400), greatest((first_age - 60) / (n_msgs - 1), 1)) END) AS gap
+           make_interval(secs => least(600 + r_gap % (2 * 86400),
+                                       greatest((first_age - 60) / greatest(n_msgs - 1, 1), 1))) AS gap
     FROM shaped s
 ), aged AS (
     SELECT s.*, make_interval(secs => first_age) - gap * (n_msgs - 1) AS age
