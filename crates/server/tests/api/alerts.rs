@@ -200,8 +200,12 @@ async fn a_return_spike_on_one_sku_alerts_once_and_a_steady_sku_never() {
     );
     assert!(notifications_of(&app, "agent@mugs.test").await.is_empty());
 
-    // Later runs the same day raise nothing more (one alert per key per day).
-    let later = now + Days::hours(1);
+    // Later runs the same day raise nothing more (one alert per key per day). Halfway to
+    // midnight UTC, so that a run started late in the day stays in it.
+    let midnight = (now.date_naive() + Days::days(1))
+        .and_time(chrono::NaiveTime::MIN)
+        .and_utc();
+    let later = now + (midnight - now) / 2;
     assert_eq!(alerts::run_once(&app.pool, later).await.unwrap().spikes, 0);
     assert_eq!(alert_rows(&app, tenant).await.len(), 1);
     assert_eq!(notifications_of(&app, "owner@mugs.test").await.len(), 1);
