@@ -133,6 +133,18 @@ impl TenantTx {
         Ok(())
     }
 
+    /// Switches the transaction to shared (generic) plans for prepared statements (`true`), or
+    /// back to PostgreSQL's own choice. For queries whose every plan is the same scan, so that
+    /// a large shop does not pay for planning on each call (see the inbox and search).
+    pub(crate) async fn generic_plans(&mut self, on: bool) -> Result<(), Error> {
+        let mode = if on { "force_generic_plan" } else { "auto" };
+        sqlx::query("SELECT set_config('plan_cache_mode', $1, true)")
+            .bind(mode)
+            .execute(&mut *self.tx)
+            .await?;
+        Ok(())
+    }
+
     pub fn tenant(&self) -> TenantId {
         self.tenant
     }

@@ -247,22 +247,11 @@ pub async fn inbox(
     // scan, costed for more rows), and every page was planned again: ~0.5 ms of a ~3.5 ms
     // page at 1M tickets, none at 10k. The filters are index key columns and the limit is
     // written in, so the shared plan is the same scan.
-    generic_plans(tx, true).await?;
+    tx.generic_plans(true).await?;
     let page = q.build_query_as::<InboxRow>().fetch_all(tx.conn()).await;
-    generic_plans(tx, false).await?;
+    tx.generic_plans(false).await?;
     rows.extend(page?);
     Ok(rows)
-}
-
-/// Switches the transaction to shared (generic) plans for prepared statements, or back to
-/// PostgreSQL's own choice.
-async fn generic_plans(tx: &mut TenantTx, on: bool) -> Result<(), Error> {
-    let mode = if on { "force_generic_plan" } else { "auto" };
-    sqlx::query("SELECT set_config('plan_cache_mode', $1, true)")
-        .bind(mode)
-        .execute(tx.conn())
-        .await?;
-    Ok(())
 }
 
 /// The inbox by activity: one keyset scan of an inbox index, newest first, whose trailing key
@@ -316,9 +305,9 @@ pub async fn explain_inbox(
         None,
         limit,
     );
-    generic_plans(tx, true).await?;
+    tx.generic_plans(true).await?;
     let lines = q.build_query_scalar::<String>().fetch_all(tx.conn()).await;
-    generic_plans(tx, false).await?;
+    tx.generic_plans(false).await?;
     Ok(lines?.join("\n"))
 }
 

@@ -227,3 +227,63 @@ async fn common_words_come_from_the_newest_days_and_rare_old_ones_are_still_foun
     assert!(result_numbers(&search(&other, "damaged").await).is_empty());
     assert!(result_numbers(&search(&other, "zeltstange").await).is_empty());
 }
+
+/// Search runs on shared plans: the page's query (checked on the connection's prepared
+/// statement, as the app uses it) and every statement inside the search functions (their
+/// `plan_cache_mode` setting). Planned afresh on each call, planning was ~10 % of the
+/// database's work in the 1M-ticket benchmark (docs/benchmarks.md). Results do not depend on
+/// it: the same search before and after gives the same tickets.
+#[tokio::test]
+async fn searches_run_on_shared_plans() {
+    let app = spawn_app().await;
+    app.shop("Plans", "owner@plans.example").await;
+    let tenant = app.tenant_of("owner@plans.example").await;
+    crate::tickets::seed_for(&app, tenant, 12, "P").await;
+    for number in [1003, 1007] {
+        buyer_writes(&app, tenant, number, "the lampshade is cracked").await;
+    }
+    let mut tx = aftersail_db::TenantTx::begin(&app.pool, aftersail_domain::TenantId(tenant))
+        .await
+        .unwrap();
+    let mut pages = Vec::new();
+    for _ in 0..7 {
+        let hits = aftersail_db::search::tickets(&mut tx, "lampshade", None, 50)
+            .await
+            .unwrap();
+        pages.push(hits.iter().map(|h| h.number).collect::<Vec<_>>());
+    }
+    assert_eq!(
+        pages[0],
+        [1007, 1003],
+        "newest activity first at equal rank"
+    );
+    assert!(pages.iter().all(|p| *p == pages[0]), "{pages:?}");
+    let (generic, custom): (i64, i64) = sqlx::query_as(
+        "SELECT generic_plans, custom_plans FROM pg_prepared_statements
+         WHERE statement LIKE '%FROM search_ticket_ids($2, $3, $4::int) f%'
+           AND statement NOT LIKE '%pg_prepared_statements%'",
+    )
+    .fetch_one(tx.conn())
+    .await
+    .unwrap();
+    assert_eq!((generic, custom), (7, 0), "plans made: shared, per call");
+    let mode: String = sqlx::query_scalar("SELECT current_setting('plan_cache_mode')")
+        .fetch_one(tx.conn())
+        .await
+        .unwrap();
+    assert_eq!(
+        mode, "auto",
+        "the transaction is back on PostgreSQL's own choice"
+    );
+    drop(tx);
+    let functions: Vec<String> = sqlx::query_scalar(
+        "SELECT proname::text FROM pg_proc
+         WHERE proname IN ('search_ticket_ids', 'search_words_in')
+           AND 'plan_cache_mode=force_generic_plan' = ANY (proconfig)
+         ORDER BY proname",
+    )
+    .fetch_all(&app.admin)
+    .await
+    .unwrap();
+    assert_eq!(functions, ["search_ticket_ids", "search_words_in"]);
+}
