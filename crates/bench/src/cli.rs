@@ -42,6 +42,10 @@ pub struct Args {
     #[arg(long, default_value_t = 16)]
     pub clients: u32,
 
+    /// The app's database pool (connections); default: one per client and 4 spare.
+    #[arg(long, value_name = "N")]
+    pub pool: Option<u32>,
+
     /// Measured seconds per scenario.
     #[arg(long, default_value_t = 10)]
     pub duration: u64,
@@ -112,6 +116,10 @@ impl Args {
         anyhow::ensure!(self.tickets > 0, "--tickets must be at least 1");
         anyhow::ensure!(self.clients > 0, "--clients must be at least 1");
         anyhow::ensure!(self.duration > 0, "--duration must be at least 1 second");
+        anyhow::ensure!(
+            self.pool.is_none_or(|n| n >= 2),
+            "--pool must be at least 2 (the live-update listener holds one connection)"
+        );
         if self.target == Target::Django {
             anyhow::ensure!(
                 self.django_database_url.is_some(),

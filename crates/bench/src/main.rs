@@ -92,7 +92,7 @@ async fn aftersail(args: &Args) -> anyhow::Result<Report> {
         dataset.numbers.0,
         dataset.numbers.1
     );
-    let pool = args.clients + SPARE_CONNECTIONS;
+    let pool = args.pool.unwrap_or(args.clients + SPARE_CONNECTIONS);
     let app = match &args.server_bin {
         Some(bin) => {
             let url = server::database_url(&args.database_url, &dataset.name);
