@@ -31,7 +31,11 @@ CREATE OR REPLACE FUNCTION search_word_keys(tenant uuid, query text) RETURNS tex
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
     AS $$ SELECT search_doc_keys(tenant, search_text(query)) $$;
 
--- As in migration 26, but every statement on a shared plan that asks the search index alone:
+-- As in migration 26, with one more window, and every statement on a shared plan that asks
+-- the search index alone. The windows are today (UTC), today and yesterday, then 7 and 30
+-- days, then everything: days are calendar days, so just after midnight "today" holds almost
+-- nothing, and every common word fell through to 7 days (at 1M tickets, search went from
+-- 375 req/s before midnight to 250 after); yesterday now answers it. Shared plans:
 -- the word and day keys are tested in a subquery (OFFSET 0 keeps the tenant test and the
 -- ordering out of it, so no plan can pair the keys with a shop-wide index or walk an index
 -- newest first), and the tenant on the rows it gives.
@@ -48,7 +52,7 @@ DECLARE
     day_keys text[];
     seen bigint;
 BEGIN
-    FOREACH days IN ARRAY ARRAY[1, 7, 30, 0] LOOP
+    FOREACH days IN ARRAY ARRAY[1, 2, 7, 30, 0] LOOP
         day_keys := ARRAY(SELECT tenant::text || ' @' || d
                           FROM generate_series(today - days + 1, today) d);
         -- The window's newest `reads` matches (index keys: the words, and a day of the window),
