@@ -133,11 +133,21 @@ impl TenantTx {
         Ok(())
     }
 
-    /// Switches the transaction to shared (generic) plans for prepared statements (`true`), or
-    /// back to PostgreSQL's own choice. For queries whose every plan is the same scan, so that
-    /// a large shop does not pay for planning on each call (see the inbox and search).
-    pub(crate) async fn generic_plans(&mut self, on: bool) -> Result<(), Error> {
-        let mode = if on { "force_generic_plan" } else { "auto" };
+    /// Runs `run` with prepared statements on shared (generic) plans, then hands the
+    /// transaction back to PostgreSQL's own choice for the statements that follow. For queries
+    /// whose every plan is the same scan, so that a large shop does not pay for planning on
+    /// each call (see the inbox and search).
+    pub(crate) async fn on_generic_plans<T>(
+        &mut self,
+        run: impl AsyncFnOnce(&mut PgConnection) -> Result<T, Error>,
+    ) -> Result<T, Error> {
+        self.plan_cache_mode("force_generic_plan").await?;
+        let result = run(&mut self.tx).await;
+        self.plan_cache_mode("auto").await?;
+        result
+    }
+
+    async fn plan_cache_mode(&mut self, mode: &str) -> Result<(), Error> {
         sqlx::query("SELECT set_config('plan_cache_mode', $1, true)")
             .bind(mode)
             .execute(&mut *self.tx)

@@ -32,34 +32,34 @@ pub async fn tickets(
     let tenant = tx.tenant();
     // One shared plan: each is the same joins by key, and a fresh plan per call cost more
     // than the query at 1M tickets (see the search-candidates migration).
-    tx.generic_plans(true).await?;
-    let hits = sqlx::query_as(
-        "WITH words AS MATERIALIZED (SELECT plainto_tsquery('simple', search_text($2)) AS q),
-              best AS (SELECT t.id, t.number, t.subject, t.status, t.customer_id,
-                              t.last_message_at, f.rank, f.message_id
-                       FROM search_ticket_ids($2, $3, $4::int) f
-                       JOIN tickets t ON t.tenant_id = $1 AND t.id = f.ticket_id
-                       ORDER BY f.rank DESC, t.last_message_at DESC, t.id DESC
-                       LIMIT $4)
-         SELECT b.number, b.subject, b.status, c.name AS customer_name, b.last_message_at, b.rank,
-                CASE WHEN b.message_id IS NOT NULL
-                     THEN (SELECT m.body_text FROM messages m
-                            WHERE m.tenant_id = $1 AND m.id = b.message_id)
-                     ELSE (SELECT m.body_text FROM messages m
-                            WHERE m.tenant_id = $1 AND m.ticket_id = b.id
-                              AND m.search_vector @@ (SELECT q FROM words)
-                            ORDER BY m.created_at DESC LIMIT 1)
-                END AS matched_body
-         FROM best b
-         JOIN customers c ON c.tenant_id = $1 AND c.id = b.customer_id
-         ORDER BY b.rank DESC, b.last_message_at DESC, b.id DESC",
-    )
-    .bind(tenant)
-    .bind(query)
-    .bind(number)
-    .bind(limit)
-    .fetch_all(tx.conn())
-    .await;
-    tx.generic_plans(false).await?;
-    hits
+    tx.on_generic_plans(async |conn| {
+        sqlx::query_as(
+            "WITH words AS MATERIALIZED (SELECT plainto_tsquery('simple', search_text($2)) AS q),
+                  best AS (SELECT t.id, t.number, t.subject, t.status, t.customer_id,
+                                  t.last_message_at, f.rank, f.message_id
+                           FROM search_ticket_ids($2, $3, $4::int) f
+                           JOIN tickets t ON t.tenant_id = $1 AND t.id = f.ticket_id
+                           ORDER BY f.rank DESC, t.last_message_at DESC, t.id DESC
+                           LIMIT $4)
+             SELECT b.number, b.subject, b.status, c.name AS customer_name, b.last_message_at, b.rank,
+                    CASE WHEN b.message_id IS NOT NULL
+                         THEN (SELECT m.body_text FROM messages m
+                                WHERE m.tenant_id = $1 AND m.id = b.message_id)
+                         ELSE (SELECT m.body_text FROM messages m
+                                WHERE m.tenant_id = $1 AND m.ticket_id = b.id
+                                  AND m.search_vector @@ (SELECT q FROM words)
+                                ORDER BY m.created_at DESC LIMIT 1)
+                    END AS matched_body
+             FROM best b
+             JOIN customers c ON c.tenant_id = $1 AND c.id = b.customer_id
+             ORDER BY b.rank DESC, b.last_message_at DESC, b.id DESC",
+        )
+        .bind(tenant)
+        .bind(query)
+        .bind(number)
+        .bind(limit)
+        .fetch_all(conn)
+        .await
+    })
+    .await
 }

@@ -247,10 +247,10 @@ pub async fn inbox(
     // scan, costed for more rows), and every page was planned again: ~0.5 ms of a ~3.5 ms
     // page at 1M tickets, none at 10k. The filters are index key columns and the limit is
     // written in, so the shared plan is the same scan.
-    tx.generic_plans(true).await?;
-    let page = q.build_query_as::<InboxRow>().fetch_all(tx.conn()).await;
-    tx.generic_plans(false).await?;
-    rows.extend(page?);
+    let page = tx
+        .on_generic_plans(async |conn| q.build_query_as::<InboxRow>().fetch_all(conn).await)
+        .await?;
+    rows.extend(page);
     Ok(rows)
 }
 
@@ -305,10 +305,10 @@ pub async fn explain_inbox(
         None,
         limit,
     );
-    tx.generic_plans(true).await?;
-    let lines = q.build_query_scalar::<String>().fetch_all(tx.conn()).await;
-    tx.generic_plans(false).await?;
-    Ok(lines?.join("\n"))
+    let lines = tx
+        .on_generic_plans(async |conn| q.build_query_scalar::<String>().fetch_all(conn).await)
+        .await?;
+    Ok(lines.join("\n"))
 }
 
 /// The cursor that continues a list after `row`, in `sort` order.

@@ -454,3 +454,21 @@ pub async fn buyer_writes(app: &TestApp, tenant: uuid::Uuid, number: i64, text: 
 pub fn notices(_app: &TestApp) -> app::PortalNotices {
     app::PortalNotices { public_url: None }
 }
+
+/// How the connection's prepared statement whose text is like `pattern` was planned, as
+/// (shared plans, plans made per call), and the plan mode the transaction is left in: for
+/// checking that a query runs on one shared plan and hands the transaction back.
+pub async fn plans_of(conn: &mut PgConnection, pattern: &str) -> ((i64, i64), String) {
+    let plans = sqlx::query_as(
+        "SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE statement LIKE $1",
+    )
+    .bind(pattern)
+    .fetch_one(&mut *conn)
+    .await
+    .unwrap();
+    let mode = sqlx::query_scalar("SELECT current_setting('plan_cache_mode')")
+        .fetch_one(&mut *conn)
+        .await
+        .unwrap();
+    (plans, mode)
+}

@@ -258,19 +258,8 @@ async fn searches_run_on_shared_plans() {
         "newest activity first at equal rank"
     );
     assert!(pages.iter().all(|p| *p == pages[0]), "{pages:?}");
-    let (generic, custom): (i64, i64) = sqlx::query_as(
-        "SELECT generic_plans, custom_plans FROM pg_prepared_statements
-         WHERE statement LIKE '%FROM search_ticket_ids($2, $3, $4::int) f%'
-           AND statement NOT LIKE '%pg_prepared_statements%'",
-    )
-    .fetch_one(tx.conn())
-    .await
-    .unwrap();
-    assert_eq!((generic, custom), (7, 0), "plans made: shared, per call");
-    let mode: String = sqlx::query_scalar("SELECT current_setting('plan_cache_mode')")
-        .fetch_one(tx.conn())
-        .await
-        .unwrap();
+    let (plans, mode) = plans_of(tx.conn(), "%FROM search_ticket_ids($2, $3, $4::int) f%").await;
+    assert_eq!(plans, (7, 0), "plans made: shared, per call");
     assert_eq!(
         mode, "auto",
         "the transaction is back on PostgreSQL's own choice"
