@@ -21,15 +21,15 @@
 -- tickets once, orders, limits, and computes the tsquery once for the snippets. Both search
 -- functions run their statements on shared plans (`SET plan_cache_mode`).
 
--- The keys of an already-made search document (search_text() output): what
--- search_word_keys() does after its own search_text().
+-- The keys a query must find, from its already-made search document (search_text() output),
+-- made by search_keys() itself so that rows and queries cannot disagree (no day:
+-- search_day(NULL) is NULL, removed). It replaces search_word_keys(), which made the
+-- document again and has no other caller.
 CREATE FUNCTION search_doc_keys(tenant uuid, doc text) RETURNS text[]
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
     AS $$ SELECT array_remove(search_keys(tenant, to_tsvector('simple', doc), NULL), NULL) $$;
 
-CREATE OR REPLACE FUNCTION search_word_keys(tenant uuid, query text) RETURNS text[]
-    LANGUAGE sql IMMUTABLE PARALLEL SAFE
-    AS $$ SELECT search_doc_keys(tenant, search_text(query)) $$;
+DROP FUNCTION search_word_keys(uuid, text);
 
 -- As in migration 26, with one more window, and every statement on a shared plan that asks
 -- the search index alone. The windows are today (UTC), today and yesterday, then 7 and 30
