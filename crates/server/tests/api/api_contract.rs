@@ -22,7 +22,7 @@ fn schemathesis() -> std::path::PathBuf {
     assert!(
         path.exists(),
         "schemathesis is not installed next to python3 ({}); install it with \
-         `python3 -m pip install schemathesis==4.32.5` (CI does this in .ci/run)",
+         `python3 -m pip install schemathesis==4.32.5 hypothesis==6.170.16` (CI does this in .ci/run)",
         path.display()
     );
     path
