@@ -115,11 +115,15 @@ pub struct TenantTx {
 }
 
 impl TenantTx {
+    /// `BEGIN` and the tenant in one round trip: every page and API call starts here, and a
+    /// round trip costs ~0.08 ms of CPU on this machine's kind (pgbench, `SELECT 1`). The id
+    /// is a `Uuid`, whose text is hex digits and dashes only, so it can stand in the text.
     pub async fn begin(pool: &PgPool, tenant: TenantId) -> Result<Self, Error> {
-        let mut tx = pool.begin().await?;
-        sqlx::query("SELECT set_config('app.tenant_id', $1, true)")
-            .bind(tenant.0.to_string())
-            .execute(&mut *tx)
+        let tx = pool
+            .begin_with(format!(
+                "BEGIN; SELECT set_config('app.tenant_id', '{}', true)",
+                tenant.0.hyphenated()
+            ))
             .await?;
         Ok(Self { tenant, tx })
     }
