@@ -239,7 +239,7 @@ async fn common_words_come_from_the_newest_days_and_rare_old_ones_are_still_foun
 }
 
 /// A window is sized by what the one before it found: a word on 20 tickets a day is read from
-/// today, then from as many days as a page needs at that rate (3 or 4, by the hour), and not
+/// today, then from as many days as a page needs at that rate (2 to 3, by the hour), and not
 /// from the whole week. So the strongest matches, five days old, are not ranked: the page
 /// comes from the newest days (fixed windows of one, two and seven days put them first).
 #[tokio::test]
@@ -266,8 +266,8 @@ async fn each_window_is_sized_by_what_the_last_one_found() {
     assert_eq!(found.len(), 50);
     let days_back = |n: &String| (n.parse::<i64>().unwrap() - 1000) % 6;
     assert!(
-        found.iter().all(|n| days_back(n) <= 3),
-        "the page comes from the newest four days at most: {found:?}"
+        found.iter().all(|n| days_back(n) <= 2),
+        "the page comes from the newest three days: {found:?}"
     );
 }
 
