@@ -72,17 +72,23 @@ DECLARE
     seen bigint;
 BEGIN
     LOOP
-        day_keys := ARRAY(SELECT tenant::text || ' @' || d
-                          FROM generate_series(today - days + 1, today) d);
+        -- The days of the window; for everything, the word keys themselves: a row holding
+        -- all of them overlaps them, so one statement serves every window (a condition such
+        -- as `day_keys IS NULL OR keys && day_keys` could not be asked of the index).
+        IF days > 0 THEN
+            day_keys := ARRAY(SELECT tenant::text || ' @' || d
+                              FROM generate_series(today - days + 1, today) d);
+        ELSE
+            day_keys := keys;
+        END IF;
         -- The window's newest `reads` matches (index keys: the words, and a day of the window),
-        -- ranked; `seen` counts them. (One statement per shape: a condition such as
-        -- `day_keys IS NULL OR keys && day_keys` could not be asked of the index.) Each
-        -- statement asks the search index alone (OFFSET 0 keeps the tenant test and the
-        -- ordering out of it) and tests the tenant on the rows it gives. Rows are ranked as
+        -- ranked; `seen` counts them. Each statement asks the search index alone (OFFSET 0
+        -- keeps the tenant test and the ordering out of it) and tests the tenant on the rows
+        -- it gives. Rows are ranked as
         -- they are read, so the sorts carry a rank and not the search vector; for messages,
         -- each ticket's rows reach array_agg() newest first from the sorted subquery (one sort
         -- for all tickets, where `array_agg(... ORDER BY ...)` sorted each ticket's rows apart).
-        IF which = 'tickets' AND days > 0 THEN
+        IF which = 'tickets' THEN
             SELECT coalesce(array_agg(s.id), '{}'), coalesce(array_agg(s.r), '{}'), max(s.seen)
               INTO ids, ranks, seen
             FROM (SELECT f.id, f.r, count(*) OVER () AS seen
@@ -95,35 +101,6 @@ BEGIN
                         WHERE t.tenant_id = tenant
                         ORDER BY t.created_at DESC LIMIT reads) f
                   ORDER BY f.r DESC, f.created_at DESC LIMIT p_limit) s;
-        ELSIF which = 'tickets' THEN
-            SELECT coalesce(array_agg(s.id), '{}'), coalesce(array_agg(s.r), '{}'), max(s.seen)
-              INTO ids, ranks, seen
-            FROM (SELECT f.id, f.r, count(*) OVER () AS seen
-                  FROM (SELECT t.id, t.created_at, (weight * ts_rank(t.search_vector, q))::real AS r
-                        FROM (SELECT t.id, t.tenant_id, t.search_vector, t.created_at FROM tickets t
-                              WHERE search_keys(t.tenant_id, t.search_vector, t.created_at) @> keys
-                                AND t.search_vector @@ q
-                              OFFSET 0) t
-                        WHERE t.tenant_id = tenant
-                        ORDER BY t.created_at DESC LIMIT reads) f
-                  ORDER BY f.r DESC, f.created_at DESC LIMIT p_limit) s;
-        ELSIF days > 0 THEN
-            SELECT coalesce(array_agg(s.id), '{}'), coalesce(array_agg(s.r), '{}'),
-                   coalesce(array_agg(s.m), '{}'), max(s.seen) INTO ids, ranks, message_ids, seen
-            FROM (SELECT f.ticket_id AS id, max(f.r)::real AS r, (array_agg(f.id))[1] AS m,
-                         max(f.created_at) AS newest, sum(count(*)) OVER () AS seen
-                  FROM (SELECT f.* FROM
-                            (SELECT m.id, m.ticket_id, m.created_at, ts_rank(m.search_vector, q) AS r
-                             FROM (SELECT m.id, m.tenant_id, m.ticket_id, m.search_vector, m.created_at
-                                   FROM messages m
-                                   WHERE search_keys(m.tenant_id, m.search_vector, m.created_at) @> keys
-                                     AND search_keys(m.tenant_id, m.search_vector, m.created_at) && day_keys
-                                     AND m.search_vector @@ q
-                                   OFFSET 0) m
-                             WHERE m.tenant_id = tenant
-                             ORDER BY m.created_at DESC LIMIT reads) f
-                        ORDER BY f.ticket_id, f.created_at DESC) f
-                  GROUP BY f.ticket_id ORDER BY 2 DESC, 4 DESC LIMIT p_limit) s;
         ELSE
             SELECT coalesce(array_agg(s.id), '{}'), coalesce(array_agg(s.r), '{}'),
                    coalesce(array_agg(s.m), '{}'), max(s.seen) INTO ids, ranks, message_ids, seen
@@ -134,6 +111,7 @@ BEGIN
                              FROM (SELECT m.id, m.tenant_id, m.ticket_id, m.search_vector, m.created_at
                                    FROM messages m
                                    WHERE search_keys(m.tenant_id, m.search_vector, m.created_at) @> keys
+                                     AND search_keys(m.tenant_id, m.search_vector, m.created_at) && day_keys
                                      AND m.search_vector @@ q
                                    OFFSET 0) m
                              WHERE m.tenant_id = tenant
